@@ -1,0 +1,1 @@
+//! Pure check engine: exercise spec + snapshot -> verdict.
