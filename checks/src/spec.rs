@@ -1,0 +1,792 @@
+//! Exercise specs (`content/exercises/<id>.yaml`) and the catalog.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::verdict::Text;
+use crate::yaml::{self, Location};
+use crate::Error;
+
+/// What the learner submits / where the check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseKind {
+    /// Checked against a snapshot of the learner's namespace ([`crate::evaluate`]).
+    Cluster,
+    /// A Dockerfile, checked offline ([`crate::validate`]).
+    Dockerfile,
+    /// One shell command line, checked offline.
+    Command,
+    /// Kubernetes YAML, checked offline.
+    Manifest,
+    /// Multiple-choice questions, graded offline.
+    Quiz,
+}
+
+/// A resource type the cluster layer must list/watch to build a [`crate::Snapshot`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Need {
+    /// `v1`, `apps/v1`, `networking.k8s.io/v1`, ...
+    pub api_version: String,
+    pub kind: String,
+    /// The resource name in URLs (`pods`, `endpointslices`).
+    pub plural: String,
+    /// Namespaced types are listed in the learner's namespace; cluster-scoped ones cluster-wide.
+    pub namespaced: bool,
+}
+
+impl Need {
+    /// `("apps", "v1")`; the core group is `""`.
+    pub fn group_version(&self) -> (&str, &str) {
+        match self.api_version.split_once('/') {
+            Some((g, v)) => (g, v),
+            None => ("", self.api_version.as_str()),
+        }
+    }
+}
+
+/// Which object an assertion is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub kind: String,
+    /// The object's name. With `prefixable`, `<namespace>-<name>` is accepted too and preferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Select by field values instead of (or in addition to) the name: `{spec.storageClassName: host-test}`.
+    #[serde(default, rename = "where", skip_serializing_if = "BTreeMap::is_empty")]
+    pub where_: BTreeMap<String, Value>,
+    /// Apply the namespace-prefix rule to `name` and to string values in `where`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prefixable: bool,
+}
+
+/// A condition on a value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<Value>>,
+    /// A regular expression the rendered value must match (anchor it yourself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
+    /// Numeric lower bound (inclusive). With `quantity`, e.g. `5Mi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Value>,
+    /// `true`: the field must be present (any value); `false`: must be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+    /// Compare as Kubernetes quantities (`10Mi`, `1Gi`, `500m`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub quantity: bool,
+    /// Accept `<namespace>-<value>` as well as `<value>` for `equals`/`one_of`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prefixable: bool,
+}
+
+/// Requirement on the IngressClass of an Ingress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassRequirement {
+    /// Required IngressClass name (plain or namespace-prefixed); omit to accept any existing class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Required `spec.controller` of the IngressClass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controller: Option<String>,
+}
+
+/// A taint that must be tolerated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaintSpec {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub effect: String,
+}
+
+/// Declared flag of a command grammar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagSpec {
+    /// All spellings: `[-p, --publish]`.
+    pub names: Vec<String>,
+    /// The flag takes a value (`-p 8080:80`, `--publish=8080:80`, `-p8080:80`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub value: bool,
+    /// Value used when the flag is given without `=value` (pflag's NoOptDefVal, e.g. `--dry-run` → `client`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implicit: Option<String>,
+}
+
+/// The grammar of a command exercise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandSpec {
+    /// `docker`, `kubectl`.
+    pub program: String,
+    /// Other names of the program (`k` for kubectl).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Accepted subcommand paths: `[[run], [container, run]]`.
+    #[serde(default)]
+    pub subcommands: Vec<Vec<String>>,
+    pub flags: Vec<FlagSpec>,
+    /// The first positional ends option parsing (docker run: the rest is the container's command).
+    #[serde(default)]
+    pub flags_stop_at_positional: bool,
+}
+
+/// The assertion vocabulary. `check:` picks the variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// The target object exists.
+    Exists { target: Target },
+    /// A field of the target satisfies `expect`. With `[*]` in the path, any element may satisfy it
+    /// (or every element with `all: true`).
+    Field {
+        target: Target,
+        path: String,
+        expect: Expect,
+        #[serde(default)]
+        all: bool,
+    },
+    /// A workload's `spec.selector` matches its own pod template labels.
+    SelectorMatchesTemplate { target: Target },
+    /// A Service's selector selects the Pods of a workload (not the workload's name).
+    ServiceSelects {
+        target: Target,
+        workload: Target,
+        #[serde(default)]
+        count: Option<u32>,
+    },
+    /// `kubectl get <kind> -l <selector>` returns exactly the Pods owned by `owner` (and `count` of them).
+    LabelSelects {
+        selector: String,
+        #[serde(default)]
+        count: Option<u32>,
+        #[serde(default)]
+        owner: Option<Target>,
+    },
+    /// Pod Running and Ready; Deployment/StatefulSet/ReplicaSet available; DaemonSet ready on
+    /// every node its tolerations allow (with `every_node`, on every node of the cluster).
+    Ready {
+        target: Target,
+        #[serde(default)]
+        replicas: Option<u32>,
+        #[serde(default)]
+        every_node: bool,
+    },
+    /// The workload's pod template tolerates a taint.
+    Tolerates { target: Target, taint: TaintSpec },
+    /// A Service has at least `min_ready` ready endpoints (EndpointSlices).
+    ServiceEndpoints {
+        target: Target,
+        #[serde(default = "one")]
+        min_ready: u32,
+    },
+    /// Every Service port's targetPort is a containerPort (number or name) of the Pods it selects.
+    TargetPort {
+        target: Target,
+        #[serde(default)]
+        workload: Option<Target>,
+    },
+    /// Ingress → IngressClass → rule (host, path, pathType) → backend Service:port → ready endpoints.
+    IngressRoute {
+        target: Target,
+        host: String,
+        path: String,
+        path_types: Vec<String>,
+        service: String,
+        port: Value,
+        #[serde(default)]
+        class: Option<ClassRequirement>,
+        #[serde(default = "one")]
+        min_ready: u32,
+    },
+    /// A PVC is Bound, and its PV has the claim's storage class and enough capacity.
+    PvcBound {
+        target: Target,
+        #[serde(default)]
+        storage_class: Option<String>,
+    },
+    /// A container env variable (env, valueFrom ConfigMap/Secret, or envFrom with prefix) names a
+    /// Service by DNS: `svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local` (an optional `:port`).
+    EnvNamesService {
+        target: Target,
+        #[serde(default)]
+        container: Option<String>,
+        env: String,
+        service: String,
+    },
+    /// Dockerfile: the final stage's base image is `image` with an explicit tag not in `forbid_tags`.
+    DockerfileBaseImage {
+        image: String,
+        #[serde(default)]
+        forbid_tags: Vec<String>,
+    },
+    /// Dockerfile: COPY/ADD sources stay inside the build context (no absolute paths, no `..`).
+    DockerfileCopyInContext,
+    /// Dockerfile: no two RUN instructions in a row (join setup commands with `&&`).
+    DockerfileNoConsecutiveRuns,
+    /// Dockerfile: an instruction appears at least `min` times (`EXPOSE`).
+    DockerfileHas {
+        instruction: String,
+        #[serde(default = "one")]
+        min: u32,
+    },
+    /// Command: the program and subcommand are the expected ones.
+    CommandIs,
+    /// Command: a flag (any spelling) is present, optionally with a value satisfying `expect`.
+    Flag {
+        names: Vec<String>,
+        #[serde(default)]
+        expect: Option<Expect>,
+    },
+    /// Command: the positional argument at `index` (after the subcommand) satisfies `expect`.
+    Positional { index: usize, expect: Expect },
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Check {
+    /// The check's name as written in specs (`field`, `ready`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Check::Exists { .. } => "exists",
+            Check::Field { .. } => "field",
+            Check::SelectorMatchesTemplate { .. } => "selector_matches_template",
+            Check::ServiceSelects { .. } => "service_selects",
+            Check::LabelSelects { .. } => "label_selects",
+            Check::Ready { .. } => "ready",
+            Check::Tolerates { .. } => "tolerates",
+            Check::ServiceEndpoints { .. } => "service_endpoints",
+            Check::TargetPort { .. } => "target_port",
+            Check::IngressRoute { .. } => "ingress_route",
+            Check::PvcBound { .. } => "pvc_bound",
+            Check::EnvNamesService { .. } => "env_names_service",
+            Check::DockerfileBaseImage { .. } => "dockerfile_base_image",
+            Check::DockerfileCopyInContext => "dockerfile_copy_in_context",
+            Check::DockerfileNoConsecutiveRuns => "dockerfile_no_consecutive_runs",
+            Check::DockerfileHas { .. } => "dockerfile_has",
+            Check::CommandIs => "command_is",
+            Check::Flag { .. } => "flag",
+            Check::Positional { .. } => "positional",
+        }
+    }
+
+    /// Which exercise kinds may use this check.
+    fn family(&self) -> ExerciseKind {
+        match self {
+            Check::DockerfileBaseImage { .. }
+            | Check::DockerfileCopyInContext
+            | Check::DockerfileNoConsecutiveRuns
+            | Check::DockerfileHas { .. } => ExerciseKind::Dockerfile,
+            Check::CommandIs | Check::Flag { .. } | Check::Positional { .. } => ExerciseKind::Command,
+            _ => ExerciseKind::Cluster,
+        }
+    }
+
+    /// Checks that read status (readiness, endpoints, binding): skipped when a cluster exercise is
+    /// validated offline from a manifest.
+    pub fn needs_status(&self) -> bool {
+        matches!(
+            self,
+            Check::Ready { .. }
+                | Check::ServiceEndpoints { .. }
+                | Check::IngressRoute { .. }
+                | Check::PvcBound { .. }
+                | Check::LabelSelects { .. }
+        )
+    }
+
+    /// Every target kind the check reads (for the `needs` well-formedness check).
+    pub(crate) fn kinds(&self) -> Vec<&str> {
+        let mut k: Vec<&str> = Vec::new();
+        match self {
+            Check::Exists { target }
+            | Check::Field { target, .. }
+            | Check::SelectorMatchesTemplate { target }
+            | Check::Tolerates { target, .. } => k.push(&target.kind),
+            Check::ServiceSelects { target, workload, .. } => {
+                k.extend([target.kind.as_str(), workload.kind.as_str(), "Pod"]);
+            }
+            Check::LabelSelects { owner, .. } => {
+                k.push("Pod");
+                if let Some(o) = owner {
+                    k.push(&o.kind);
+                }
+            }
+            Check::Ready { target, every_node, .. } => {
+                k.push(&target.kind);
+                if target.kind == "DaemonSet" {
+                    k.extend(["Pod", "Node"]);
+                }
+                let _ = every_node;
+            }
+            Check::ServiceEndpoints { target, .. } => k.extend([target.kind.as_str(), "EndpointSlice", "Pod"]),
+            Check::TargetPort { target, workload } => {
+                k.extend([target.kind.as_str(), "Pod"]);
+                if let Some(w) = workload {
+                    k.push(&w.kind);
+                }
+            }
+            Check::IngressRoute { target, .. } => {
+                k.extend([target.kind.as_str(), "IngressClass", "Service", "EndpointSlice"]);
+            }
+            Check::PvcBound { target, .. } => k.extend([target.kind.as_str(), "PersistentVolume"]),
+            Check::EnvNamesService { target, .. } => k.extend([target.kind.as_str(), "Service"]),
+            _ => {}
+        }
+        k
+    }
+}
+
+/// One assertion of a spec. (Unknown keys are rejected by `Check`, which receives the rest.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assertion {
+    /// Stable id, unique within the exercise (`service-selects-pods`).
+    pub id: String,
+    /// What is checked, shown as the result's title.
+    pub message: Text,
+    /// The hint shown when it fails.
+    pub hint: Text,
+    /// Ids of earlier assertions this one depends on: if one of them fails, this one is skipped
+    /// and says which link broke first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    #[serde(flatten)]
+    pub check: Check,
+}
+
+/// A quiz option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizOption {
+    pub id: String,
+    pub text: Text,
+}
+
+/// A quiz question. `answer` and `explanation` are stripped by [`Exercise::public`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub prompt: Text,
+    pub options: Vec<QuizOption>,
+    /// Correct option ids; more than one makes it a multiple-choice question (all must be chosen).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answer: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Text>,
+    /// Shown in public form: the learner may pick several options.
+    #[serde(default)]
+    pub multiple: bool,
+}
+
+/// An exercise spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    pub id: String,
+    pub kind: ExerciseKind,
+    pub title: Text,
+    /// Markdown.
+    pub instructions: Text,
+    /// Tiered hints, from gentle to explicit.
+    #[serde(default)]
+    pub hints: Vec<Text>,
+    /// Resource types to fetch for a cluster snapshot.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<Need>,
+    /// A cluster exercise that can also be checked offline from submitted YAML: `manifest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline: Option<ExerciseKind>,
+    /// Grammar for `command` exercises.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<CommandSpec>,
+    /// Questions of `quiz` exercises.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assertions: Vec<Assertion>,
+}
+
+/// The safe-for-the-browser form of an exercise: quiz answers and explanations removed, assertion
+/// internals (expected values) reduced to id + title.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicExercise {
+    pub id: String,
+    pub kind: ExerciseKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offline: Option<ExerciseKind>,
+    pub title: Text,
+    pub instructions: Text,
+    pub hints: Vec<Text>,
+    pub questions: Vec<Question>,
+    pub assertions: Vec<PublicAssertion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAssertion {
+    pub id: String,
+    pub message: Text,
+}
+
+impl Exercise {
+    /// Strip everything that gives answers away before submission.
+    pub fn public(&self) -> PublicExercise {
+        PublicExercise {
+            id: self.id.clone(),
+            kind: self.kind,
+            offline: self.offline,
+            title: self.title.clone(),
+            instructions: self.instructions.clone(),
+            hints: self.hints.clone(),
+            questions: self
+                .questions
+                .iter()
+                .map(|q| Question {
+                    answer: Vec::new(),
+                    explanation: None,
+                    multiple: q.multiple || q.answer.len() > 1,
+                    ..q.clone()
+                })
+                .collect(),
+            assertions: self
+                .assertions
+                .iter()
+                .map(|a| PublicAssertion {
+                    id: a.id.clone(),
+                    message: a.message.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether [`crate::validate`] accepts input for this exercise.
+    pub fn offline_kind(&self) -> Option<ExerciseKind> {
+        match self.kind {
+            ExerciseKind::Cluster => self.offline,
+            k => Some(k),
+        }
+    }
+
+    /// Check the spec is well-formed. Returns every problem found.
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            p.push(format!("id \"{}\" must be lowercase letters, digits and '-'", self.id));
+        }
+        for (what, text) in [("title", &self.title), ("instructions", &self.instructions)] {
+            if text.is_blank() {
+                p.push(format!("{what} needs both zh and en"));
+            }
+        }
+        if self.hints.is_empty() {
+            p.push("hints: give at least one hint".into());
+        }
+        for (i, h) in self.hints.iter().enumerate() {
+            if h.is_blank() {
+                p.push(format!("hints[{i}] needs both zh and en"));
+            }
+        }
+        match self.kind {
+            ExerciseKind::Quiz => self.quiz_problems(&mut p),
+            ExerciseKind::Command if self.command.is_none() => p.push("a command exercise needs `command:`".into()),
+            ExerciseKind::Cluster if self.needs.is_empty() => p.push("a cluster exercise needs `needs:`".into()),
+            _ => {}
+        }
+        if self.kind != ExerciseKind::Quiz && self.assertions.is_empty() {
+            p.push("assertions: give at least one".into());
+        }
+        if let Some(o) = self.offline {
+            if self.kind != ExerciseKind::Cluster || o != ExerciseKind::Manifest {
+                p.push("offline: only `manifest`, and only on cluster exercises".into());
+            }
+        }
+        let needed: BTreeSet<&str> = self.needs.iter().map(|n| n.kind.as_str()).collect();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for a in &self.assertions {
+            let at = format!("assertion {}", a.id);
+            if a.id.is_empty() || !seen.insert(&a.id) {
+                p.push(format!("{at}: id is empty or used twice"));
+            }
+            if a.message.is_blank() || a.hint.is_blank() {
+                p.push(format!("{at}: message and hint need both zh and en"));
+            }
+            for dep in &a.after {
+                if !seen.contains(dep.as_str()) || dep == &a.id {
+                    p.push(format!("{at}: after: \"{dep}\" is not an earlier assertion"));
+                }
+            }
+            let fam = a.check.family();
+            let ok = match self.kind {
+                ExerciseKind::Cluster | ExerciseKind::Manifest => fam == ExerciseKind::Cluster,
+                ExerciseKind::Dockerfile => fam == ExerciseKind::Dockerfile,
+                ExerciseKind::Command => fam == ExerciseKind::Command,
+                ExerciseKind::Quiz => false,
+            };
+            if !ok {
+                p.push(format!("{at}: check `{}` cannot be used in a {:?} exercise", a.check.name(), self.kind));
+            }
+            if self.kind == ExerciseKind::Cluster {
+                for k in a.check.kinds() {
+                    if !needed.contains(k) {
+                        p.push(format!("{at}: reads {k} objects but `needs` does not list {k}"));
+                    }
+                }
+            }
+            check_problems(&a.check, &at, self.command.as_ref(), &mut p);
+        }
+        p
+    }
+
+    fn quiz_problems(&self, p: &mut Vec<String>) {
+        if self.questions.is_empty() {
+            p.push("a quiz needs questions".into());
+        }
+        let mut ids = BTreeSet::new();
+        for q in &self.questions {
+            let at = format!("question {}", q.id);
+            if !ids.insert(&q.id) {
+                p.push(format!("{at}: id used twice"));
+            }
+            if q.prompt.is_blank() {
+                p.push(format!("{at}: prompt needs zh and en"));
+            }
+            if q.options.len() < 2 {
+                p.push(format!("{at}: give at least two options"));
+            }
+            let opts: BTreeSet<&str> = q.options.iter().map(|o| o.id.as_str()).collect();
+            if opts.len() != q.options.len() {
+                p.push(format!("{at}: option ids must be unique"));
+            }
+            if q.answer.is_empty() {
+                p.push(format!("{at}: answer is missing"));
+            }
+            for a in &q.answer {
+                if !opts.contains(a.as_str()) {
+                    p.push(format!("{at}: answer \"{a}\" is not an option id"));
+                }
+            }
+            if q.explanation.as_ref().is_none_or(Text::is_blank) {
+                p.push(format!("{at}: explanation needs zh and en"));
+            }
+        }
+    }
+}
+
+fn expect_problems(e: &Expect, at: &str, p: &mut Vec<String>) {
+    if e.equals.is_none() && e.one_of.is_none() && e.matches.is_none() && e.min.is_none() && e.max.is_none() && e.present.is_none() {
+        p.push(format!("{at}: expect needs equals, one_of, matches, min, max or present"));
+    }
+    if let Some(re) = &e.matches {
+        if let Err(err) = regex_lite::Regex::new(re) {
+            p.push(format!("{at}: bad regex {re:?}: {err}"));
+        }
+    }
+    for b in [&e.min, &e.max].into_iter().flatten() {
+        let ok = if e.quantity {
+            crate::quantity::parse_value(b).is_some()
+        } else {
+            b.as_f64().is_some()
+        };
+        if !ok {
+            p.push(format!("{at}: bound {b} is not a {}", if e.quantity { "quantity" } else { "number" }));
+        }
+    }
+}
+
+fn target_problems(t: &Target, at: &str, p: &mut Vec<String>) {
+    if t.name.is_none() && t.where_.is_empty() {
+        p.push(format!("{at}: target {} needs a name or where", t.kind));
+    }
+    for k in t.where_.keys() {
+        if let Err(e) = crate::path::parse(k) {
+            p.push(format!("{at}: bad where path {k:?}: {e}"));
+        }
+    }
+}
+
+fn check_problems(c: &Check, at: &str, cmd: Option<&CommandSpec>, p: &mut Vec<String>) {
+    match c {
+        Check::Exists { target } | Check::SelectorMatchesTemplate { target } | Check::Tolerates { target, .. } => {
+            target_problems(target, at, p)
+        }
+        Check::Field { target, path, expect, .. } => {
+            target_problems(target, at, p);
+            if let Err(e) = crate::path::parse(path) {
+                p.push(format!("{at}: bad path {path:?}: {e}"));
+            }
+            expect_problems(expect, at, p);
+        }
+        Check::ServiceSelects { target, workload, .. } => {
+            target_problems(target, at, p);
+            target_problems(workload, at, p);
+        }
+        Check::LabelSelects { selector, owner, .. } => {
+            if crate::labels::parse_selector(selector).is_err() {
+                p.push(format!("{at}: bad selector {selector:?}"));
+            }
+            if let Some(o) = owner {
+                target_problems(o, at, p);
+            }
+        }
+        Check::Ready { target, .. }
+        | Check::ServiceEndpoints { target, .. }
+        | Check::PvcBound { target, .. }
+        | Check::EnvNamesService { target, .. } => target_problems(target, at, p),
+        Check::TargetPort { target, workload } => {
+            target_problems(target, at, p);
+            if let Some(w) = workload {
+                target_problems(w, at, p);
+            }
+        }
+        Check::IngressRoute { target, path_types, port, .. } => {
+            target_problems(target, at, p);
+            if path_types.is_empty() {
+                p.push(format!("{at}: path_types must not be empty"));
+            }
+            if !(port.is_u64() || port.is_string()) {
+                p.push(format!("{at}: port must be a number or a port name"));
+            }
+        }
+        Check::Flag { names, expect } => {
+            if let Some(e) = expect {
+                expect_problems(e, at, p);
+            }
+            match cmd {
+                Some(cmd) if names.iter().all(|n| cmd.flags.iter().any(|f| f.names.contains(n))) => {}
+                _ => p.push(format!("{at}: flag {names:?} is not declared in command.flags")),
+            }
+        }
+        Check::Positional { expect, .. } => expect_problems(expect, at, p),
+        Check::DockerfileHas { instruction, .. } => {
+            if !crate::dockerfile::INSTRUCTIONS.contains(&instruction.to_ascii_uppercase().as_str()) {
+                p.push(format!("{at}: unknown instruction {instruction}"));
+            }
+        }
+        Check::DockerfileBaseImage { .. } | Check::DockerfileCopyInContext | Check::DockerfileNoConsecutiveRuns | Check::CommandIs => {}
+    }
+}
+
+/// All exercises, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    exercises: BTreeMap<String, Exercise>,
+}
+
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name)
+}
+
+/// Parse one spec file. `path` is only used in errors and for the id ↔ file name check.
+pub fn parse_exercise(path: &str, text: &str) -> Result<Exercise, Error> {
+    let doc = yaml::parse_document(text).map_err(|e| Error::Parse {
+        file: path.to_string(),
+        line: e.location.line,
+        column: e.location.column,
+        message: e.message,
+    })?;
+    let ex: Exercise = serde_path_to_error::deserialize(&doc.value).map_err(|e| {
+        let field = e.path().to_string();
+        let loc = doc.locate(&field).unwrap_or(Location { line: 1, column: 1 });
+        Error::Parse {
+            file: path.to_string(),
+            line: loc.line,
+            column: loc.column,
+            message: if field == "." {
+                e.inner().to_string()
+            } else {
+                format!("{field}: {}", e.inner())
+            },
+        }
+    })?;
+    let stem = file_stem(path);
+    if ex.id != stem {
+        return Err(Error::IdMismatch {
+            file: path.to_string(),
+            id: ex.id,
+        });
+    }
+    let problems = ex.problems();
+    if !problems.is_empty() {
+        return Err(Error::Invalid {
+            file: path.to_string(),
+            problems: problems.join("; "),
+        });
+    }
+    Ok(ex)
+}
+
+impl Catalog {
+    /// Build the catalog from `(path, text)` pairs. Pure: the caller reads the files.
+    pub fn from_sources<I, P, T>(sources: I) -> Result<Catalog, Error>
+    where
+        I: IntoIterator<Item = (P, T)>,
+        P: AsRef<str>,
+        T: AsRef<str>,
+    {
+        let mut exercises = BTreeMap::new();
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
+        for (path, text) in sources {
+            let path = path.as_ref();
+            let ex = parse_exercise(path, text.as_ref())?;
+            if let Some(first) = files.get(&ex.id) {
+                return Err(Error::DuplicateId {
+                    id: ex.id,
+                    file: path.to_string(),
+                    first: first.clone(),
+                });
+            }
+            files.insert(ex.id.clone(), path.to_string());
+            exercises.insert(ex.id.clone(), ex);
+        }
+        Ok(Catalog { exercises })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.get(id)
+    }
+
+    /// Exercises in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &Exercise> {
+        self.exercises.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.exercises.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exercises.is_empty()
+    }
+
+    /// The union of the `needs` of the given exercises (for one shared watch set).
+    pub fn needs<'a>(&'a self, ids: impl IntoIterator<Item = &'a str>) -> Vec<Need> {
+        let mut out: Vec<Need> = Vec::new();
+        for id in ids {
+            if let Some(ex) = self.get(id) {
+                for n in &ex.needs {
+                    if !out.contains(n) {
+                        out.push(n.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
