@@ -1,4 +1,7 @@
 //! Evaluation of the object-level checks against a [`Snapshot`].
+// `Result<Outcome, Outcome>` is pass/fail control flow (the Err side is the failure verdict, built once
+// per assertion), not an error type; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
 
 use std::collections::BTreeSet;
 
@@ -7,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::labels::{self, Req};
 use crate::path::{self, get_str, render};
 use crate::snapshot::{kind_of, name_of, Snapshot};
-use crate::spec::{Check, ClassRequirement, Expect, Target, TaintSpec};
+use crate::spec::{Check, ClassRequirement, Expect, TaintSpec, Target};
 use crate::verdict::{t, ObjectRef, Outcome};
 
 pub(crate) struct Ctx<'a> {
@@ -18,11 +21,16 @@ pub(crate) struct Ctx<'a> {
 static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
 fn obj_map<'a>(v: &'a Value, p: &str) -> &'a Map<String, Value> {
-    path::get_one(v, p).and_then(Value::as_object).unwrap_or(&EMPTY)
+    path::get_one(v, p)
+        .and_then(Value::as_object)
+        .unwrap_or(&EMPTY)
 }
 
 fn list<'a>(v: &'a Value, p: &str) -> &'a [Value] {
-    path::get_one(v, p).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    path::get_one(v, p)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 fn names(vs: &[&Value]) -> String {
@@ -88,7 +96,7 @@ impl<'a> Ctx<'a> {
 
     /// Find the target. Prefixed names win over plain ones.
     pub fn resolve(&self, tg: &Target) -> Result<&'a Value, Outcome> {
-                let ns = self.ns().to_string();
+        let ns = self.ns().to_string();
         let snap: &'a Snapshot = self.snap;
         // rank: 2 = all matches used the prefixed form, 1 = plain, 0 = no match
         let rank = |o: &Value| -> u8 {
@@ -104,7 +112,10 @@ impl<'a> Ctx<'a> {
             }
             for (k, want) in &tg.where_ {
                 let Ok(segs) = path::parse(k) else { return 0 };
-                let got: Vec<String> = path::get(o, &segs).into_iter().map(|(_, v)| render(v)).collect();
+                let got: Vec<String> = path::get(o, &segs)
+                    .into_iter()
+                    .map(|(_, v)| render(v))
+                    .collect();
                 let want = render(want);
                 if tg.prefixable && got.contains(&format!("{ns}-{want}")) {
                 } else if got.contains(&want) {
@@ -132,13 +143,23 @@ impl<'a> Ctx<'a> {
         let existing: Vec<&Value> = snap.of_kind(&tg.kind).collect();
         let d = self.describe(tg);
         let where_ns = if Snapshot::is_namespaced(&tg.kind) {
-            (format!("命名空间 {ns} 里", ), format!(" in namespace {ns}"))
+            (format!("命名空间 {ns} 里",), format!(" in namespace {ns}"))
         } else {
             (String::from("集群里"), String::new())
         };
         Err(Outcome::fail(t(
-            format!("{}没有找到 {d}。现有的 {}：{}", where_ns.0, tg.kind, names(&existing)),
-            format!("{d} not found{}. Existing {}s: {}", where_ns.1, tg.kind, names(&existing)),
+            format!(
+                "{}没有找到 {d}。现有的 {}：{}",
+                where_ns.0,
+                tg.kind,
+                names(&existing)
+            ),
+            format!(
+                "{d} not found{}. Existing {}s: {}",
+                where_ns.1,
+                tg.kind,
+                names(&existing)
+            ),
         ))
         .object(self.target_ref(tg))
         .expected(d.clone())
@@ -165,7 +186,8 @@ impl<'a> Ctx<'a> {
     fn pods_of(&self, wl: &Value) -> Vec<&'a Value> {
         let kind = kind_of(wl);
         let name = name_of(wl);
-        let sel = labels::from_label_selector(path::get_one(wl, "spec.selector").unwrap_or(&Value::Null));
+        let sel =
+            labels::from_label_selector(path::get_one(wl, "spec.selector").unwrap_or(&Value::Null));
         self.live_pods()
             .filter(|p| {
                 let owners = list(p, "metadata.ownerReferences");
@@ -181,7 +203,8 @@ impl<'a> Ctx<'a> {
                         match self.snap.get("ReplicaSet", rs_name) {
                             Some(rs) => self.owner_is(rs, "Deployment", name),
                             None => {
-                                let hash = get_str(p, "metadata.labels[\"pod-template-hash\"]").unwrap_or_default();
+                                let hash = get_str(p, "metadata.labels[\"pod-template-hash\"]")
+                                    .unwrap_or_default();
                                 rs_name == format!("{name}-{hash}")
                             }
                         }
@@ -195,23 +218,37 @@ impl<'a> Ctx<'a> {
 
     fn pod_ready(p: &Value) -> bool {
         get_str(p, "status.phase") == Some("Running")
-            && list(p, "status.conditions")
-                .iter()
-                .any(|c| get_str(c, "type") == Some("Ready") && get_str(c, "status") == Some("True"))
+            && list(p, "status.conditions").iter().any(|c| {
+                get_str(c, "type") == Some("Ready") && get_str(c, "status") == Some("True")
+            })
     }
 
     /// Why a Pod is not ready, e.g. `phase Pending, ImagePullBackOff`.
     fn pod_problem(p: &Value) -> String {
-        let mut parts = vec![format!("phase {}", get_str(p, "status.phase").unwrap_or("Unknown"))];
+        let mut parts = vec![format!(
+            "phase {}",
+            get_str(p, "status.phase").unwrap_or("Unknown")
+        )];
         for cs in list(p, "status.containerStatuses") {
             if let Some(r) = get_str(cs, "state.waiting.reason") {
-                parts.push(format!("{} {r}", get_str(cs, "name").unwrap_or("container")));
+                parts.push(format!(
+                    "{} {r}",
+                    get_str(cs, "name").unwrap_or("container")
+                ));
             } else if let Some(r) = get_str(cs, "state.terminated.reason") {
-                parts.push(format!("{} {r}", get_str(cs, "name").unwrap_or("container")));
+                parts.push(format!(
+                    "{} {r}",
+                    get_str(cs, "name").unwrap_or("container")
+                ));
             }
         }
-        if let Some(c) = list(p, "status.conditions").iter().find(|c| get_str(c, "type") == Some("PodScheduled") && get_str(c, "status") == Some("False")) {
-            parts.push(format!("unschedulable: {}", get_str(c, "message").unwrap_or_default()));
+        if let Some(c) = list(p, "status.conditions").iter().find(|c| {
+            get_str(c, "type") == Some("PodScheduled") && get_str(c, "status") == Some("False")
+        }) {
+            parts.push(format!(
+                "unschedulable: {}",
+                get_str(c, "message").unwrap_or_default()
+            ));
         }
         parts.join(", ")
     }
@@ -227,26 +264,68 @@ impl<'a> Ctx<'a> {
             Check::Exists { target } => {
                 let o = self.resolve(target)?;
                 let r = self.objref(o);
-                Ok(Outcome::pass(t(format!("{r} 已存在。"), format!("{r} exists."))).object(Some(r)))
+                Ok(
+                    Outcome::pass(t(format!("{r} 已存在。"), format!("{r} exists.")))
+                        .object(Some(r)),
+                )
             }
-            Check::Field { target, path, expect, all } => self.field(target, path, expect, *all),
+            Check::Field {
+                target,
+                path,
+                expect,
+                all,
+            } => self.field(target, path, expect, *all),
             Check::SelectorMatchesTemplate { target } => self.selector_matches_template(target),
-            Check::ServiceSelects { target, workload, count } => self.service_selects(target, workload, *count),
-            Check::LabelSelects { selector, count, owner } => self.label_selects(selector, *count, owner.as_ref()),
-            Check::Ready { target, replicas, every_node } => self.ready(target, *replicas, *every_node),
+            Check::ServiceSelects {
+                target,
+                workload,
+                count,
+            } => self.service_selects(target, workload, *count),
+            Check::LabelSelects {
+                selector,
+                count,
+                owner,
+            } => self.label_selects(selector, *count, owner.as_ref()),
+            Check::Ready {
+                target,
+                replicas,
+                every_node,
+            } => self.ready(target, *replicas, *every_node),
             Check::Tolerates { target, taint } => self.tolerates_check(target, taint),
             Check::ServiceEndpoints { target, min_ready } => {
                 let svc = self.resolve(target)?;
                 self.endpoints(svc, *min_ready)
             }
             Check::TargetPort { target, workload } => self.target_port(target, workload.as_ref()),
-            Check::IngressRoute { target, host, path, path_types, service, port, class, min_ready } => {
-                self.ingress(target, host, path, path_types, service, port, class.as_ref(), *min_ready)
-            }
-            Check::PvcBound { target, storage_class } => self.pvc_bound(target, storage_class.as_deref()),
-            Check::EnvNamesService { target, container, env, service } => {
-                self.env_names_service(target, container.as_deref(), env, service)
-            }
+            Check::IngressRoute {
+                target,
+                host,
+                path,
+                path_types,
+                service,
+                port,
+                class,
+                min_ready,
+            } => self.ingress(
+                target,
+                host,
+                path,
+                path_types,
+                service,
+                port,
+                class.as_ref(),
+                *min_ready,
+            ),
+            Check::PvcBound {
+                target,
+                storage_class,
+            } => self.pvc_bound(target, storage_class.as_deref()),
+            Check::EnvNamesService {
+                target,
+                container,
+                env,
+                service,
+            } => self.env_names_service(target, container.as_deref(), env, service),
             other => Err(Outcome::fail(t(
                 format!("检查 {} 不适用于集群对象。", other.name()),
                 format!("Check {} does not apply to cluster objects.", other.name()),
@@ -256,15 +335,25 @@ impl<'a> Ctx<'a> {
 
     // ---- field ----
 
-    fn field(&self, target: &Target, p: &str, expect: &Expect, all: bool) -> Result<Outcome, Outcome> {
+    fn field(
+        &self,
+        target: &Target,
+        p: &str,
+        expect: &Expect,
+        all: bool,
+    ) -> Result<Outcome, Outcome> {
         let o = self.resolve(target)?;
         let r = self.objref(o);
-        let segs = path::parse(p).map_err(|e| Outcome::fail(t(format!("路径错误：{e}"), format!("Bad path: {e}"))))?;
+        let segs = path::parse(p)
+            .map_err(|e| Outcome::fail(t(format!("路径错误：{e}"), format!("Bad path: {e}"))))?;
         let values = path::get(o, &segs);
         let want = describe_expect(expect, self.ns());
         if expect.present == Some(false) {
             return match values.first() {
-                None => Ok(Outcome::pass(t(format!("{r} 没有 {p}。"), format!("{r} has no {p}."))).object(Some(r))),
+                None => Ok(
+                    Outcome::pass(t(format!("{r} 没有 {p}。"), format!("{r} has no {p}.")))
+                        .object(Some(r)),
+                ),
                 Some((cp, v)) => Err(Outcome::fail(t(
                     format!("{r} 不应设置 {cp}，但它是 {}。", render(v)),
                     format!("{r} should not set {cp}, but it is {}.", render(v)),
@@ -285,8 +374,15 @@ impl<'a> Ctx<'a> {
             .expected(want)
             .found("(missing)"));
         }
-        let bad: Vec<&(String, &Value)> = values.iter().filter(|(_, v)| !satisfies(expect, v, self.ns())).collect();
-        let ok = if all { bad.is_empty() } else { bad.len() < values.len() };
+        let bad: Vec<&(String, &Value)> = values
+            .iter()
+            .filter(|(_, v)| !satisfies(expect, v, self.ns()))
+            .collect();
+        let ok = if all {
+            bad.is_empty()
+        } else {
+            bad.len() < values.len()
+        };
         if ok {
             let (cp, v) = &values[0];
             return Ok(Outcome::pass(t(
@@ -300,7 +396,11 @@ impl<'a> Ctx<'a> {
         }
         let (cp, v) = bad[0];
         let found = if values.len() > 1 && !all {
-            values.iter().map(|(_, v)| render(v)).collect::<Vec<_>>().join(", ")
+            values
+                .iter()
+                .map(|(_, v)| render(v))
+                .collect::<Vec<_>>()
+                .join(", ")
         } else {
             render(v)
         };
@@ -362,7 +462,12 @@ impl<'a> Ctx<'a> {
         .found(sel_s))
     }
 
-    fn service_selects(&self, target: &Target, workload: &Target, count: Option<u32>) -> Result<Outcome, Outcome> {
+    fn service_selects(
+        &self,
+        target: &Target,
+        workload: &Target,
+        count: Option<u32>,
+    ) -> Result<Outcome, Outcome> {
         let svc = self.resolve(target)?;
         let r = self.objref(svc);
         let wl = self.resolve(workload)?;
@@ -388,12 +493,24 @@ impl<'a> Ctx<'a> {
             .map(|(k, _)| path_key("spec.selector", k))
             .unwrap_or_else(|| "spec.selector".into());
         // The classic mistake: the selector names the workload instead of its pod labels.
-        let names_workload = sel_map.values().any(|v| render(v) == name_of(wl)) && !labels::matches(&sel, tmpl);
+        let names_workload =
+            sel_map.values().any(|v| render(v) == name_of(wl)) && !labels::matches(&sel, tmpl);
         let wl_pods = self.pods_of(wl);
-        let all_matching: Vec<&Value> = self.live_pods().filter(|p| labels::matches(&sel, obj_map(p, "metadata.labels"))).collect();
-        let selected: Vec<&Value> = wl_pods.iter().copied().filter(|p| labels::matches(&sel, obj_map(p, "metadata.labels"))).collect();
+        let all_matching: Vec<&Value> = self
+            .live_pods()
+            .filter(|p| labels::matches(&sel, obj_map(p, "metadata.labels")))
+            .collect();
+        let selected: Vec<&Value> = wl_pods
+            .iter()
+            .copied()
+            .filter(|p| labels::matches(&sel, obj_map(p, "metadata.labels")))
+            .collect();
         let pods_exist = !wl_pods.is_empty();
-        let ok = if pods_exist { !selected.is_empty() } else { labels::matches(&sel, tmpl) };
+        let ok = if pods_exist {
+            !selected.is_empty()
+        } else {
+            labels::matches(&sel, tmpl)
+        };
         if !ok {
             let (zh_extra, en_extra) = if names_workload {
                 (
@@ -421,7 +538,10 @@ impl<'a> Ctx<'a> {
         if let Some(n) = count {
             if pods_exist && selected.len() != n as usize {
                 return Err(Outcome::fail(t(
-                    format!("{r} 选中了 {wr} 的 {} 个 Pod，应为 {n} 个。", selected.len()),
+                    format!(
+                        "{r} 选中了 {wr} 的 {} 个 Pod，应为 {n} 个。",
+                        selected.len()
+                    ),
                     format!("{r} selects {} Pods of {wr}, expected {n}.", selected.len()),
                 ))
                 .object(Some(r))
@@ -432,27 +552,53 @@ impl<'a> Ctx<'a> {
         }
         let (zh, en) = if pods_exist {
             (
-                format!("{r} 的 selector {sel_s} 选中了 {wr} 的 {} 个 Pod：{}。", selected.len(), names(&selected)),
-                format!("{r}: selector {sel_s} selects {} Pods of {wr}: {}.", selected.len(), names(&selected)),
+                format!(
+                    "{r} 的 selector {sel_s} 选中了 {wr} 的 {} 个 Pod：{}。",
+                    selected.len(),
+                    names(&selected)
+                ),
+                format!(
+                    "{r}: selector {sel_s} selects {} Pods of {wr}: {}.",
+                    selected.len(),
+                    names(&selected)
+                ),
             )
         } else {
             (
                 format!("{r} 的 selector {sel_s} 匹配 {wr} 的 Pod 模板标签 {tmpl_s}。"),
-                format!("{r}: selector {sel_s} matches the pod template labels of {wr} ({tmpl_s})."),
+                format!(
+                    "{r}: selector {sel_s} matches the pod template labels of {wr} ({tmpl_s})."
+                ),
             )
         };
-        Ok(Outcome::pass(t(zh, en)).object(Some(r)).field("spec.selector").expected(tmpl_s).found(sel_s))
+        Ok(Outcome::pass(t(zh, en))
+            .object(Some(r))
+            .field("spec.selector")
+            .expected(tmpl_s)
+            .found(sel_s))
     }
 
-    fn label_selects(&self, selector: &str, count: Option<u32>, owner: Option<&Target>) -> Result<Outcome, Outcome> {
+    fn label_selects(
+        &self,
+        selector: &str,
+        count: Option<u32>,
+        owner: Option<&Target>,
+    ) -> Result<Outcome, Outcome> {
         let reqs = labels::parse_selector(selector).map_err(|e| Outcome::fail(t(e.clone(), e)))?;
-        let selected: Vec<&Value> = self.live_pods().filter(|p| labels::matches(&reqs, obj_map(p, "metadata.labels"))).collect();
+        let selected: Vec<&Value> = self
+            .live_pods()
+            .filter(|p| labels::matches(&reqs, obj_map(p, "metadata.labels")))
+            .collect();
         let field = format!("-l {selector}");
         if let Some(ot) = owner {
             let w = self.resolve(ot)?;
             let wr = self.objref(w);
             let owned = self.pods_of(w);
-            let strangers: Vec<&Value> = selected.iter().copied().filter(|p| !owned.iter().any(|o| std::ptr::eq(*o, *p))).collect();
+            let strangers: Vec<&Value> = selected
+                .iter()
+                .copied()
+                .filter(|p| !owned.iter().any(|o| std::ptr::eq(*o, *p)))
+                .collect();
             if !strangers.is_empty() {
                 let s = strangers[0];
                 return Err(Outcome::fail(t(
@@ -474,7 +620,11 @@ impl<'a> Ctx<'a> {
                 .expected(format!("only the Pods of {}", name_of(w)))
                 .found(names(&selected)));
             }
-            let missed: Vec<&Value> = owned.iter().copied().filter(|p| !selected.iter().any(|s| std::ptr::eq(*s, *p))).collect();
+            let missed: Vec<&Value> = owned
+                .iter()
+                .copied()
+                .filter(|p| !selected.iter().any(|s| std::ptr::eq(*s, *p)))
+                .collect();
             if !missed.is_empty() {
                 return Err(Outcome::fail(t(
                     format!("-l {selector} 漏掉了 {wr} 的 Pod：{}。", names(&missed)),
@@ -489,8 +639,16 @@ impl<'a> Ctx<'a> {
         if let Some(n) = count {
             if selected.len() != n as usize {
                 return Err(Outcome::fail(t(
-                    format!("-l {selector} 选中了 {} 个 Pod（{}），应为 {n} 个。", selected.len(), names(&selected)),
-                    format!("-l {selector} selects {} Pods ({}), expected {n}.", selected.len(), names(&selected)),
+                    format!(
+                        "-l {selector} 选中了 {} 个 Pod（{}），应为 {n} 个。",
+                        selected.len(),
+                        names(&selected)
+                    ),
+                    format!(
+                        "-l {selector} selects {} Pods ({}), expected {n}.",
+                        selected.len(),
+                        names(&selected)
+                    ),
                 ))
                 .field(field)
                 .expected(n.to_string())
@@ -498,8 +656,16 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(Outcome::pass(t(
-            format!("-l {selector} 选中了 {} 个 Pod：{}。", selected.len(), names(&selected)),
-            format!("-l {selector} selects {} Pods: {}.", selected.len(), names(&selected)),
+            format!(
+                "-l {selector} 选中了 {} 个 Pod：{}。",
+                selected.len(),
+                names(&selected)
+            ),
+            format!(
+                "-l {selector} selects {} Pods: {}.",
+                selected.len(),
+                names(&selected)
+            ),
         ))
         .field(field)
         .found(selected.len().to_string()))
@@ -507,13 +673,22 @@ impl<'a> Ctx<'a> {
 
     // ---- readiness ----
 
-    fn ready(&self, target: &Target, replicas: Option<u32>, every_node: bool) -> Result<Outcome, Outcome> {
+    fn ready(
+        &self,
+        target: &Target,
+        replicas: Option<u32>,
+        every_node: bool,
+    ) -> Result<Outcome, Outcome> {
         let o = self.resolve(target)?;
         let r = self.objref(o);
         match kind_of(o) {
             "Pod" => {
                 if Self::pod_ready(o) {
-                    Ok(Outcome::pass(t(format!("{r} 正在运行且已就绪。"), format!("{r} is Running and Ready."))).object(Some(r)))
+                    Ok(Outcome::pass(t(
+                        format!("{r} 正在运行且已就绪。"),
+                        format!("{r} is Running and Ready."),
+                    ))
+                    .object(Some(r)))
                 } else {
                     let why = Self::pod_problem(o);
                     Err(Outcome::fail(t(
@@ -528,7 +703,9 @@ impl<'a> Ctx<'a> {
             }
             "DaemonSet" => self.daemonset_ready(o, r, every_node),
             _ => {
-                let desired = path::get_one(o, "spec.replicas").and_then(Value::as_u64).unwrap_or(1);
+                let desired = path::get_one(o, "spec.replicas")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(1);
                 if let Some(n) = replicas {
                     if desired != u64::from(n) {
                         return Err(Outcome::fail(t(
@@ -541,8 +718,14 @@ impl<'a> Ctx<'a> {
                         .found(desired.to_string()));
                     }
                 }
-                let status_field = if kind_of(o) == "StatefulSet" { "status.readyReplicas" } else { "status.availableReplicas" };
-                let avail = path::get_one(o, status_field).and_then(Value::as_u64).unwrap_or(0);
+                let status_field = if kind_of(o) == "StatefulSet" {
+                    "status.readyReplicas"
+                } else {
+                    "status.availableReplicas"
+                };
+                let avail = path::get_one(o, status_field)
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
                 if avail >= desired && desired > 0 {
                     return Ok(Outcome::pass(t(
                         format!("{r} 的 {avail}/{desired} 个副本可用。"),
@@ -571,18 +754,32 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn daemonset_ready(&self, ds: &Value, r: ObjectRef, every_node: bool) -> Result<Outcome, Outcome> {
+    fn daemonset_ready(
+        &self,
+        ds: &Value,
+        r: ObjectRef,
+        every_node: bool,
+    ) -> Result<Outcome, Outcome> {
         let nodes: Vec<&Value> = self.snap.of_kind("Node").collect();
         let pods = self.pods_of(ds);
         let tols = list(ds, "spec.template.spec.tolerations");
-        let host_network = path::get_one(ds, "spec.template.spec.hostNetwork").and_then(Value::as_bool).unwrap_or(false);
+        let host_network = path::get_one(ds, "spec.template.spec.hostNetwork")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let node_selector = obj_map(ds, "spec.template.spec.nodeSelector");
         if nodes.is_empty() {
-            let desired = path::get_one(ds, "status.desiredNumberScheduled").and_then(Value::as_u64).unwrap_or(0);
-            let ready = path::get_one(ds, "status.numberReady").and_then(Value::as_u64).unwrap_or(0);
+            let desired = path::get_one(ds, "status.desiredNumberScheduled")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            let ready = path::get_one(ds, "status.numberReady")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
             if desired > 0 && ready >= desired {
-                return Ok(Outcome::pass(t(format!("{r}：{ready}/{desired} 个 Pod 就绪。"), format!("{r}: {ready}/{desired} Pods ready.")))
-                    .object(Some(r)));
+                return Ok(Outcome::pass(t(
+                    format!("{r}：{ready}/{desired} 个 Pod 就绪。"),
+                    format!("{r}: {ready}/{desired} Pods ready."),
+                ))
+                .object(Some(r)));
             }
             return Err(Outcome::fail(t(
                 format!("{r}：只有 {ready}/{desired} 个 Pod 就绪。"),
@@ -596,11 +793,20 @@ impl<'a> Ctx<'a> {
         let mut covered = Vec::new();
         for n in &nodes {
             let nn = name_of(n);
-            if !labels::matches(&labels::from_map(node_selector), obj_map(n, "metadata.labels")) {
+            if !labels::matches(
+                &labels::from_map(node_selector),
+                obj_map(n, "metadata.labels"),
+            ) {
                 if every_node {
                     return Err(Outcome::fail(t(
-                        format!("{r} 的 nodeSelector {} 排除了节点 {nn}。", labels::render_map(node_selector)),
-                        format!("{r}: its nodeSelector {} excludes node {nn}.", labels::render_map(node_selector)),
+                        format!(
+                            "{r} 的 nodeSelector {} 排除了节点 {nn}。",
+                            labels::render_map(node_selector)
+                        ),
+                        format!(
+                            "{r}: its nodeSelector {} excludes node {nn}.",
+                            labels::render_map(node_selector)
+                        ),
                     ))
                     .object(Some(r))
                     .field("spec.template.spec.nodeSelector")
@@ -630,15 +836,25 @@ impl<'a> Ctx<'a> {
             covered.push(*n);
         }
         if covered.is_empty() {
-            return Err(Outcome::fail(t(format!("{r} 不能在任何节点上运行。"), format!("{r} cannot run on any node.")))
-                .object(Some(r))
-                .field("spec.template.spec.tolerations"));
+            return Err(Outcome::fail(t(
+                format!("{r} 不能在任何节点上运行。"),
+                format!("{r} cannot run on any node."),
+            ))
+            .object(Some(r))
+            .field("spec.template.spec.tolerations"));
         }
         for n in &covered {
             let nn = name_of(n);
-            let on_node: Vec<&Value> = pods.iter().copied().filter(|p| get_str(p, "spec.nodeName") == Some(nn)).collect();
+            let on_node: Vec<&Value> = pods
+                .iter()
+                .copied()
+                .filter(|p| get_str(p, "spec.nodeName") == Some(nn))
+                .collect();
             if !on_node.iter().any(|p| Self::pod_ready(p)) {
-                let why = on_node.first().map(|p| format!("Pod {}: {}", name_of(p), Self::pod_problem(p))).unwrap_or_else(|| "no Pod".into());
+                let why = on_node
+                    .first()
+                    .map(|p| format!("Pod {}: {}", name_of(p), Self::pod_problem(p)))
+                    .unwrap_or_else(|| "no Pod".into());
                 return Err(Outcome::fail(t(
                     format!("{r} 在节点 {nn} 上没有就绪的 Pod（{why}）。"),
                     format!("{r} has no ready Pod on node {nn} ({why})."),
@@ -660,17 +876,25 @@ impl<'a> Ctx<'a> {
     fn tolerates_check(&self, target: &Target, taint: &TaintSpec) -> Result<Outcome, Outcome> {
         let o = self.resolve(target)?;
         let r = self.objref(o);
-        let base = if kind_of(o) == "Pod" { "spec" } else { "spec.template.spec" };
+        let base = if kind_of(o) == "Pod" {
+            "spec"
+        } else {
+            "spec.template.spec"
+        };
         let tols = list(o, &format!("{base}.tolerations"));
-        let taint_v = serde_json::json!({"key": taint.key, "value": taint.value, "effect": taint.effect});
+        let taint_v =
+            serde_json::json!({"key": taint.key, "value": taint.value, "effect": taint.effect});
         let ts = render_taint(&taint_v);
         let found = render_tolerations(tols);
         let field = format!("{base}.tolerations");
         if tols.iter().any(|tol| tolerates(tol, &taint_v)) {
-            return Ok(Outcome::pass(t(format!("{r} 容忍污点 {ts}。"), format!("{r} tolerates the taint {ts}.")))
-                .object(Some(r))
-                .field(field)
-                .found(found));
+            return Ok(Outcome::pass(t(
+                format!("{r} 容忍污点 {ts}。"),
+                format!("{r} tolerates the taint {ts}."),
+            ))
+            .object(Some(r))
+            .field(field)
+            .found(found));
         }
         Err(Outcome::fail(t(
             format!("{r} 没有容忍污点 {ts}（现有的容忍：{found}）。"),
@@ -698,7 +922,10 @@ impl<'a> Ctx<'a> {
                 let addr = list(e, "addresses").first().map(render).unwrap_or_default();
                 total.insert(addr.clone());
                 // conditions.ready: nil means ready (API semantics)
-                if path::get_one(e, "conditions.ready").and_then(Value::as_bool).unwrap_or(true) {
+                if path::get_one(e, "conditions.ready")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true)
+                {
                     ready.insert(addr);
                 }
             }
@@ -738,7 +965,9 @@ impl<'a> Ctx<'a> {
         let matching: Vec<&Value> = if sel.is_empty() {
             Vec::new()
         } else {
-            self.live_pods().filter(|p| labels::matches(&sel, obj_map(p, "metadata.labels"))).collect()
+            self.live_pods()
+                .filter(|p| labels::matches(&sel, obj_map(p, "metadata.labels")))
+                .collect()
         };
         let ready_pods = matching.iter().filter(|p| Self::pod_ready(p)).count();
         let sel_s = labels::render_map(sel_map);
@@ -749,15 +978,30 @@ impl<'a> Ctx<'a> {
             )
         } else if ready_pods == 0 {
             (
-                format!("它的 selector {sel_s} 匹配 {} 个 Pod，但都没有就绪。", matching.len()),
-                format!("Its selector {sel_s} matches {} Pods but none is ready.", matching.len()),
+                format!(
+                    "它的 selector {sel_s} 匹配 {} 个 Pod，但都没有就绪。",
+                    matching.len()
+                ),
+                format!(
+                    "Its selector {sel_s} matches {} Pods but none is ready.",
+                    matching.len()
+                ),
             )
         } else if !any {
-            ("还没有 EndpointSlice，稍等片刻再检查。".to_string(), "There is no EndpointSlice yet; check again in a moment.".to_string())
+            (
+                "还没有 EndpointSlice，稍等片刻再检查。".to_string(),
+                "There is no EndpointSlice yet; check again in a moment.".to_string(),
+            )
         } else {
             (
-                format!("selector {sel_s} 匹配 {} 个 Pod，其中 {ready_pods} 个就绪。", matching.len()),
-                format!("Selector {sel_s} matches {} Pods, {ready_pods} of them ready.", matching.len()),
+                format!(
+                    "selector {sel_s} 匹配 {} 个 Pod，其中 {ready_pods} 个就绪。",
+                    matching.len()
+                ),
+                format!(
+                    "Selector {sel_s} matches {} Pods, {ready_pods} of them ready.",
+                    matching.len()
+                ),
             )
         };
         Err(Outcome::fail(t(
@@ -790,14 +1034,21 @@ impl<'a> Ctx<'a> {
         let pods: Vec<&Value> = if sel.is_empty() {
             Vec::new()
         } else {
-            self.live_pods().filter(|p| labels::matches(&sel, obj_map(p, "metadata.labels"))).collect()
+            self.live_pods()
+                .filter(|p| labels::matches(&sel, obj_map(p, "metadata.labels")))
+                .collect()
         };
         let (ports, source) = if let Some(p) = pods.first() {
-            (Self::container_ports(path::get_one(p, "spec").unwrap_or(&Value::Null)), format!("Pod {}", name_of(p)))
+            (
+                Self::container_ports(path::get_one(p, "spec").unwrap_or(&Value::Null)),
+                format!("Pod {}", name_of(p)),
+            )
         } else if let Some(w) = workload {
             let wl = self.resolve(w)?;
             (
-                Self::container_ports(path::get_one(wl, "spec.template.spec").unwrap_or(&Value::Null)),
+                Self::container_ports(
+                    path::get_one(wl, "spec.template.spec").unwrap_or(&Value::Null),
+                ),
                 format!("{}", self.objref(wl)),
             )
         } else {
@@ -822,25 +1073,39 @@ impl<'a> Ctx<'a> {
         };
         let sports = list(svc, "spec.ports");
         if sports.is_empty() {
-            return Err(Outcome::fail(t(format!("{r} 没有定义端口。"), format!("{r} defines no ports.")))
-                .object(Some(r))
-                .field("spec.ports"));
+            return Err(Outcome::fail(t(
+                format!("{r} 没有定义端口。"),
+                format!("{r} defines no ports."),
+            ))
+            .object(Some(r))
+            .field("spec.ports"));
         }
         for (i, sp) in sports.iter().enumerate() {
-            let tp = path::get_one(sp, "targetPort").or_else(|| path::get_one(sp, "port")).cloned().unwrap_or(Value::Null);
+            let tp = path::get_one(sp, "targetPort")
+                .or_else(|| path::get_one(sp, "port"))
+                .cloned()
+                .unwrap_or(Value::Null);
             let ok = match &tp {
                 Value::Number(n) => ports.iter().any(|(p, _)| Some(*p) == n.as_u64()),
                 Value::String(s) => match s.parse::<u64>() {
                     Ok(n) => ports.iter().any(|(p, _)| *p == n),
-                    Err(_) => ports.iter().any(|(_, nm)| nm.as_deref() == Some(s.as_str())),
+                    Err(_) => ports
+                        .iter()
+                        .any(|(_, nm)| nm.as_deref() == Some(s.as_str())),
                 },
                 _ => false,
             };
             if !ok {
                 let field = format!("spec.ports[{i}].targetPort");
                 return Err(Outcome::fail(t(
-                    format!("{r} 的 {field} 是 {}，但 {source} 的容器端口是 {ports_s}。", render(&tp)),
-                    format!("{r}: {field} is {}, but the container ports of {source} are {ports_s}.", render(&tp)),
+                    format!(
+                        "{r} 的 {field} 是 {}，但 {source} 的容器端口是 {ports_s}。",
+                        render(&tp)
+                    ),
+                    format!(
+                        "{r}: {field} is {}, but the container ports of {source} are {ports_s}.",
+                        render(&tp)
+                    ),
                 ))
                 .object(Some(r))
                 .field(field)
@@ -874,19 +1139,29 @@ impl<'a> Ctx<'a> {
         let ing = self.resolve(target)?;
         let r = self.objref(ing);
         let fail = |field: &str, zh: String, en: String, expected: String, found: String| {
-            Outcome::fail(t(zh, en)).object(Some(r.clone())).field(field).expected(expected).found(found)
+            Outcome::fail(t(zh, en))
+                .object(Some(r.clone()))
+                .field(field)
+                .expected(expected)
+                .found(found)
         };
         let ns = self.ns();
         // 1. IngressClass
         let class_name = get_str(ing, "spec.ingressClassName")
             .or_else(|| get_str(ing, "metadata.annotations[\"kubernetes.io/ingress.class\"]"));
         let want_class = class.and_then(|c| c.name.as_deref());
-        let want_class_s = want_class.map(|w| format!("{ns}-{w} (or {w})")).unwrap_or_else(|| "an existing IngressClass".into());
+        let want_class_s = want_class
+            .map(|w| format!("{ns}-{w} (or {w})"))
+            .unwrap_or_else(|| "an existing IngressClass".into());
         let Some(class_name) = class_name else {
             return Err(fail(
                 "spec.ingressClassName",
-                format!("{r} 没有设置 spec.ingressClassName，没有哪个 Ingress Controller 会处理它。"),
-                format!("{r} sets no spec.ingressClassName, so no Ingress controller will serve it."),
+                format!(
+                    "{r} 没有设置 spec.ingressClassName，没有哪个 Ingress Controller 会处理它。"
+                ),
+                format!(
+                    "{r} sets no spec.ingressClassName, so no Ingress controller will serve it."
+                ),
                 want_class_s,
                 "(missing)".into(),
             ));
@@ -917,7 +1192,9 @@ impl<'a> Ctx<'a> {
             if got != ctrl {
                 return Err(Outcome::fail(t(
                     format!("IngressClass {class_name} 的 spec.controller 是 {got}，应为 {ctrl}。"),
-                    format!("IngressClass {class_name}: spec.controller is {got}, expected {ctrl}."),
+                    format!(
+                        "IngressClass {class_name}: spec.controller is {got}, expected {ctrl}."
+                    ),
                 ))
                 .object(Some(self.objref(ic)))
                 .field("spec.controller")
@@ -927,24 +1204,42 @@ impl<'a> Ctx<'a> {
         }
         // 2. rule for the host
         let rules = list(ing, "spec.rules");
-        let hosts: Vec<String> = rules.iter().map(|r| get_str(r, "host").unwrap_or("*").to_string()).collect();
+        let hosts: Vec<String> = rules
+            .iter()
+            .map(|r| get_str(r, "host").unwrap_or("*").to_string())
+            .collect();
         let Some(rule) = rules.iter().find(|x| get_str(x, "host") == Some(host)) else {
             return Err(fail(
                 "spec.rules[*].host",
-                format!("{r} 没有 host 为 {host} 的规则（现有：{}）。", join_or_none(&hosts)),
-                format!("{r} has no rule for host {host} (hosts: {}).", join_or_none(&hosts)),
+                format!(
+                    "{r} 没有 host 为 {host} 的规则（现有：{}）。",
+                    join_or_none(&hosts)
+                ),
+                format!(
+                    "{r} has no rule for host {host} (hosts: {}).",
+                    join_or_none(&hosts)
+                ),
                 host.into(),
                 join_or_none(&hosts),
             ));
         };
         let rp = format!("spec.rules[host={host}].http.paths");
         let paths = list(rule, "http.paths");
-        let found_paths: Vec<String> = paths.iter().map(|p| get_str(p, "path").unwrap_or("(none)").to_string()).collect();
+        let found_paths: Vec<String> = paths
+            .iter()
+            .map(|p| get_str(p, "path").unwrap_or("(none)").to_string())
+            .collect();
         let Some(pth) = paths.iter().find(|p| get_str(p, "path") == Some(want_path)) else {
             return Err(fail(
                 &format!("{rp}[*].path"),
-                format!("{r} 的 host {host} 下没有路径 {want_path}（现有：{}）。", join_or_none(&found_paths)),
-                format!("{r}: host {host} has no path {want_path} (paths: {}).", join_or_none(&found_paths)),
+                format!(
+                    "{r} 的 host {host} 下没有路径 {want_path}（现有：{}）。",
+                    join_or_none(&found_paths)
+                ),
+                format!(
+                    "{r}: host {host} has no path {want_path} (paths: {}).",
+                    join_or_none(&found_paths)
+                ),
                 want_path.into(),
                 join_or_none(&found_paths),
             ));
@@ -979,8 +1274,16 @@ impl<'a> Ctx<'a> {
         if render(&bport) != render(port) {
             return Err(fail(
                 &format!("{pp}.backend.service.port"),
-                format!("{r} 的后端端口是 {}，应为 {}。", render(&bport), render(port)),
-                format!("{r}: backend port is {}, expected {}.", render(&bport), render(port)),
+                format!(
+                    "{r} 的后端端口是 {}，应为 {}。",
+                    render(&bport),
+                    render(port)
+                ),
+                format!(
+                    "{r}: backend port is {}, expected {}.",
+                    render(&bport),
+                    render(port)
+                ),
                 render(port),
                 render(&bport),
             ));
@@ -989,26 +1292,45 @@ impl<'a> Ctx<'a> {
         let Some(svc) = self.snap.get("Service", service) else {
             let existing: Vec<&Value> = self.snap.of_kind("Service").collect();
             return Err(Outcome::fail(t(
-                format!("{r} 指向的 Service {service} 不存在。现有的 Service：{}", names(&existing)),
-                format!("{r} routes to Service {service}, which does not exist. Existing Services: {}", names(&existing)),
+                format!(
+                    "{r} 指向的 Service {service} 不存在。现有的 Service：{}",
+                    names(&existing)
+                ),
+                format!(
+                    "{r} routes to Service {service}, which does not exist. Existing Services: {}",
+                    names(&existing)
+                ),
             ))
-            .object(Some(ObjectRef { kind: "Service".into(), name: service.into(), namespace: Some(ns.into()) }))
+            .object(Some(ObjectRef {
+                kind: "Service".into(),
+                name: service.into(),
+                namespace: Some(ns.into()),
+            }))
             .expected(service)
             .found(names(&existing)));
         };
         let sr = self.objref(svc);
         let sports = list(svc, "spec.ports");
-        let has_port = sports
-            .iter()
-            .any(|p| match port {
-                Value::String(n) => get_str(p, "name") == Some(n.as_str()),
-                other => path::get_one(p, "port").map(render) == Some(render(other)),
-            });
+        let has_port = sports.iter().any(|p| match port {
+            Value::String(n) => get_str(p, "name") == Some(n.as_str()),
+            other => path::get_one(p, "port").map(render) == Some(render(other)),
+        });
         if !has_port {
-            let ps: Vec<String> = sports.iter().map(|p| path::get_one(p, "port").map(render).unwrap_or_default()).collect();
+            let ps: Vec<String> = sports
+                .iter()
+                .map(|p| path::get_one(p, "port").map(render).unwrap_or_default())
+                .collect();
             return Err(Outcome::fail(t(
-                format!("{sr} 没有端口 {}（现有：{}）。", render(port), join_or_none(&ps)),
-                format!("{sr} has no port {} (ports: {}).", render(port), join_or_none(&ps)),
+                format!(
+                    "{sr} 没有端口 {}（现有：{}）。",
+                    render(port),
+                    join_or_none(&ps)
+                ),
+                format!(
+                    "{sr} has no port {} (ports: {}).",
+                    render(port),
+                    join_or_none(&ps)
+                ),
             ))
             .object(Some(sr))
             .field("spec.ports")
@@ -1021,16 +1343,28 @@ impl<'a> Ctx<'a> {
                 let msg = o.message.clone();
                 return Err(Outcome {
                     message: t(
-                        format!("{r} → {host}{want_path} → {sr}：链路在 Service 处断开。{}", msg.zh),
-                        format!("{r} → {host}{want_path} → {sr}: the chain breaks at the Service. {}", msg.en),
+                        format!(
+                            "{r} → {host}{want_path} → {sr}：链路在 Service 处断开。{}",
+                            msg.zh
+                        ),
+                        format!(
+                            "{r} → {host}{want_path} → {sr}: the chain breaks at the Service. {}",
+                            msg.en
+                        ),
                     ),
                     ..o
                 });
             }
         }
         Ok(Outcome::pass(t(
-            format!("{r}（{class_name}）把 {host}{want_path} 转发到 {sr}:{}，后端已就绪。", render(port)),
-            format!("{r} ({class_name}) routes {host}{want_path} to {sr}:{} with ready endpoints.", render(port)),
+            format!(
+                "{r}（{class_name}）把 {host}{want_path} 转发到 {sr}:{}，后端已就绪。",
+                render(port)
+            ),
+            format!(
+                "{r} ({class_name}) routes {host}{want_path} to {sr}:{} with ready endpoints.",
+                render(port)
+            ),
         ))
         .object(Some(r.clone())))
     }
@@ -1042,27 +1376,45 @@ impl<'a> Ctx<'a> {
         let r = self.objref(pvc);
         let ns = self.ns();
         let class = get_str(pvc, "spec.storageClassName").unwrap_or("");
-        let request_s = path::get_one(pvc, "spec.resources.requests.storage").map(render).unwrap_or_default();
+        let request_s = path::get_one(pvc, "spec.resources.requests.storage")
+            .map(render)
+            .unwrap_or_default();
         let request = crate::quantity::parse(&request_s);
         let phase = get_str(pvc, "status.phase").unwrap_or("(none)");
         if phase != "Bound" {
             // Explain why it stays Pending.
-            let pvs: Vec<&Value> = self.snap.of_kind("PersistentVolume").filter(|pv| get_str(pv, "spec.storageClassName").unwrap_or("") == class).collect();
+            let pvs: Vec<&Value> = self
+                .snap
+                .of_kind("PersistentVolume")
+                .filter(|pv| get_str(pv, "spec.storageClassName").unwrap_or("") == class)
+                .collect();
             let (zh, en) = if pvs.is_empty() {
-                (format!("没有 storageClassName 为 {class} 的 PV。"), format!("No PV has storageClassName {class}."))
+                (
+                    format!("没有 storageClassName 为 {class} 的 PV。"),
+                    format!("No PV has storageClassName {class}."),
+                )
             } else if let Some(pv) = pvs.iter().find(|pv| {
-                let cap = path::get_one(pv, "spec.capacity.storage").and_then(crate::quantity::parse_value);
+                let cap = path::get_one(pv, "spec.capacity.storage")
+                    .and_then(crate::quantity::parse_value);
                 matches!((cap, request), (Some(c), Some(q)) if c < q)
             }) {
-                let cap = path::get_one(pv, "spec.capacity.storage").map(render).unwrap_or_default();
+                let cap = path::get_one(pv, "spec.capacity.storage")
+                    .map(render)
+                    .unwrap_or_default();
                 (
                     format!("PV {} 只有 {cap}，小于申请的 {request_s}。", name_of(pv)),
-                    format!("PV {} has only {cap}, less than the {request_s} requested.", name_of(pv)),
+                    format!(
+                        "PV {} has only {cap}, less than the {request_s} requested.",
+                        name_of(pv)
+                    ),
                 )
             } else {
                 (
                     format!("同类的 PV：{}；检查 accessModes 和容量。", names(&pvs)),
-                    format!("PVs of that class: {}; check accessModes and capacity.", names(&pvs)),
+                    format!(
+                        "PVs of that class: {}; check accessModes and capacity.",
+                        names(&pvs)
+                    ),
                 )
             };
             return Err(Outcome::fail(t(
@@ -1108,7 +1460,9 @@ impl<'a> Ctx<'a> {
             .expected(class)
             .found(pv_class));
         }
-        let cap_s = path::get_one(pv, "spec.capacity.storage").map(render).unwrap_or_default();
+        let cap_s = path::get_one(pv, "spec.capacity.storage")
+            .map(render)
+            .unwrap_or_default();
         let cap = crate::quantity::parse(&cap_s);
         if let (Some(c), Some(q)) = (cap, request) {
             if c < q {
@@ -1133,10 +1487,20 @@ impl<'a> Ctx<'a> {
 
     // ---- env ----
 
-    fn env_names_service(&self, target: &Target, container: Option<&str>, env: &str, service: &str) -> Result<Outcome, Outcome> {
+    fn env_names_service(
+        &self,
+        target: &Target,
+        container: Option<&str>,
+        env: &str,
+        service: &str,
+    ) -> Result<Outcome, Outcome> {
         let o = self.resolve(target)?;
         let r = self.objref(o);
-        let base = if kind_of(o) == "Pod" { "spec" } else { "spec.template.spec" };
+        let base = if kind_of(o) == "Pod" {
+            "spec"
+        } else {
+            "spec.template.spec"
+        };
         let containers = list(o, &format!("{base}.containers"));
         let mut found: Option<(String, String)> = None; // (value, field)
         for c in containers {
@@ -1168,7 +1532,16 @@ impl<'a> Ctx<'a> {
             .found("(missing)"));
         };
         let host = value.trim().trim_end_matches('.');
-        let host = host.rsplit_once(':').map(|(h, p)| if p.chars().all(|c| c.is_ascii_digit()) { h } else { host }).unwrap_or(host);
+        let host = host
+            .rsplit_once(':')
+            .map(|(h, p)| {
+                if p.chars().all(|c| c.is_ascii_digit()) {
+                    h
+                } else {
+                    host
+                }
+            })
+            .unwrap_or(host);
         if !accepted.iter().any(|a| a == host) {
             return Err(Outcome::fail(t(
                 format!("{r} 的 {env} 是 {value}，它不是 Service {service} 的域名（可用 {}）。", accepted.join("、")),
@@ -1184,7 +1557,11 @@ impl<'a> Ctx<'a> {
                 format!("{r} 的 {env} 指向 Service {service}，但这个 Service 不存在。"),
                 format!("{r}: {env} names Service {service}, which does not exist."),
             ))
-            .object(Some(ObjectRef { kind: "Service".into(), name: service.into(), namespace: Some(ns.into()) }))
+            .object(Some(ObjectRef {
+                kind: "Service".into(),
+                name: service.into(),
+                namespace: Some(ns.into()),
+            }))
             .field(field)
             .expected(service)
             .found(value));
@@ -1209,29 +1586,53 @@ impl<'a> Ctx<'a> {
                 return Some((render(v), format!("{field}.value")));
             }
             if let Some(r) = path::get_one(e, "valueFrom.configMapKeyRef") {
-                let cm = self.snap.get("ConfigMap", get_str(r, "name").unwrap_or_default());
-                let v = cm.and_then(|cm| path::get_one(cm, "data").and_then(|d| d.get(get_str(r, "key").unwrap_or_default())));
-                return Some((v.map(render).unwrap_or_else(|| "(missing ConfigMap key)".into()), format!("{field}.valueFrom")));
+                let cm = self
+                    .snap
+                    .get("ConfigMap", get_str(r, "name").unwrap_or_default());
+                let v = cm.and_then(|cm| {
+                    path::get_one(cm, "data")
+                        .and_then(|d| d.get(get_str(r, "key").unwrap_or_default()))
+                });
+                return Some((
+                    v.map(render)
+                        .unwrap_or_else(|| "(missing ConfigMap key)".into()),
+                    format!("{field}.valueFrom"),
+                ));
             }
             if let Some(r) = path::get_one(e, "valueFrom.secretKeyRef") {
-                let s = self.snap.get("Secret", get_str(r, "name").unwrap_or_default());
+                let s = self
+                    .snap
+                    .get("Secret", get_str(r, "name").unwrap_or_default());
                 let key = get_str(r, "key").unwrap_or_default();
                 let v = s.and_then(|s| secret_value(s, key));
-                return Some((v.unwrap_or_else(|| "(missing Secret key)".into()), format!("{field}.valueFrom")));
+                return Some((
+                    v.unwrap_or_else(|| "(missing Secret key)".into()),
+                    format!("{field}.valueFrom"),
+                ));
             }
             return Some((String::new(), field));
         }
         for (i, ef) in list(c, "envFrom").iter().enumerate() {
             let prefix = get_str(ef, "prefix").unwrap_or("");
-            let Some(key) = env.strip_prefix(prefix) else { continue };
+            let Some(key) = env.strip_prefix(prefix) else {
+                continue;
+            };
             let field = format!("{cp}.envFrom[{i}]");
             if let Some(n) = get_str(ef, "configMapRef.name") {
-                if let Some(v) = self.snap.get("ConfigMap", n).and_then(|cm| path::get_one(cm, "data").and_then(|d| d.get(key))) {
+                if let Some(v) = self
+                    .snap
+                    .get("ConfigMap", n)
+                    .and_then(|cm| path::get_one(cm, "data").and_then(|d| d.get(key)))
+                {
                     return Some((render(v), field));
                 }
             }
             if let Some(n) = get_str(ef, "secretRef.name") {
-                if let Some(v) = self.snap.get("Secret", n).and_then(|s| secret_value(s, key)) {
+                if let Some(v) = self
+                    .snap
+                    .get("Secret", n)
+                    .and_then(|s| secret_value(s, key))
+                {
                     return Some((v, field));
                 }
             }
@@ -1256,7 +1657,9 @@ fn secret_value(s: &Value, key: &str) -> Option<String> {
     if let Some(v) = path::get_one(s, "stringData").and_then(|d| d.get(key)) {
         return Some(render(v));
     }
-    let b64 = path::get_one(s, "data").and_then(|d| d.get(key)).and_then(Value::as_str)?;
+    let b64 = path::get_one(s, "data")
+        .and_then(|d| d.get(key))
+        .and_then(Value::as_str)?;
     base64_decode(b64).and_then(|b| String::from_utf8(b).ok())
 }
 
@@ -1419,7 +1822,10 @@ pub(crate) fn describe_expect(e: &Expect, ns: &str) -> String {
         parts.push(with_prefix(v));
     }
     if let Some(vs) = &e.one_of {
-        parts.push(format!("one of {}", vs.iter().map(with_prefix).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "one of {}",
+            vs.iter().map(with_prefix).collect::<Vec<_>>().join(", ")
+        ));
     }
     if let Some(re) = &e.matches {
         parts.push(format!("matching /{re}/"));
@@ -1431,7 +1837,11 @@ pub(crate) fn describe_expect(e: &Expect, ns: &str) -> String {
         _ => {}
     }
     if parts.is_empty() {
-        parts.push(if e.present == Some(false) { "(absent)".into() } else { "(present)".into() });
+        parts.push(if e.present == Some(false) {
+            "(absent)".into()
+        } else {
+            "(present)".into()
+        });
     }
     parts.join(", ")
 }
@@ -1471,7 +1881,9 @@ pub(crate) fn all_target_keys(c: &Check) -> Vec<String> {
     let mut v: Vec<String> = target_key(c).into_iter().collect();
     let extra = match c {
         Check::ServiceSelects { workload, .. } => Some(workload),
-        Check::TargetPort { workload: Some(w), .. } => Some(w),
+        Check::TargetPort {
+            workload: Some(w), ..
+        } => Some(w),
         Check::LabelSelects { owner: Some(o), .. } => Some(o),
         _ => None,
     };
@@ -1480,4 +1892,3 @@ pub(crate) fn all_target_keys(c: &Check) -> Vec<String> {
     }
     v
 }
-

@@ -92,7 +92,9 @@ fn simple_commands(input: &str) -> Result<Vec<Vec<String>>, InputError> {
 }
 
 fn find_flag<'a>(spec: &'a CommandSpec, name: &str) -> Option<&'a FlagSpec> {
-    spec.flags.iter().find(|f| f.names.iter().any(|n| n == name))
+    spec.flags
+        .iter()
+        .find(|f| f.names.iter().any(|n| n == name))
 }
 
 fn canonical(f: &FlagSpec) -> String {
@@ -117,7 +119,11 @@ pub fn parse(spec: &CommandSpec, input: &str) -> Result<Parsed, InputError> {
         }
         w.to_vec()
     };
-    let is_prog = |w: &str| w == spec.program || spec.aliases.iter().any(|a| a == w) || w.ends_with(&format!("/{}", spec.program));
+    let is_prog = |w: &str| {
+        w == spec.program
+            || spec.aliases.iter().any(|a| a == w)
+            || w.ends_with(&format!("/{}", spec.program))
+    };
     let chosen = cmds
         .iter()
         .map(strip)
@@ -138,7 +144,10 @@ pub fn parse(spec: &CommandSpec, input: &str) -> Result<Parsed, InputError> {
     if !spec.subcommands.is_empty() {
         let mut best: Option<&Vec<String>> = None;
         for sc in &spec.subcommands {
-            if rest.len() >= sc.len() && rest[..sc.len()] == sc[..] && best.is_none_or(|b| sc.len() > b.len()) {
+            if rest.len() >= sc.len()
+                && rest[..sc.len()] == sc[..]
+                && best.is_none_or(|b| sc.len() > b.len())
+            {
                 best = Some(sc);
             }
         }
@@ -146,7 +155,12 @@ pub fn parse(spec: &CommandSpec, input: &str) -> Result<Parsed, InputError> {
             p.subcommand = Some(b.clone());
             i = b.len();
         } else {
-            p.words = rest.iter().take_while(|w| !w.starts_with('-')).take(2).cloned().collect();
+            p.words = rest
+                .iter()
+                .take_while(|w| !w.starts_with('-'))
+                .take(2)
+                .cloned()
+                .collect();
         }
     }
     let mut only_positionals = false;
@@ -200,7 +214,10 @@ pub fn parse(spec: &CommandSpec, input: &str) -> Result<Parsed, InputError> {
             match find_flag(spec, &name) {
                 Some(f) if f.value => {
                     let attached: String = chars[k..].iter().collect();
-                    let attached = attached.strip_prefix('=').map(str::to_string).unwrap_or(attached);
+                    let attached = attached
+                        .strip_prefix('=')
+                        .map(str::to_string)
+                        .unwrap_or(attached);
                     let value = if !attached.is_empty() {
                         Some(attached)
                     } else if f.implicit.is_some() {
@@ -259,12 +276,27 @@ pub(crate) fn eval(check: &Check, spec: &CommandSpec, p: &Parsed) -> Outcome {
                 .found(want)
         }
         Check::Flag { names, expect } => {
-            let canon: Vec<String> = names.iter().filter_map(|n| find_flag(spec, n)).map(canonical).collect();
-            let occ: Vec<&(String, String, Option<String>)> = p.flags.iter().filter(|(c, _, _)| canon.contains(c)).collect();
+            let canon: Vec<String> = names
+                .iter()
+                .filter_map(|n| find_flag(spec, n))
+                .map(canonical)
+                .collect();
+            let occ: Vec<&(String, String, Option<String>)> = p
+                .flags
+                .iter()
+                .filter(|(c, _, _)| canon.contains(c))
+                .collect();
             let spelled = names.join(" / ");
-            let field = names.iter().find(|n| n.starts_with("--")).unwrap_or(&names[0]).clone();
+            let field = names
+                .iter()
+                .find(|n| n.starts_with("--"))
+                .unwrap_or(&names[0])
+                .clone();
             let Some(first) = occ.first() else {
-                let want = expect.as_ref().map(|e| format!(" {}", describe_expect(e, ""))).unwrap_or_default();
+                let want = expect
+                    .as_ref()
+                    .map(|e| format!(" {}", describe_expect(e, "")))
+                    .unwrap_or_default();
                 return Outcome::fail(t(
                     format!("缺少参数 {spelled}{want}。"),
                     format!("The flag {spelled}{want} is missing."),
@@ -274,18 +306,35 @@ pub(crate) fn eval(check: &Check, spec: &CommandSpec, p: &Parsed) -> Outcome {
                 .found("(missing)");
             };
             let Some(e) = expect else {
-                return Outcome::pass(t(format!("有参数 {}。", first.1), format!("Flag {} is given.", first.1))).field(field).found(first.1.clone());
+                return Outcome::pass(t(
+                    format!("有参数 {}。", first.1),
+                    format!("Flag {} is given.", first.1),
+                ))
+                .field(field)
+                .found(first.1.clone());
             };
-            let values: Vec<String> = occ.iter().map(|(_, _, v)| v.clone().unwrap_or_default()).collect();
-            if let Some(v) = values.iter().find(|v| satisfies(e, &Value::String((*v).clone()), "")) {
-                return Outcome::pass(t(format!("{spelled} 是 {v}。"), format!("{spelled} is {v}.")))
-                    .field(field)
-                    .expected(describe_expect(e, ""))
-                    .found(v.clone());
+            let values: Vec<String> = occ
+                .iter()
+                .map(|(_, _, v)| v.clone().unwrap_or_default())
+                .collect();
+            if let Some(v) = values
+                .iter()
+                .find(|v| satisfies(e, &Value::String((*v).clone()), ""))
+            {
+                return Outcome::pass(t(
+                    format!("{spelled} 是 {v}。"),
+                    format!("{spelled} is {v}."),
+                ))
+                .field(field)
+                .expected(describe_expect(e, ""))
+                .found(v.clone());
             }
             let found = values.join(", ");
             Outcome::fail(t(
-                format!("{spelled} 的值是 {found}，应为 {}。", describe_expect(e, "")),
+                format!(
+                    "{spelled} 的值是 {found}，应为 {}。",
+                    describe_expect(e, "")
+                ),
                 format!("{spelled} is {found}, expected {}.", describe_expect(e, "")),
             ))
             .field(field)
@@ -295,16 +344,25 @@ pub(crate) fn eval(check: &Check, spec: &CommandSpec, p: &Parsed) -> Outcome {
         Check::Positional { index, expect } => {
             let field = format!("argument {}", index + 1);
             match p.positionals.get(*index) {
-                Some(v) if satisfies(expect, &Value::String(v.clone()), "") => {
-                    Outcome::pass(t(format!("参数 {} 是 {v}。", index + 1), format!("Argument {} is {v}.", index + 1)))
-                        .field(field)
-                        .found(v.clone())
-                }
+                Some(v) if satisfies(expect, &Value::String(v.clone()), "") => Outcome::pass(t(
+                    format!("参数 {} 是 {v}。", index + 1),
+                    format!("Argument {} is {v}.", index + 1),
+                ))
+                .field(field)
+                .found(v.clone()),
                 found => {
                     let found = found.cloned().unwrap_or_else(|| "(missing)".into());
                     Outcome::fail(t(
-                        format!("第 {} 个参数是 {found}，应为 {}。", index + 1, describe_expect(expect, "")),
-                        format!("Argument {} is {found}, expected {}.", index + 1, describe_expect(expect, "")),
+                        format!(
+                            "第 {} 个参数是 {found}，应为 {}。",
+                            index + 1,
+                            describe_expect(expect, "")
+                        ),
+                        format!(
+                            "Argument {} is {found}, expected {}.",
+                            index + 1,
+                            describe_expect(expect, "")
+                        ),
                     ))
                     .field(field)
                     .expected(describe_expect(expect, ""))
@@ -347,7 +405,11 @@ mod tests {
 
     #[test]
     fn combined_short_flags_and_attached_values_parse() {
-        let p = parse(&docker(), "docker container run -dit -p8080:80 --volume=/tmp:/tmp nginx:alpine sh -c 'echo -p 1'").unwrap();
+        let p = parse(
+            &docker(),
+            "docker container run -dit -p8080:80 --volume=/tmp:/tmp nginx:alpine sh -c 'echo -p 1'",
+        )
+        .unwrap();
         let names: Vec<&str> = p.flags.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(names, ["-d", "-i", "-t", "-p", "-v"]);
         assert_eq!(p.flags[3].2.as_deref(), Some("8080:80"));
@@ -356,7 +418,11 @@ mod tests {
 
     #[test]
     fn continuations_prompts_sudo_and_redirections_are_handled() {
-        let p = parse(&docker(), "$ sudo docker run \\\n  -d --rm \\\n  -p 8080:80 nginx:alpine > out.txt").unwrap();
+        let p = parse(
+            &docker(),
+            "$ sudo docker run \\\n  -d --rm \\\n  -p 8080:80 nginx:alpine > out.txt",
+        )
+        .unwrap();
         assert!(p.program_ok);
         assert_eq!(p.positionals, ["nginx:alpine"]);
         assert_eq!(p.flags.len(), 3);
@@ -364,7 +430,10 @@ mod tests {
 
     #[test]
     fn unbalanced_quotes_are_a_clear_error() {
-        assert!(matches!(parse(&docker(), "docker run 'nginx"), Err(InputError::Syntax { .. })));
+        assert!(matches!(
+            parse(&docker(), "docker run 'nginx"),
+            Err(InputError::Syntax { .. })
+        ));
         assert!(matches!(parse(&docker(), "   "), Err(InputError::Empty)));
     }
 }

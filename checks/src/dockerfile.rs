@@ -6,8 +6,24 @@ use crate::verdict::{t, Location, Outcome};
 use crate::InputError;
 
 pub const INSTRUCTIONS: &[&str] = &[
-    "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR",
-    "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
+    "FROM",
+    "RUN",
+    "CMD",
+    "LABEL",
+    "MAINTAINER",
+    "EXPOSE",
+    "ENV",
+    "ADD",
+    "COPY",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ARG",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "SHELL",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,14 +58,21 @@ fn err(line: usize, message: impl Into<String>) -> InputError {
 
 /// Parse a Dockerfile.
 pub fn parse(text: &str) -> Result<Dockerfile, InputError> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     let mut escape = '\\';
     let mut i = 0;
     // Parser directives: only at the very top, `# key=value`.
     while i < lines.len() {
         let l = lines[i].trim();
-        let Some(rest) = l.strip_prefix('#') else { break };
-        let Some((k, v)) = rest.split_once('=') else { break };
+        let Some(rest) = l.strip_prefix('#') else {
+            break;
+        };
+        let Some((k, v)) = rest.split_once('=') else {
+            break;
+        };
         let k = k.trim().to_ascii_lowercase();
         if k.is_empty() || k.contains(' ') {
             break;
@@ -58,7 +81,12 @@ pub fn parse(text: &str) -> Result<Dockerfile, InputError> {
             escape = match v.trim() {
                 "\\" => '\\',
                 "`" => '`',
-                other => return Err(err(i + 1, format!("invalid escape directive {other:?}: use \\ or `"))),
+                other => {
+                    return Err(err(
+                        i + 1,
+                        format!("invalid escape directive {other:?}: use \\ or `"),
+                    ))
+                }
             };
         }
         i += 1;
@@ -130,11 +158,18 @@ pub fn parse(text: &str) -> Result<Dockerfile, InputError> {
                 let mut body = String::new();
                 loop {
                     if i >= lines.len() {
-                        return Err(err(start + 1, format!("heredoc <<{word} is not terminated")));
+                        return Err(err(
+                            start + 1,
+                            format!("heredoc <<{word} is not terminated"),
+                        ));
                     }
                     let l = lines[i];
                     i += 1;
-                    let cmp = if strip_tabs { l.trim_start_matches('\t') } else { l };
+                    let cmp = if strip_tabs {
+                        l.trim_start_matches('\t')
+                    } else {
+                        l
+                    };
                     if cmp == word {
                         break;
                     }
@@ -158,7 +193,13 @@ pub fn parse(text: &str) -> Result<Dockerfile, InputError> {
     }
     match out.iter().find(|x| x.keyword != "ARG") {
         Some(x) if x.keyword != "FROM" => {
-            return Err(err(x.line as usize, format!("the first instruction must be FROM (or ARG before FROM), found {}", x.keyword)))
+            return Err(err(
+                x.line as usize,
+                format!(
+                    "the first instruction must be FROM (or ARG before FROM), found {}",
+                    x.keyword
+                ),
+            ))
         }
         None => return Err(err(1, "the Dockerfile has no FROM")),
         _ => {}
@@ -184,7 +225,10 @@ fn heredoc_words(args: &str) -> Vec<(String, bool)> {
             let q = after.chars().next().unwrap_or('"');
             after[1..].chars().take_while(|c| *c != q).collect()
         } else {
-            after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+            after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
         };
         if !word.is_empty() {
             out.push((word, strip));
@@ -196,7 +240,12 @@ fn heredoc_words(args: &str) -> Vec<(String, bool)> {
 
 /// Expand `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}` with the given variables.
 pub fn expand(s: &str, vars: &[(String, String)]) -> String {
-    let lookup = |k: &str| vars.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let lookup = |k: &str| {
+        vars.iter()
+            .rev()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+    };
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -206,7 +255,9 @@ pub fn expand(s: &str, vars: &[(String, String)]) -> String {
                 if let Some(end) = chars[i + 2..].iter().position(|c| *c == '}') {
                     let inner: String = chars[i + 2..i + 2 + end].iter().collect();
                     let val = if let Some((k, d)) = inner.split_once(":-") {
-                        lookup(k).filter(|v| !v.is_empty()).unwrap_or_else(|| d.to_string())
+                        lookup(k)
+                            .filter(|v| !v.is_empty())
+                            .unwrap_or_else(|| d.to_string())
                     } else if let Some((k, a)) = inner.split_once(":+") {
                         if lookup(k).is_some_and(|v| !v.is_empty()) {
                             a.to_string()
@@ -221,7 +272,10 @@ pub fn expand(s: &str, vars: &[(String, String)]) -> String {
                     continue;
                 }
             } else if chars[i + 1].is_alphabetic() || chars[i + 1] == '_' {
-                let name: String = chars[i + 1..].iter().take_while(|c| c.is_alphanumeric() || **c == '_').collect();
+                let name: String = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_alphanumeric() || **c == '_')
+                    .collect();
                 out.push_str(&lookup(&name).unwrap_or_default());
                 i += 1 + name.chars().count();
                 continue;
@@ -235,7 +289,9 @@ pub fn expand(s: &str, vars: &[(String, String)]) -> String {
 
 fn unquote(s: &str) -> String {
     let s = s.trim();
-    if s.len() >= 2 && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\''))) {
+    if s.len() >= 2
+        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')))
+    {
         s[1..s.len() - 1].to_string()
     } else {
         s.to_string()
@@ -269,7 +325,9 @@ fn froms(df: &Dockerfile) -> Vec<From> {
                 let parts: Vec<&str> = ins.args.split_whitespace().collect();
                 let image = expand(parts.first().copied().unwrap_or_default(), &vars);
                 let stage = match parts.as_slice() {
-                    [_, as_kw, name, ..] if as_kw.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+                    [_, as_kw, name, ..] if as_kw.eq_ignore_ascii_case("as") => {
+                        Some(name.to_ascii_lowercase())
+                    }
                     _ => None,
                 };
                 out.push(From {
@@ -293,7 +351,10 @@ pub fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
     };
     let last_slash = rest.rfind('/').map(|p| p + 1).unwrap_or(0);
     let (repo, tag) = match rest[last_slash..].rfind(':') {
-        Some(p) => (&rest[..last_slash + p], Some(rest[last_slash + p + 1..].to_string())),
+        Some(p) => (
+            &rest[..last_slash + p],
+            Some(rest[last_slash + p + 1..].to_string()),
+        ),
         None => (rest, None),
     };
     let mut repo = repo.to_ascii_lowercase();
@@ -316,12 +377,17 @@ fn loc(line: u32) -> Option<Location> {
 fn copy_sources(ins: &Instruction) -> Vec<String> {
     let words: Vec<String> = match &ins.json {
         Some(j) => j.clone(),
-        None => shell_words::split(&ins.args).unwrap_or_else(|_| ins.args.split_whitespace().map(str::to_string).collect()),
+        None => shell_words::split(&ins.args)
+            .unwrap_or_else(|_| ins.args.split_whitespace().map(str::to_string).collect()),
     };
     if words.len() < 2 {
         return Vec::new();
     }
-    words[..words.len() - 1].iter().filter(|w| !w.starts_with("<<")).cloned().collect()
+    words[..words.len() - 1]
+        .iter()
+        .filter(|w| !w.starts_with("<<"))
+        .cloned()
+        .collect()
 }
 
 /// Does a relative path leave the context (`../x`, `a/../../x`)?
@@ -381,12 +447,16 @@ pub(crate) fn eval(check: &Check, df: &Dockerfile) -> Outcome {
             }
             // the final stage must be based on `image` (following stage aliases)
             let Some(last) = fs.last() else {
-                return Outcome::fail(t("没有 FROM 指令。", "There is no FROM instruction.")).field("FROM");
+                return Outcome::fail(t("没有 FROM 指令。", "There is no FROM instruction."))
+                    .field("FROM");
             };
             let mut cur = last.clone();
             for _ in 0..fs.len() {
                 let lower = cur.image.to_ascii_lowercase();
-                match fs.iter().find(|f| f.stage.as_deref() == Some(lower.as_str()) && f.line < cur.line) {
+                match fs
+                    .iter()
+                    .find(|f| f.stage.as_deref() == Some(lower.as_str()) && f.line < cur.line)
+                {
                     Some(parent) => cur = parent.clone(),
                     None => break,
                 }
@@ -395,7 +465,10 @@ pub(crate) fn eval(check: &Check, df: &Dockerfile) -> Outcome {
             if repo != image.to_ascii_lowercase() {
                 return Outcome::fail(t(
                     format!("最终镜像基于 {}，应基于 {image}。", cur.image),
-                    format!("The final image is based on {}, expected {image}.", cur.image),
+                    format!(
+                        "The final image is based on {}, expected {image}.",
+                        cur.image
+                    ),
                 ))
                 .field("FROM")
                 .expected(image.clone())
@@ -411,7 +484,11 @@ pub(crate) fn eval(check: &Check, df: &Dockerfile) -> Outcome {
             .at(loc(cur.line))
         }
         Check::DockerfileCopyInContext => {
-            for ins in df.instructions.iter().filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD")) {
+            for ins in df
+                .instructions
+                .iter()
+                .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+            {
                 if ins.flags.iter().any(|f| f.starts_with("--from")) {
                     continue;
                 }
@@ -439,7 +516,11 @@ pub(crate) fn eval(check: &Check, df: &Dockerfile) -> Outcome {
                     }
                 }
             }
-            Outcome::pass(t("COPY/ADD 的源文件都在构建上下文里。", "COPY/ADD sources are all inside the build context.")).field("COPY")
+            Outcome::pass(t(
+                "COPY/ADD 的源文件都在构建上下文里。",
+                "COPY/ADD sources are all inside the build context.",
+            ))
+            .field("COPY")
         }
         Check::DockerfileNoConsecutiveRuns => {
             let mut run_start: Option<(u32, usize)> = None; // (line of first RUN, count)
@@ -477,10 +558,18 @@ pub(crate) fn eval(check: &Check, df: &Dockerfile) -> Outcome {
                 .instructions
                 .iter()
                 .filter(|i| i.keyword == kw)
-                .map(|i| if kw == "EXPOSE" { i.args.split_whitespace().count() } else { 1 })
+                .map(|i| {
+                    if kw == "EXPOSE" {
+                        i.args.split_whitespace().count()
+                    } else {
+                        1
+                    }
+                })
                 .sum();
             if n >= *min as usize {
-                Outcome::pass(t(format!("有 {n} 个 {kw}。"), format!("{kw} found ({n})."))).field(kw).found(n.to_string())
+                Outcome::pass(t(format!("有 {n} 个 {kw}。"), format!("{kw} found ({n}).")))
+                    .field(kw)
+                    .found(n.to_string())
             } else {
                 Outcome::fail(t(
                     format!("需要至少 {min} 个 {kw}，找到 {n} 个。"),
@@ -520,9 +609,15 @@ mod tests {
 
     #[test]
     fn heredocs_are_consumed() {
-        let df = parse("FROM nginx:1.25\nRUN <<EOF\napk add curl\nFROM not-an-instruction\nEOF\nEXPOSE 80\n").unwrap();
+        let df = parse(
+            "FROM nginx:1.25\nRUN <<EOF\napk add curl\nFROM not-an-instruction\nEOF\nEXPOSE 80\n",
+        )
+        .unwrap();
         assert_eq!(df.instructions.len(), 3);
-        assert_eq!(df.instructions[1].heredocs[0], "apk add curl\nFROM not-an-instruction\n");
+        assert_eq!(
+            df.instructions[1].heredocs[0],
+            "apk add curl\nFROM not-an-instruction\n"
+        );
         assert!(parse("FROM nginx:1.25\nRUN <<EOF\napk add curl\n").is_err());
     }
 
@@ -536,9 +631,18 @@ mod tests {
 
     #[test]
     fn image_references_split_into_repo_tag_digest() {
-        assert_eq!(split_image("nginx:1.21.6-alpine"), ("nginx".into(), Some("1.21.6-alpine".into()), None));
-        assert_eq!(split_image("docker.io/library/nginx"), ("nginx".into(), None, None));
-        assert_eq!(split_image("localhost:5000/nginx"), ("localhost:5000/nginx".into(), None, None));
+        assert_eq!(
+            split_image("nginx:1.21.6-alpine"),
+            ("nginx".into(), Some("1.21.6-alpine".into()), None)
+        );
+        assert_eq!(
+            split_image("docker.io/library/nginx"),
+            ("nginx".into(), None, None)
+        );
+        assert_eq!(
+            split_image("localhost:5000/nginx"),
+            ("localhost:5000/nginx".into(), None, None)
+        );
         assert_eq!(split_image("nginx@sha256:abc").2, Some("sha256:abc".into()));
     }
 

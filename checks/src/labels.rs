@@ -71,7 +71,12 @@ pub fn parse_selector(s: &str) -> Result<Vec<Req>, String> {
             Req::Exists(p.into())
         };
         match &req {
-            Req::Eq(k, _) | Req::Ne(k, _) | Req::In(k, _) | Req::NotIn(k, _) | Req::Exists(k) | Req::NotExists(k)
+            Req::Eq(k, _)
+            | Req::Ne(k, _)
+            | Req::In(k, _)
+            | Req::NotIn(k, _)
+            | Req::Exists(k)
+            | Req::NotExists(k)
                 if k.is_empty() || k.contains(' ') =>
             {
                 return Err(format!("bad requirement {p:?}"))
@@ -89,7 +94,11 @@ fn set(s: &str) -> Result<Vec<String>, String> {
         .strip_prefix('(')
         .and_then(|x| x.strip_suffix(')'))
         .ok_or_else(|| format!("expected (a,b) in {s:?}"))?;
-    Ok(inner.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+    Ok(inner
+        .split(',')
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect())
 }
 
 /// Requirements of a `LabelSelector` object (`matchLabels` + `matchExpressions`).
@@ -102,13 +111,21 @@ pub fn from_label_selector(sel: &Value) -> Vec<Req> {
     }
     if let Some(exprs) = sel.get("matchExpressions").and_then(Value::as_array) {
         for e in exprs {
-            let key = e.get("key").and_then(Value::as_str).unwrap_or_default().to_string();
+            let key = e
+                .get("key")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             let values: Vec<String> = e
                 .get("values")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().map(crate::path::render).collect())
                 .unwrap_or_default();
-            match e.get("operator").and_then(Value::as_str).unwrap_or_default() {
+            match e
+                .get("operator")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+            {
                 "In" => out.push(Req::In(key, values)),
                 "NotIn" => out.push(Req::NotIn(key, values)),
                 "Exists" => out.push(Req::Exists(key)),
@@ -122,7 +139,9 @@ pub fn from_label_selector(sel: &Value) -> Vec<Req> {
 
 /// Requirements of a Service selector (a plain map).
 pub fn from_map(sel: &Map<String, Value>) -> Vec<Req> {
-    sel.iter().map(|(k, v)| Req::Eq(k.clone(), crate::path::render(v))).collect()
+    sel.iter()
+        .map(|(k, v)| Req::Eq(k.clone(), crate::path::render(v)))
+        .collect()
 }
 
 pub fn matches(reqs: &[Req], labels: &Map<String, Value>) -> bool {
@@ -187,7 +206,10 @@ mod tests {
     fn label_selector_objects_match_expressions() {
         let sel = json!({"matchLabels": {"app": "a"}, "matchExpressions": [{"key": "tier", "operator": "In", "values": ["web"]}]});
         let r = from_label_selector(&sel);
-        assert!(matches(&r, json!({"app": "a", "tier": "web"}).as_object().unwrap()));
+        assert!(matches(
+            &r,
+            json!({"app": "a", "tier": "web"}).as_object().unwrap()
+        ));
         assert!(!matches(&r, json!({"app": "a"}).as_object().unwrap()));
     }
 }

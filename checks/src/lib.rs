@@ -27,8 +27,9 @@ use std::collections::BTreeMap;
 
 pub use snapshot::{Snapshot, CLUSTER_SCOPED};
 pub use spec::{
-    parse_exercise, Assertion, Catalog, Check, ClassRequirement, CommandSpec, Exercise, ExerciseKind, Expect, FlagSpec, Need,
-    PublicAssertion, PublicExercise, Question, QuizOption, TaintSpec, Target,
+    parse_exercise, Assertion, Catalog, Check, ClassRequirement, CommandSpec, Exercise,
+    ExerciseKind, Expect, FlagSpec, Need, PublicAssertion, PublicExercise, Question, QuizOption,
+    TaintSpec, Target,
 };
 pub use verdict::{AssertionResult, Location, Mode, ObjectRef, Text, Verdict};
 
@@ -50,7 +51,11 @@ pub enum Error {
     #[error("{file}: the id \"{id}\" must equal the file name")]
     IdMismatch { file: String, id: String },
     #[error("{file}: duplicate exercise id \"{id}\" (first defined in {first})")]
-    DuplicateId { id: String, file: String, first: String },
+    DuplicateId {
+        id: String,
+        file: String,
+        first: String,
+    },
     #[error("{file}: invalid spec: {problems}")]
     Invalid { file: String, problems: String },
 }
@@ -67,7 +72,11 @@ pub enum InputError {
     #[error("line {line}, column {column}: the input contains binary data (byte 0x{byte:02x})")]
     Binary { line: u32, column: u32, byte: u8 },
     #[error("line {line}, column {column}: {message}")]
-    Syntax { line: u32, column: u32, message: String },
+    Syntax {
+        line: u32,
+        column: u32,
+        message: String,
+    },
     #[error("cannot read the answers: {message}")]
     Answers { message: String },
     #[error("exercise {exercise} is checked in the cluster, not from submitted text")]
@@ -97,9 +106,19 @@ pub(crate) fn check_size(len: usize) -> Result<(), InputError> {
 fn line_col(text: &[u8], offset: usize) -> (u32, u32) {
     let before = &text[..offset.min(text.len())];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let col_start = before.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
-    let column = String::from_utf8_lossy(&before[col_start..]).chars().count() + 1;
-    (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column).unwrap_or(u32::MAX))
+    let col_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let column = String::from_utf8_lossy(&before[col_start..])
+        .chars()
+        .count()
+        + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
 }
 
 /// Refuse oversized, empty and binary input (NUL and other control bytes besides tab/CR/LF).
@@ -109,9 +128,16 @@ fn check_text(text: &str) -> Result<(), InputError> {
         return Err(InputError::Empty);
     }
     let bytes = text.as_bytes();
-    if let Some(p) = bytes.iter().position(|b| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || *b == 0x7f) {
+    if let Some(p) = bytes
+        .iter()
+        .position(|b| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || *b == 0x7f)
+    {
         let (line, column) = line_col(bytes, p);
-        return Err(InputError::Binary { line, column, byte: bytes[p] });
+        return Err(InputError::Binary {
+            line,
+            column,
+            byte: bytes[p],
+        });
     }
     Ok(())
 }
@@ -131,7 +157,9 @@ pub fn validate_bytes(ex: &Exercise, input: &[u8]) -> Result<Verdict, InputError
 /// `cluster` exercise with `offline: manifest`). Status-reading assertions are left out offline.
 pub fn validate(ex: &Exercise, input: &str) -> Result<Verdict, InputError> {
     check_text(input)?;
-    let kind = ex.offline_kind().ok_or_else(|| InputError::NotOffline { exercise: ex.id.clone() })?;
+    let kind = ex.offline_kind().ok_or_else(|| InputError::NotOffline {
+        exercise: ex.id.clone(),
+    })?;
     let results = match kind {
         ExerciseKind::Quiz => {
             let answers = quiz::parse_answers(input)?;
@@ -142,7 +170,9 @@ pub fn validate(ex: &Exercise, input: &str) -> Result<Verdict, InputError> {
             run(ex, |c| dockerfile::eval(c, &df), None)
         }
         ExerciseKind::Command => {
-            let spec = ex.command.as_ref().ok_or_else(|| InputError::NotOffline { exercise: ex.id.clone() })?;
+            let spec = ex.command.as_ref().ok_or_else(|| InputError::NotOffline {
+                exercise: ex.id.clone(),
+            })?;
             let parsed = command::parse(spec, input)?;
             run(ex, |c| command::eval(c, spec, &parsed), None)
         }
@@ -159,25 +189,40 @@ fn validate_manifest(ex: &Exercise, input: &str) -> Result<Vec<AssertionResult>,
     }
     let mut problems = Vec::new();
     for (i, d) in docs.iter().enumerate() {
-        problems.extend(manifest::check_document(d, if docs.len() > 1 { i + 1 } else { 1 }));
+        problems.extend(manifest::check_document(
+            d,
+            if docs.len() > 1 { i + 1 } else { 1 },
+        ));
     }
-    let title = t("YAML 是合法的 Kubernetes 对象", "The YAML is valid Kubernetes objects");
+    let title = t(
+        "YAML 是合法的 Kubernetes 对象",
+        "The YAML is valid Kubernetes objects",
+    );
     let hint = t(
         "对照报错的行列修改；可以用 kubectl apply --dry-run=server -f 文件 让 API Server 再检查一遍。",
         "Fix it at the line and column shown; kubectl apply --dry-run=server -f FILE asks the API server to check too.",
     );
     let schema = match problems.first() {
-        None => Outcome::pass(t(format!("{} 个对象的结构都正确。", docs.len()), format!("All {} objects are well-formed.", docs.len()))),
+        None => Outcome::pass(t(
+            format!("{} 个对象的结构都正确。", docs.len()),
+            format!("All {} objects are well-formed.", docs.len()),
+        )),
         Some(p) => {
             let more = problems.len() - 1;
             let (zh, en) = if more > 0 {
-                (format!("（另有 {more} 处问题）"), format!(" ({more} more problems)"))
+                (
+                    format!("（另有 {more} 处问题）"),
+                    format!(" ({more} more problems)"),
+                )
             } else {
                 (String::new(), String::new())
             };
-            Outcome::fail(t(format!("{}{zh}", p.message.zh), format!("{}{en}", p.message.en)))
-                .field(p.field.clone())
-                .at(p.location)
+            Outcome::fail(t(
+                format!("{}{zh}", p.message.zh),
+                format!("{}{en}", p.message.en),
+            ))
+            .field(p.field.clone())
+            .at(p.location)
         }
     };
     let mut results = vec![schema.into_result("schema", &title, &hint)];
@@ -187,7 +232,10 @@ fn validate_manifest(ex: &Exercise, input: &str) -> Result<Vec<AssertionResult>,
         .unwrap_or("default")
         .to_string();
     let snap = Snapshot::new(namespace, docs.iter().map(|d| d.value.clone()).collect());
-    let ctx = cluster::Ctx { snap: &snap, offline: true };
+    let ctx = cluster::Ctx {
+        snap: &snap,
+        offline: true,
+    };
     let locate = |o: &Outcome| -> Option<Location> {
         let obj = o.object.as_ref()?;
         let doc = docs
@@ -209,7 +257,9 @@ fn validate_manifest(ex: &Exercise, input: &str) -> Result<Vec<AssertionResult>,
 
 fn snapshot_kind_name(v: &serde_json::Value) -> (&str, &str) {
     (
-        v.get("kind").and_then(serde_json::Value::as_str).unwrap_or_default(),
+        v.get("kind")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default(),
         path::get_str(v, "metadata.name").unwrap_or_default(),
     )
 }
@@ -220,12 +270,22 @@ pub fn evaluate(ex: &Exercise, snap: &Snapshot) -> Verdict {
     if ex.kind != ExerciseKind::Cluster {
         let r = Outcome::fail(t(
             format!("练习 {} 不在集群里检查，请提交文本。", ex.id),
-            format!("Exercise {} is not checked in the cluster; submit text instead.", ex.id),
+            format!(
+                "Exercise {} is not checked in the cluster; submit text instead.",
+                ex.id
+            ),
         ))
-        .into_result("not-a-cluster-exercise", &ex.title, &t("使用提交框。", "Use the submission box."));
+        .into_result(
+            "not-a-cluster-exercise",
+            &ex.title,
+            &t("使用提交框。", "Use the submission box."),
+        );
         return Verdict::new(&ex.id, Mode::Cluster, vec![r]);
     }
-    let ctx = cluster::Ctx { snap, offline: false };
+    let ctx = cluster::Ctx {
+        snap,
+        offline: false,
+    };
     let results = run(ex, |c| ctx.eval(c), None);
     Verdict::new(&ex.id, Mode::Cluster, results)
 }
@@ -239,7 +299,11 @@ enum State {
 
 /// Run the assertions in order, skipping those whose dependencies (explicit `after`, or a target
 /// object already reported missing) failed. `offline` leaves out status-reading checks.
-fn run(ex: &Exercise, mut eval: impl FnMut(&Check) -> Outcome, offline: Option<()>) -> Vec<AssertionResult> {
+fn run(
+    ex: &Exercise,
+    mut eval: impl FnMut(&Check) -> Outcome,
+    offline: Option<()>,
+) -> Vec<AssertionResult> {
     let mut states: BTreeMap<&str, State> = BTreeMap::new();
     let mut missing: BTreeMap<String, String> = BTreeMap::new();
     let mut results = Vec::new();
@@ -255,15 +319,30 @@ fn run(ex: &Exercise, mut eval: impl FnMut(&Check) -> Outcome, offline: Option<(
                 Some(State::Skipped(r)) => Some(r.clone()),
                 _ => None,
             })
-            .or_else(|| cluster::all_target_keys(&a.check).iter().find_map(|k| missing.get(k).cloned()));
+            .or_else(|| {
+                cluster::all_target_keys(&a.check)
+                    .iter()
+                    .find_map(|k| missing.get(k).cloned())
+            });
         if let Some(root) = root {
-            let root_title = ex.assertions.iter().find(|x| x.id == root).map(|x| x.message.clone()).unwrap_or_default();
+            let root_title = ex
+                .assertions
+                .iter()
+                .find(|x| x.id == root)
+                .map(|x| x.message.clone())
+                .unwrap_or_default();
             let o = Outcome {
                 passed: false,
                 skipped: true,
                 message: t(
-                    format!("已跳过：它依赖的「{}」（{root}）没有通过，先修复那一项。", root_title.zh),
-                    format!("Skipped: it depends on \"{}\" ({root}), which failed; fix that first.", root_title.en),
+                    format!(
+                        "已跳过：它依赖的「{}」（{root}）没有通过，先修复那一项。",
+                        root_title.zh
+                    ),
+                    format!(
+                        "Skipped: it depends on \"{}\" ({root}), which failed; fix that first.",
+                        root_title.en
+                    ),
                 ),
                 ..Outcome::default()
             };
@@ -275,7 +354,14 @@ fn run(ex: &Exercise, mut eval: impl FnMut(&Check) -> Outcome, offline: Option<(
         if let Some(k) = &o.missing {
             missing.entry(k.clone()).or_insert_with(|| a.id.clone());
         }
-        states.insert(&a.id, if o.passed { State::Passed } else { State::Failed });
+        states.insert(
+            &a.id,
+            if o.passed {
+                State::Passed
+            } else {
+                State::Failed
+            },
+        );
         results.push(o.into_result(&a.id, &a.message, &a.hint));
     }
     results

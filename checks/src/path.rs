@@ -39,7 +39,8 @@ pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
             }
             '[' => {
                 flush(&mut key, &mut out);
-                let end = find_close(&chars, i + 1).ok_or_else(|| format!("unclosed '[' at character {}", i + 1))?;
+                let end = find_close(&chars, i + 1)
+                    .ok_or_else(|| format!("unclosed '[' at character {}", i + 1))?;
                 let inner: String = chars[i + 1..end].iter().collect();
                 out.push(parse_bracket(inner.trim())?);
                 after_bracket = true;
@@ -106,7 +107,9 @@ fn parse_bracket(inner: &str) -> Result<Segment, String> {
         }
         return Ok(Segment::Match(k.to_string(), unquote(v)));
     }
-    Err(format!("bad selector [{inner}]: use [0], [*], [name=value] or [\"key\"]"))
+    Err(format!(
+        "bad selector [{inner}]: use [0], [*], [name=value] or [\"key\"]"
+    ))
 }
 
 /// Render a scalar for `[key=value]` matching and for messages.
@@ -196,7 +199,10 @@ mod tests {
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].0, "spec.containers[name=ngx].image");
         assert_eq!(got[0].1, "nginx:alpine");
-        assert_eq!(get_str(&v, "metadata.labels[\"app.kubernetes.io/name\"]"), Some("web"));
+        assert_eq!(
+            get_str(&v, "metadata.labels[\"app.kubernetes.io/name\"]"),
+            Some("web")
+        );
         assert_eq!(get(&v, &parse("spec.containers[*].name").unwrap()).len(), 2);
         assert_eq!(get_str(&v, "spec.containers[1].name"), Some("ngx"));
     }

@@ -31,9 +31,9 @@ pub fn parse(s: &str) -> Option<f64> {
             if num.is_empty() {
                 continue;
             }
-            let ok = num
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E');
+            let ok = num.chars().all(|c| {
+                c.is_ascii_digit() || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E'
+            });
             if !ok {
                 continue;
             }

@@ -20,13 +20,19 @@ pub fn parse_answers(input: &str) -> Result<BTreeMap<String, Vec<String>>, Input
             column: u32::try_from(e.column()).unwrap_or(0),
             message: e.to_string(),
         })?;
-        let obj = v.as_object().ok_or_else(|| bad("answers must be a JSON object".into()))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| bad("answers must be a JSON object".into()))?;
         for (q, a) in obj {
             let chosen = match a {
                 Value::String(s) => vec![s.clone()],
                 Value::Array(items) => items
                     .iter()
-                    .map(|x| x.as_str().map(str::to_string).ok_or_else(|| bad(format!("{q}: option ids must be strings"))))
+                    .map(|x| {
+                        x.as_str()
+                            .map(str::to_string)
+                            .ok_or_else(|| bad(format!("{q}: option ids must be strings")))
+                    })
                     .collect::<Result<_, _>>()?,
                 Value::Null => Vec::new(),
                 _ => return Err(bad(format!("{q}: give an option id or a list of them"))),
@@ -45,7 +51,11 @@ pub fn parse_answers(input: &str) -> Result<BTreeMap<String, Vec<String>>, Input
             .or_else(|| part.split_once(':'))
             .ok_or_else(|| bad(format!("cannot read {part:?}: write question=option")))?;
         let entry: &mut Vec<String> = out.entry(q.trim().to_string()).or_default();
-        entry.extend(a.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()));
+        entry.extend(
+            a.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty()),
+        );
     }
     if out.is_empty() {
         return Err(InputError::Empty);
@@ -53,7 +63,10 @@ pub fn parse_answers(input: &str) -> Result<BTreeMap<String, Vec<String>>, Input
     Ok(out)
 }
 
-pub(crate) fn grade(ex: &Exercise, answers: &BTreeMap<String, Vec<String>>) -> Result<Vec<AssertionResult>, InputError> {
+pub(crate) fn grade(
+    ex: &Exercise,
+    answers: &BTreeMap<String, Vec<String>>,
+) -> Result<Vec<AssertionResult>, InputError> {
     for q in answers.keys() {
         if !ex.questions.iter().any(|x| &x.id == q) {
             return Err(InputError::Answers {
@@ -93,13 +106,22 @@ pub(crate) fn grade(ex: &Exercise, answers: &BTreeMap<String, Vec<String>>) -> R
             t(pick(|x| &x.zh), pick(|x| &x.en))
         };
         let message = if passed {
-            t(format!("回答正确。{}", explanation.zh), format!("Correct. {}", explanation.en))
+            t(
+                format!("回答正确。{}", explanation.zh),
+                format!("Correct. {}", explanation.en),
+            )
         } else if chosen.is_empty() {
             let w = opt_text(&want);
-            t(format!("没有作答。正确答案：{}。{}", w.zh, explanation.zh), format!("Not answered. The answer: {}. {}", w.en, explanation.en))
+            t(
+                format!("没有作答。正确答案：{}。{}", w.zh, explanation.zh),
+                format!("Not answered. The answer: {}. {}", w.en, explanation.en),
+            )
         } else {
             let w = opt_text(&want);
-            t(format!("不对。正确答案：{}。{}", w.zh, explanation.zh), format!("Not quite. The answer: {}. {}", w.en, explanation.en))
+            t(
+                format!("不对。正确答案：{}。{}", w.zh, explanation.zh),
+                format!("Not quite. The answer: {}. {}", w.en, explanation.en),
+            )
         };
         results.push(AssertionResult {
             id: q.id.clone(),
@@ -111,7 +133,11 @@ pub(crate) fn grade(ex: &Exercise, answers: &BTreeMap<String, Vec<String>>) -> R
             object: None,
             field: Some(q.id.clone()),
             expected: Some(want.join(",")),
-            found: Some(if chosen.is_empty() { "(none)".into() } else { chosen.join(",") }),
+            found: Some(if chosen.is_empty() {
+                "(none)".into()
+            } else {
+                chosen.join(",")
+            }),
             location: None,
         });
     }

@@ -67,7 +67,8 @@ impl Snapshot {
         self.objects.iter().filter(move |o| {
             kind_of(o) == kind.as_str()
                 && (!namespaced
-                    || crate::path::get_str(o, "metadata.namespace").is_none_or(|ns| ns == self.namespace))
+                    || crate::path::get_str(o, "metadata.namespace")
+                        .is_none_or(|ns| ns == self.namespace))
         })
     }
 
@@ -80,7 +81,11 @@ impl Snapshot {
 fn flatten(v: Value, out: &mut Vec<Value>) {
     match v {
         Value::Null => {}
-        Value::Object(ref m) if m.get("kind").and_then(Value::as_str).is_some_and(|k| k == "List" || k.ends_with("List")) => {
+        Value::Object(ref m)
+            if m.get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k == "List" || k.ends_with("List")) =>
+        {
             if let Some(Value::Array(items)) = m.get("items") {
                 for i in items {
                     flatten(i.clone(), out);

@@ -293,7 +293,9 @@ impl Check {
             | Check::DockerfileCopyInContext
             | Check::DockerfileNoConsecutiveRuns
             | Check::DockerfileHas { .. } => ExerciseKind::Dockerfile,
-            Check::CommandIs | Check::Flag { .. } | Check::Positional { .. } => ExerciseKind::Command,
+            Check::CommandIs | Check::Flag { .. } | Check::Positional { .. } => {
+                ExerciseKind::Command
+            }
             _ => ExerciseKind::Cluster,
         }
     }
@@ -319,7 +321,9 @@ impl Check {
             | Check::Field { target, .. }
             | Check::SelectorMatchesTemplate { target }
             | Check::Tolerates { target, .. } => k.push(&target.kind),
-            Check::ServiceSelects { target, workload, .. } => {
+            Check::ServiceSelects {
+                target, workload, ..
+            } => {
                 k.extend([target.kind.as_str(), workload.kind.as_str(), "Pod"]);
             }
             Check::LabelSelects { owner, .. } => {
@@ -328,14 +332,18 @@ impl Check {
                     k.push(&o.kind);
                 }
             }
-            Check::Ready { target, every_node, .. } => {
+            Check::Ready {
+                target, every_node, ..
+            } => {
                 k.push(&target.kind);
                 if target.kind == "DaemonSet" {
                     k.extend(["Pod", "Node"]);
                 }
                 let _ = every_node;
             }
-            Check::ServiceEndpoints { target, .. } => k.extend([target.kind.as_str(), "EndpointSlice", "Pod"]),
+            Check::ServiceEndpoints { target, .. } => {
+                k.extend([target.kind.as_str(), "EndpointSlice", "Pod"])
+            }
             Check::TargetPort { target, workload } => {
                 k.extend([target.kind.as_str(), "Pod"]);
                 if let Some(w) = workload {
@@ -343,7 +351,12 @@ impl Check {
                 }
             }
             Check::IngressRoute { target, .. } => {
-                k.extend([target.kind.as_str(), "IngressClass", "Service", "EndpointSlice"]);
+                k.extend([
+                    target.kind.as_str(),
+                    "IngressClass",
+                    "Service",
+                    "EndpointSlice",
+                ]);
             }
             Check::PvcBound { target, .. } => k.extend([target.kind.as_str(), "PersistentVolume"]),
             Check::EnvNamesService { target, .. } => k.extend([target.kind.as_str(), "Service"]),
@@ -486,8 +499,16 @@ impl Exercise {
     /// Check the spec is well-formed. Returns every problem found.
     pub fn problems(&self) -> Vec<String> {
         let mut p = Vec::new();
-        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            p.push(format!("id \"{}\" must be lowercase letters, digits and '-'", self.id));
+        if self.id.is_empty()
+            || !self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            p.push(format!(
+                "id \"{}\" must be lowercase letters, digits and '-'",
+                self.id
+            ));
         }
         for (what, text) in [("title", &self.title), ("instructions", &self.instructions)] {
             if text.is_blank() {
@@ -504,8 +525,12 @@ impl Exercise {
         }
         match self.kind {
             ExerciseKind::Quiz => self.quiz_problems(&mut p),
-            ExerciseKind::Command if self.command.is_none() => p.push("a command exercise needs `command:`".into()),
-            ExerciseKind::Cluster if self.needs.is_empty() => p.push("a cluster exercise needs `needs:`".into()),
+            ExerciseKind::Command if self.command.is_none() => {
+                p.push("a command exercise needs `command:`".into())
+            }
+            ExerciseKind::Cluster if self.needs.is_empty() => {
+                p.push("a cluster exercise needs `needs:`".into())
+            }
             _ => {}
         }
         if self.kind != ExerciseKind::Quiz && self.assertions.is_empty() {
@@ -528,7 +553,9 @@ impl Exercise {
             }
             for dep in &a.after {
                 if !seen.contains(dep.as_str()) || dep == &a.id {
-                    p.push(format!("{at}: after: \"{dep}\" is not an earlier assertion"));
+                    p.push(format!(
+                        "{at}: after: \"{dep}\" is not an earlier assertion"
+                    ));
                 }
             }
             let fam = a.check.family();
@@ -539,12 +566,18 @@ impl Exercise {
                 ExerciseKind::Quiz => false,
             };
             if !ok {
-                p.push(format!("{at}: check `{}` cannot be used in a {:?} exercise", a.check.name(), self.kind));
+                p.push(format!(
+                    "{at}: check `{}` cannot be used in a {:?} exercise",
+                    a.check.name(),
+                    self.kind
+                ));
             }
             if self.kind == ExerciseKind::Cluster {
                 for k in a.check.kinds() {
                     if !needed.contains(k) {
-                        p.push(format!("{at}: reads {k} objects but `needs` does not list {k}"));
+                        p.push(format!(
+                            "{at}: reads {k} objects but `needs` does not list {k}"
+                        ));
                     }
                 }
             }
@@ -589,8 +622,16 @@ impl Exercise {
 }
 
 fn expect_problems(e: &Expect, at: &str, p: &mut Vec<String>) {
-    if e.equals.is_none() && e.one_of.is_none() && e.matches.is_none() && e.min.is_none() && e.max.is_none() && e.present.is_none() {
-        p.push(format!("{at}: expect needs equals, one_of, matches, min, max or present"));
+    if e.equals.is_none()
+        && e.one_of.is_none()
+        && e.matches.is_none()
+        && e.min.is_none()
+        && e.max.is_none()
+        && e.present.is_none()
+    {
+        p.push(format!(
+            "{at}: expect needs equals, one_of, matches, min, max or present"
+        ));
     }
     if let Some(re) = &e.matches {
         if let Err(err) = regex_lite::Regex::new(re) {
@@ -604,7 +645,10 @@ fn expect_problems(e: &Expect, at: &str, p: &mut Vec<String>) {
             b.as_f64().is_some()
         };
         if !ok {
-            p.push(format!("{at}: bound {b} is not a {}", if e.quantity { "quantity" } else { "number" }));
+            p.push(format!(
+                "{at}: bound {b} is not a {}",
+                if e.quantity { "quantity" } else { "number" }
+            ));
         }
     }
 }
@@ -622,21 +666,30 @@ fn target_problems(t: &Target, at: &str, p: &mut Vec<String>) {
 
 fn check_problems(c: &Check, at: &str, cmd: Option<&CommandSpec>, p: &mut Vec<String>) {
     match c {
-        Check::Exists { target } | Check::SelectorMatchesTemplate { target } | Check::Tolerates { target, .. } => {
-            target_problems(target, at, p)
-        }
-        Check::Field { target, path, expect, .. } => {
+        Check::Exists { target }
+        | Check::SelectorMatchesTemplate { target }
+        | Check::Tolerates { target, .. } => target_problems(target, at, p),
+        Check::Field {
+            target,
+            path,
+            expect,
+            ..
+        } => {
             target_problems(target, at, p);
             if let Err(e) = crate::path::parse(path) {
                 p.push(format!("{at}: bad path {path:?}: {e}"));
             }
             expect_problems(expect, at, p);
         }
-        Check::ServiceSelects { target, workload, .. } => {
+        Check::ServiceSelects {
+            target, workload, ..
+        } => {
             target_problems(target, at, p);
             target_problems(workload, at, p);
         }
-        Check::LabelSelects { selector, owner, .. } => {
+        Check::LabelSelects {
+            selector, owner, ..
+        } => {
             if crate::labels::parse_selector(selector).is_err() {
                 p.push(format!("{at}: bad selector {selector:?}"));
             }
@@ -654,7 +707,12 @@ fn check_problems(c: &Check, at: &str, cmd: Option<&CommandSpec>, p: &mut Vec<St
                 target_problems(w, at, p);
             }
         }
-        Check::IngressRoute { target, path_types, port, .. } => {
+        Check::IngressRoute {
+            target,
+            path_types,
+            port,
+            ..
+        } => {
             target_problems(target, at, p);
             if path_types.is_empty() {
                 p.push(format!("{at}: path_types must not be empty"));
@@ -668,17 +726,26 @@ fn check_problems(c: &Check, at: &str, cmd: Option<&CommandSpec>, p: &mut Vec<St
                 expect_problems(e, at, p);
             }
             match cmd {
-                Some(cmd) if names.iter().all(|n| cmd.flags.iter().any(|f| f.names.contains(n))) => {}
-                _ => p.push(format!("{at}: flag {names:?} is not declared in command.flags")),
+                Some(cmd)
+                    if names
+                        .iter()
+                        .all(|n| cmd.flags.iter().any(|f| f.names.contains(n))) => {}
+                _ => p.push(format!(
+                    "{at}: flag {names:?} is not declared in command.flags"
+                )),
             }
         }
         Check::Positional { expect, .. } => expect_problems(expect, at, p),
         Check::DockerfileHas { instruction, .. } => {
-            if !crate::dockerfile::INSTRUCTIONS.contains(&instruction.to_ascii_uppercase().as_str()) {
+            if !crate::dockerfile::INSTRUCTIONS.contains(&instruction.to_ascii_uppercase().as_str())
+            {
                 p.push(format!("{at}: unknown instruction {instruction}"));
             }
         }
-        Check::DockerfileBaseImage { .. } | Check::DockerfileCopyInContext | Check::DockerfileNoConsecutiveRuns | Check::CommandIs => {}
+        Check::DockerfileBaseImage { .. }
+        | Check::DockerfileCopyInContext
+        | Check::DockerfileNoConsecutiveRuns
+        | Check::CommandIs => {}
     }
 }
 
@@ -690,7 +757,9 @@ pub struct Catalog {
 
 fn file_stem(path: &str) -> &str {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name)
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(name)
 }
 
 /// Parse one spec file. `path` is only used in errors and for the id ↔ file name check.
@@ -703,7 +772,9 @@ pub fn parse_exercise(path: &str, text: &str) -> Result<Exercise, Error> {
     })?;
     let ex: Exercise = serde_path_to_error::deserialize(&doc.value).map_err(|e| {
         let field = e.path().to_string();
-        let loc = doc.locate(&field).unwrap_or(Location { line: 1, column: 1 });
+        let loc = doc
+            .locate(&field)
+            .unwrap_or(Location { line: 1, column: 1 });
         Error::Parse {
             file: path.to_string(),
             line: loc.line,

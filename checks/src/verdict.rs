@@ -183,7 +183,11 @@ impl Outcome {
             skipped: self.skipped,
             title: title.clone(),
             message: self.message,
-            hint: if self.passed { None } else { Some(hint.clone()) },
+            hint: if self.passed {
+                None
+            } else {
+                Some(hint.clone())
+            },
             object: self.object,
             field: self.field,
             expected: self.expected,

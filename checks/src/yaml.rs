@@ -198,7 +198,9 @@ impl Builder {
         match self.stack.last() {
             None => Some(String::new()),
             Some(Frame::Seq { items, path, .. }) => Some(push_index(path, items.len())),
-            Some(Frame::Map { key: Some(k), path, .. }) => Some(push_key(path, k)),
+            Some(Frame::Map {
+                key: Some(k), path, ..
+            }) => Some(push_key(path, k)),
             Some(Frame::Map { key: None, .. }) => None, // a key comes next
         }
     }
@@ -215,7 +217,10 @@ impl Builder {
     fn add(&mut self, value: Value, mark: &Marker) {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            self.fail(mark, "document too large (too many nodes, or aliases expanding too much)");
+            self.fail(
+                mark,
+                "document too large (too many nodes, or aliases expanding too much)",
+            );
             return;
         }
         match self.stack.last_mut() {
@@ -226,8 +231,14 @@ impl Builder {
                     map.insert(k, value);
                 }
                 None => {
-                    if !matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null) {
-                        self.fail(mark, "a mapping key must be a plain value, not a list or mapping");
+                    if !matches!(
+                        value,
+                        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null
+                    ) {
+                        self.fail(
+                            mark,
+                            "a mapping key must be a plain value, not a list or mapping",
+                        );
                         return;
                     }
                     let k = key_string(&value);
@@ -292,14 +303,18 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 let Some(path) = self.next_path() else {
-                    self.fail(&mark, "a mapping key must be a plain value, not a list or mapping");
+                    self.fail(
+                        &mark,
+                        "a mapping key must be a plain value, not a list or mapping",
+                    );
                     return;
                 };
                 if self.stack.len() > 256 {
                     self.fail(&mark, "nesting too deep");
                     return;
                 }
-                self.locations.insert(path.clone(), Location::from_marker(&mark));
+                self.locations
+                    .insert(path.clone(), Location::from_marker(&mark));
                 let frame = if matches!(ev, Event::SequenceStart(..)) {
                     Frame::Seq {
                         items: Vec::new(),
@@ -379,7 +394,8 @@ mod tests {
 
     #[test]
     fn scalars_resolve_with_core_schema_and_quotes_stay_strings() {
-        let d = parse_document("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: nginx:alpine\ng: 0x1F\n").unwrap();
+        let d = parse_document("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: nginx:alpine\ng: 0x1F\n")
+            .unwrap();
         assert_eq!(d.value["a"], 1);
         assert_eq!(d.value["b"], "1");
         assert_eq!(d.value["c"], true);
@@ -391,9 +407,20 @@ mod tests {
 
     #[test]
     fn locations_are_one_based_line_and_column() {
-        let d = parse_document("kind: Pod\nspec:\n  containers:\n  - name: ngx\n    image: nginx\n").unwrap();
-        assert_eq!(d.locations["spec.containers[0].image"], Location { line: 5, column: 12 });
-        assert_eq!(d.locate("spec.containers[0].ports").map(|l| l.line), Some(4));
+        let d =
+            parse_document("kind: Pod\nspec:\n  containers:\n  - name: ngx\n    image: nginx\n")
+                .unwrap();
+        assert_eq!(
+            d.locations["spec.containers[0].image"],
+            Location {
+                line: 5,
+                column: 12
+            }
+        );
+        assert_eq!(
+            d.locate("spec.containers[0].ports").map(|l| l.line),
+            Some(4)
+        );
     }
 
     #[test]
@@ -417,7 +444,11 @@ mod tests {
         assert_eq!(d.value["b"]["k"], "v");
         let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
         for i in 0..8 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             bomb.push_str(&format!("l{i}: &l{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         assert!(parse_documents(&bomb).is_err());

@@ -52,13 +52,32 @@ fn kinds_match_the_catalog_table() {
     assert_eq!(kind("dockerfile"), Some(ExerciseKind::Dockerfile));
     assert_eq!(kind("docker-run"), Some(ExerciseKind::Command));
     assert_eq!(kind("kubectl-dry-run"), Some(ExerciseKind::Command));
-    for q in ["image-tags", "network-modes", "kubeadm-setup", "static-pod", "service-dns"] {
+    for q in [
+        "image-tags",
+        "network-modes",
+        "kubeadm-setup",
+        "static-pod",
+        "service-dns",
+    ] {
         assert_eq!(kind(q), Some(ExerciseKind::Quiz), "{q}");
     }
-    for k in ["pod-yaml", "deployment", "deployment-scale", "daemonset-tolerations", "service-clusterip", "service-nodeport", "ingress", "pv-pvc", "wordpress"] {
+    for k in [
+        "pod-yaml",
+        "deployment",
+        "deployment-scale",
+        "daemonset-tolerations",
+        "service-clusterip",
+        "service-nodeport",
+        "ingress",
+        "pv-pvc",
+        "wordpress",
+    ] {
         assert_eq!(kind(k), Some(ExerciseKind::Cluster), "{k}");
     }
-    assert_eq!(c.get("pod-yaml").and_then(|e| e.offline), Some(ExerciseKind::Manifest));
+    assert_eq!(
+        c.get("pod-yaml").and_then(|e| e.offline),
+        Some(ExerciseKind::Manifest)
+    );
 }
 
 #[test]
@@ -79,7 +98,10 @@ fn public_form_strips_quiz_answers_and_explanations() {
     let json = serde_json::to_string(&p).unwrap();
     assert!(!json.contains("\"answer\""), "{json}");
     assert!(!json.contains("\"explanation\""));
-    assert!(p.questions.iter().any(|q| q.multiple), "multi-answer questions are marked multiple");
+    assert!(
+        p.questions.iter().any(|q| q.multiple),
+        "multi-answer questions are marked multiple"
+    );
     // the full spec does carry them
     assert!(ex.questions.iter().all(|q| !q.answer.is_empty()));
 }
@@ -88,13 +110,19 @@ fn public_form_strips_quiz_answers_and_explanations() {
 fn needs_are_listed_for_the_snapshot_builder() {
     let c = common::catalog();
     let ing = c.get("ingress").unwrap();
-    let ic = ing.needs.iter().find(|n| n.kind == "IngressClass").expect("IngressClass needed");
+    let ic = ing
+        .needs
+        .iter()
+        .find(|n| n.kind == "IngressClass")
+        .expect("IngressClass needed");
     assert!(!ic.namespaced);
     assert_eq!(ic.group_version(), ("networking.k8s.io", "v1"));
     assert_eq!(ic.plural, "ingressclasses");
     let all = c.needs(c.iter().map(|e| e.id.as_str()));
     assert!(all.iter().any(|n| n.kind == "Node" && !n.namespaced));
-    assert!(all.iter().any(|n| n.kind == "EndpointSlice" && n.api_version == "discovery.k8s.io/v1"));
+    assert!(all
+        .iter()
+        .any(|n| n.kind == "EndpointSlice" && n.api_version == "discovery.k8s.io/v1"));
 }
 
 const MINI: &str = "id: mini\nkind: quiz\ntitle: {zh: 标题, en: Title}\ninstructions: {zh: 说明, en: Text}\nhints: [{zh: 提示, en: Hint}]\nquestions:\n  - id: q1\n    prompt: {zh: 问, en: Q}\n    options: [{id: a, text: {zh: 甲, en: A}}, {id: b, text: {zh: 乙, en: B}}]\n    answer: [a]\n    explanation: {zh: 因为, en: Because}\n";
@@ -111,7 +139,10 @@ fn duplicate_ids_are_rejected_naming_both_files() {
     let e = Catalog::from_sources([("a/mini.yaml", MINI), ("b/mini.yaml", MINI)]).unwrap_err();
     let s = e.to_string();
     assert!(matches!(e, Error::DuplicateId { .. }));
-    assert!(s.contains("a/mini.yaml") && s.contains("b/mini.yaml"), "{s}");
+    assert!(
+        s.contains("a/mini.yaml") && s.contains("b/mini.yaml"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -81,13 +81,17 @@ fn dockerfile_without_expose_fails_on_expose() {
 
 #[test]
 fn dockerfile_heredoc_does_not_crash_and_is_one_run() {
-    let v = df("FROM nginx:1.25\nRUN <<EOF\napk add curl\nrm -rf /var/cache/apk/*\nEOF\nEXPOSE 80\n");
+    let v =
+        df("FROM nginx:1.25\nRUN <<EOF\napk add curl\nrm -rf /var/cache/apk/*\nEOF\nEXPOSE 80\n");
     assert_passes(&v);
 }
 
 #[test]
 fn dockerfile_garbage_is_a_syntax_error_with_line() {
-    match validate(&exercise("dockerfile"), "FROM nginx:1.25\nthis is not docker\n") {
+    match validate(
+        &exercise("dockerfile"),
+        "FROM nginx:1.25\nthis is not docker\n",
+    ) {
         Err(InputError::Syntax { line, .. }) => assert_eq!(line, 2),
         other => panic!("{other:?}"),
     }
@@ -115,27 +119,39 @@ fn docker_run_any_valid_spelling_passes() {
 
 #[test]
 fn docker_run_without_rm_fails_on_rm() {
-    let v = cmd("docker-run", "docker run -d -p 8080:80 -v /tmp:/tmp nginx:alpine");
+    let v = cmd(
+        "docker-run",
+        "docker run -d -p 8080:80 -v /tmp:/tmp nginx:alpine",
+    );
     let r = assert_fails_on(&v, "rm", Some("--rm"));
     assert_eq!(r.found.as_deref(), Some("(missing)"));
 }
 
 #[test]
 fn docker_run_reversed_port_mapping_fails_on_publish() {
-    let v = cmd("docker-run", "docker run -d --rm -p 80:8080 -v /tmp:/tmp nginx:alpine");
+    let v = cmd(
+        "docker-run",
+        "docker run -d --rm -p 80:8080 -v /tmp:/tmp nginx:alpine",
+    );
     let r = assert_fails_on(&v, "publish", Some("--publish"));
     assert_eq!(r.found.as_deref(), Some("80:8080"));
 }
 
 #[test]
 fn docker_run_flags_after_image_belong_to_the_container() {
-    let v = cmd("docker-run", "docker run nginx:alpine -d --rm -p 8080:80 -v /tmp:/tmp");
+    let v = cmd(
+        "docker-run",
+        "docker run nginx:alpine -d --rm -p 8080:80 -v /tmp:/tmp",
+    );
     assert_fails_on(&v, "detach", Some("--detach"));
 }
 
 #[test]
 fn docker_run_wrong_program_fails_on_command_and_skips_the_rest() {
-    let v = cmd("docker-run", "podman run -d --rm -p 8080:80 -v /tmp:/tmp nginx:alpine");
+    let v = cmd(
+        "docker-run",
+        "podman run -d --rm -p 8080:80 -v /tmp:/tmp nginx:alpine",
+    );
     assert_fails_on(&v, "command", Some("program"));
     assert!(v.results.iter().skip(1).all(|r| r.skipped));
 }
@@ -156,26 +172,38 @@ fn kubectl_dry_run_any_valid_spelling_passes() {
 
 #[test]
 fn kubectl_run_without_dry_run_fails_on_dry_run() {
-    let v = cmd("kubectl-dry-run", "kubectl run ngx --image=nginx:alpine -o yaml");
+    let v = cmd(
+        "kubectl-dry-run",
+        "kubectl run ngx --image=nginx:alpine -o yaml",
+    );
     assert_fails_on(&v, "dry-run", Some("--dry-run"));
 }
 
 #[test]
 fn kubectl_run_server_dry_run_fails_on_dry_run_value() {
-    let v = cmd("kubectl-dry-run", "kubectl run ngx --image=nginx:alpine --dry-run=server -o yaml");
+    let v = cmd(
+        "kubectl-dry-run",
+        "kubectl run ngx --image=nginx:alpine --dry-run=server -o yaml",
+    );
     let r = assert_fails_on(&v, "dry-run", Some("--dry-run"));
     assert_eq!(r.found.as_deref(), Some("server"));
 }
 
 #[test]
 fn kubectl_run_json_output_fails_on_output() {
-    let v = cmd("kubectl-dry-run", "kubectl run ngx --image=nginx:alpine --dry-run=client -o json");
+    let v = cmd(
+        "kubectl-dry-run",
+        "kubectl run ngx --image=nginx:alpine --dry-run=client -o json",
+    );
     assert_fails_on(&v, "output", Some("--output"));
 }
 
 #[test]
 fn kubectl_create_instead_of_run_fails_on_command() {
-    let v = cmd("kubectl-dry-run", "kubectl create deploy ngx --image=nginx:alpine --dry-run=client -o yaml");
+    let v = cmd(
+        "kubectl-dry-run",
+        "kubectl create deploy ngx --image=nginx:alpine --dry-run=client -o yaml",
+    );
     assert_fails_on(&v, "command", Some("subcommand"));
 }
 
@@ -183,27 +211,44 @@ fn kubectl_create_instead_of_run_fails_on_command() {
 
 #[test]
 fn pod_manifest_offline_passes_and_skips_status_checks() {
-    let v = validate(&exercise("pod-yaml"), &fixture_text("pod-yaml", "manifest.yaml")).expect("valid");
+    let v = validate(
+        &exercise("pod-yaml"),
+        &fixture_text("pod-yaml", "manifest.yaml"),
+    )
+    .expect("valid");
     assert_passes(&v);
-    assert!(v.result("pod-ready").is_none(), "status checks are left out offline");
+    assert!(
+        v.result("pod-ready").is_none(),
+        "status checks are left out offline"
+    );
     assert!(v.result("schema").is_some_and(|r| r.passed));
 }
 
 #[test]
 fn pod_manifest_with_string_port_fails_schema_with_line_and_column() {
-    let text = fixture_text("pod-yaml", "manifest.yaml").replace("containerPort: 80", "containerPort: \"80\"");
+    let text = fixture_text("pod-yaml", "manifest.yaml")
+        .replace("containerPort: 80", "containerPort: \"80\"");
     let v = validate(&exercise("pod-yaml"), &text).expect("valid yaml");
-    let r = assert_fails_on(&v, "schema", Some("spec.containers[0].ports[0].containerPort"));
+    let r = assert_fails_on(
+        &v,
+        "schema",
+        Some("spec.containers[0].ports[0].containerPort"),
+    );
     let l = r.location.expect("location");
     assert_eq!((l.line, l.column), (13, 22), "points at the value");
 }
 
 #[test]
 fn pod_manifest_wrong_api_version_fails_schema() {
-    let text = fixture_text("pod-yaml", "manifest.yaml").replace("apiVersion: v1", "apiVersion: apps/v1");
+    let text =
+        fixture_text("pod-yaml", "manifest.yaml").replace("apiVersion: v1", "apiVersion: apps/v1");
     let v = validate(&exercise("pod-yaml"), &text).expect("valid yaml");
     let r = assert_fails_on(&v, "schema", Some("apiVersion"));
-    assert!(r.message.en.contains("apiVersion of Pod is v1"), "{}", r.message.en);
+    assert!(
+        r.message.en.contains("apiVersion of Pod is v1"),
+        "{}",
+        r.message.en
+    );
     assert_eq!(r.location.map(|l| l.line), Some(1));
 }
 
@@ -212,12 +257,17 @@ fn pod_manifest_missing_label_fails_on_label_with_location() {
     let text = fixture_text("pod-yaml", "manifest.yaml").replace("    owner: chrono\n", "");
     let v = validate(&exercise("pod-yaml"), &text).expect("valid yaml");
     let r = assert_fails_on(&v, "label-owner", Some("metadata.labels.owner"));
-    assert_eq!(r.location.map(|l| l.line), Some(6), "points into the labels mapping");
+    assert_eq!(
+        r.location.map(|l| l.line),
+        Some(6),
+        "points into the labels mapping"
+    );
 }
 
 #[test]
 fn pod_manifest_number_label_value_must_be_quoted() {
-    let text = fixture_text("pod-yaml", "manifest.yaml").replace("owner: chrono", "owner: chrono\n    version: 1.0");
+    let text = fixture_text("pod-yaml", "manifest.yaml")
+        .replace("owner: chrono", "owner: chrono\n    version: 1.0");
     let v = validate(&exercise("pod-yaml"), &text).expect("valid yaml");
     let r = assert_fails_on(&v, "schema", Some("metadata.labels.version"));
     assert!(r.message.en.contains("quote it"));
@@ -227,14 +277,19 @@ fn pod_manifest_number_label_value_must_be_quoted() {
 fn pod_manifest_yaml_syntax_error_has_line_and_column() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ngx-pod\n labels: {env: demo\n";
     match validate(&exercise("pod-yaml"), text) {
-        Err(InputError::Syntax { line, column, .. }) => assert!(line >= 5 && column >= 1, "{line}:{column}"),
+        Err(InputError::Syntax { line, column, .. }) => {
+            assert!(line >= 5 && column >= 1, "{line}:{column}")
+        }
         other => panic!("{other:?}"),
     }
 }
 
 #[test]
 fn cluster_only_exercise_refuses_offline_input() {
-    assert!(matches!(validate(&exercise("deployment"), "a: 1"), Err(InputError::NotOffline { .. })));
+    assert!(matches!(
+        validate(&exercise("deployment"), "a: 1"),
+        Err(InputError::NotOffline { .. })
+    ));
 }
 
 // ---------------- quiz ----------------
@@ -242,7 +297,11 @@ fn cluster_only_exercise_refuses_offline_input() {
 #[test]
 fn quiz_right_answers_pass_in_json_and_form_encoding() {
     let ex = exercise("kubeadm-setup");
-    let v = validate(&ex, r#"{"prep": ["d","c","b","a"], "init-join": "a", "token": "b", "notready": "a"}"#).unwrap();
+    let v = validate(
+        &ex,
+        r#"{"prep": ["d","c","b","a"], "init-join": "a", "token": "b", "notready": "a"}"#,
+    )
+    .unwrap();
     assert_passes(&v);
     let v = validate(&ex, "prep=a,b,c,d&init-join=a&token=b&notready=a").unwrap();
     assert_passes(&v);
@@ -251,10 +310,21 @@ fn quiz_right_answers_pass_in_json_and_form_encoding() {
 #[test]
 fn quiz_wrong_answer_fails_that_question_with_explanation() {
     let ex = exercise("image-tags");
-    let v = validate(&ex, "nginx-tag=a\nredis-tag=a\nnode-tag=a\nofficial=a\nlatest=b").unwrap();
+    let v = validate(
+        &ex,
+        "nginx-tag=a\nredis-tag=a\nnode-tag=a\nofficial=a\nlatest=b",
+    )
+    .unwrap();
     let r = assert_fails_on(&v, "redis-tag", Some("redis-tag"));
-    assert_eq!((r.expected.as_deref(), r.found.as_deref()), (Some("b"), Some("a")));
-    assert!(r.message.en.contains("release candidate"), "{}", r.message.en);
+    assert_eq!(
+        (r.expected.as_deref(), r.found.as_deref()),
+        (Some("b"), Some("a"))
+    );
+    assert!(
+        r.message.en.contains("release candidate"),
+        "{}",
+        r.message.en
+    );
     assert_eq!(v.results.iter().filter(|r| !r.passed).count(), 1);
 }
 
@@ -269,11 +339,25 @@ fn quiz_partial_multi_select_fails() {
 fn quiz_unanswered_question_fails_and_unknown_ids_are_errors() {
     let ex = exercise("service-dns");
     let v = validate(&ex, "fqdn=a").unwrap();
-    assert!(v.result("short").is_some_and(|r| !r.passed && r.found.as_deref() == Some("(none)")));
-    assert!(matches!(validate(&ex, "nope=a"), Err(InputError::Answers { .. })));
-    assert!(matches!(validate(&ex, "fqdn=z"), Err(InputError::Answers { .. })));
-    assert!(matches!(validate(&ex, "{\"fqdn\": 3}"), Err(InputError::Answers { .. })));
-    assert!(matches!(validate(&ex, "{bad json"), Err(InputError::Syntax { .. })));
+    assert!(v
+        .result("short")
+        .is_some_and(|r| !r.passed && r.found.as_deref() == Some("(none)")));
+    assert!(matches!(
+        validate(&ex, "nope=a"),
+        Err(InputError::Answers { .. })
+    ));
+    assert!(matches!(
+        validate(&ex, "fqdn=z"),
+        Err(InputError::Answers { .. })
+    ));
+    assert!(matches!(
+        validate(&ex, "{\"fqdn\": 3}"),
+        Err(InputError::Answers { .. })
+    ));
+    assert!(matches!(
+        validate(&ex, "{bad json"),
+        Err(InputError::Syntax { .. })
+    ));
 }
 
 // ---------------- hostile input ----------------
@@ -283,10 +367,15 @@ fn every_offline_exercise_rejects_oversized_input() {
     let big = "#".repeat(MAX_INPUT_BYTES + 1);
     for ex in catalog().iter().filter(|e| e.offline_kind().is_some()) {
         match validate(ex, &big) {
-            Err(InputError::TooLarge { size, limit }) => assert_eq!((size, limit), (MAX_INPUT_BYTES + 1, MAX_INPUT_BYTES)),
+            Err(InputError::TooLarge { size, limit }) => {
+                assert_eq!((size, limit), (MAX_INPUT_BYTES + 1, MAX_INPUT_BYTES))
+            }
             other => panic!("{}: {other:?}", ex.id),
         }
-        assert!(matches!(validate_bytes(ex, big.as_bytes()), Err(InputError::TooLarge { .. })));
+        assert!(matches!(
+            validate_bytes(ex, big.as_bytes()),
+            Err(InputError::TooLarge { .. })
+        ));
     }
 }
 
@@ -298,7 +387,9 @@ fn binary_and_invalid_utf8_input_is_an_error_with_position() {
         other => panic!("{other:?}"),
     }
     match validate(&ex, "FROM nginx:1\nRUN a\0b\n") {
-        Err(InputError::Binary { line, column, byte }) => assert_eq!((line, column, byte), (2, 6, 0)),
+        Err(InputError::Binary { line, column, byte }) => {
+            assert_eq!((line, column, byte), (2, 6, 0))
+        }
         other => panic!("{other:?}"),
     }
     assert!(matches!(validate(&ex, "  \n\t"), Err(InputError::Empty)));
@@ -307,9 +398,32 @@ fn binary_and_invalid_utf8_input_is_an_error_with_position() {
 #[test]
 fn garbage_never_panics_in_any_offline_validator() {
     let samples = [
-        "{{{{", "]]]", ":::", "- - -\n  - :", "---\n---\n...", "&a [*a]", "*nope", "!!binary AAAA", "\"unterminated",
-        "FROM", "RUN", "<<EOF", "docker", "docker run", "docker run -p", "kubectl run --image", "'", "a=b&c", "{}", "[1,2]",
-        "apiVersion: v1\nkind: Pod\nspec: 3", "kind: [a]\nmetadata: x", "- a\n- b", "? complex\n: key", "é漢字😀", "\u{feff}FROM x",
+        "{{{{",
+        "]]]",
+        ":::",
+        "- - -\n  - :",
+        "---\n---\n...",
+        "&a [*a]",
+        "*nope",
+        "!!binary AAAA",
+        "\"unterminated",
+        "FROM",
+        "RUN",
+        "<<EOF",
+        "docker",
+        "docker run",
+        "docker run -p",
+        "kubectl run --image",
+        "'",
+        "a=b&c",
+        "{}",
+        "[1,2]",
+        "apiVersion: v1\nkind: Pod\nspec: 3",
+        "kind: [a]\nmetadata: x",
+        "- a\n- b",
+        "? complex\n: key",
+        "é漢字😀",
+        "\u{feff}FROM x",
     ];
     let mut seed: u64 = 0x9e3779b97f4a7c15;
     let mut random = Vec::new();
@@ -326,7 +440,11 @@ fn garbage_never_panics_in_any_offline_validator() {
         random.push(s);
     }
     for ex in catalog().iter().filter(|e| e.offline_kind().is_some()) {
-        for s in samples.iter().map(|s| s.to_string()).chain(random.iter().cloned()) {
+        for s in samples
+            .iter()
+            .map(|s| s.to_string())
+            .chain(random.iter().cloned())
+        {
             let _ = validate(ex, &s);
             let _ = validate_bytes(ex, s.as_bytes());
         }

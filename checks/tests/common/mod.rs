@@ -20,7 +20,13 @@ pub fn sources() -> Vec<(String, String)> {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("readable spec");
-            (format!("content/exercises/{}", p.file_name().unwrap().to_string_lossy()), text)
+            (
+                format!(
+                    "content/exercises/{}",
+                    p.file_name().unwrap().to_string_lossy()
+                ),
+                text,
+            )
         })
         .collect();
     out.sort();
@@ -35,7 +41,10 @@ pub fn catalog() -> Catalog {
 }
 
 pub fn exercise(id: &str) -> Exercise {
-    catalog().get(id).cloned().unwrap_or_else(|| panic!("no exercise {id}"))
+    catalog()
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no exercise {id}"))
 }
 
 pub fn fixture_text(id: &str, name: &str) -> String {
@@ -58,7 +67,9 @@ fn find_mut<'a>(s: &'a mut Snapshot, kind: &str, name: &str) -> &'a mut Value {
 pub fn set(s: &mut Snapshot, kind: &str, name: &str, pointer: &str, v: Value) {
     let o = find_mut(s, kind, name);
     let (parent, key) = pointer.rsplit_once('/').expect("pointer");
-    let p = o.pointer_mut(parent).unwrap_or_else(|| panic!("{kind} {name} has no {parent}"));
+    let p = o
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("{kind} {name} has no {parent}"));
     match p {
         Value::Object(m) => {
             m.insert(key.replace("~1", "/"), v);
@@ -76,7 +87,8 @@ pub fn remove(s: &mut Snapshot, kind: &str, name: &str, pointer: &str) {
     let (parent, key) = pointer.rsplit_once('/').expect("pointer");
     match o.pointer_mut(parent) {
         Some(Value::Object(m)) => {
-            m.remove(&key.replace("~1", "/")).unwrap_or_else(|| panic!("{kind} {name} has no {pointer}"));
+            m.remove(&key.replace("~1", "/"))
+                .unwrap_or_else(|| panic!("{kind} {name} has no {pointer}"));
         }
         _ => panic!("{kind} {name} has no {parent}"),
     }
@@ -84,7 +96,8 @@ pub fn remove(s: &mut Snapshot, kind: &str, name: &str, pointer: &str) {
 
 pub fn drop_object(s: &mut Snapshot, kind: &str, name: &str) {
     let before = s.objects.len();
-    s.objects.retain(|o| !(o["kind"] == kind && o["metadata"]["name"] == name));
+    s.objects
+        .retain(|o| !(o["kind"] == kind && o["metadata"]["name"] == name));
     assert!(s.objects.len() < before, "fixture has no {kind} {name}");
 }
 
@@ -94,7 +107,11 @@ pub fn drop_kind(s: &mut Snapshot, kind: &str) {
 
 pub fn assert_passes(v: &Verdict) {
     let bad: Vec<&AssertionResult> = v.results.iter().filter(|r| !r.passed).collect();
-    assert!(v.passed && bad.is_empty(), "expected {} to pass, failures: {bad:#?}", v.exercise);
+    assert!(
+        v.passed && bad.is_empty(),
+        "expected {} to pass, failures: {bad:#?}",
+        v.exercise
+    );
 }
 
 /// The verdict fails, and the FIRST real failure is `id` on a field containing `field`.
@@ -104,7 +121,10 @@ pub fn assert_fails_on<'a>(v: &'a Verdict, id: &str, field: Option<&str>) -> &'a
     assert_eq!(first.id, id, "first failure is {first:#?}");
     if let Some(f) = field {
         let got = first.field.as_deref().unwrap_or_default();
-        assert!(got.contains(f), "field {got:?} does not contain {f:?}: {first:#?}");
+        assert!(
+            got.contains(f),
+            "field {got:?} does not contain {f:?}: {first:#?}"
+        );
     }
     assert!(first.hint.is_some(), "a failure carries a hint");
     assert!(!first.message.zh.is_empty() && !first.message.en.is_empty());
