@@ -1,0 +1,29 @@
+# Shared settings for kubelab's scripts. Source it; don't run it.
+# Every cache lives outside the clone so a fresh clone (CI) reuses earlier builds.
+
+KUBELAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KUBELAB_CACHE="${KUBELAB_CACHE:-$HOME/.cache/kubelab}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$KUBELAB_CACHE/target}"
+KUBELAB_TOOLS="$KUBELAB_CACHE/tools"
+export PATH="$KUBELAB_TOOLS/bin:$KUBELAB_TOOLS/node_modules/.bin:$HOME/.cargo/bin:/usr/local/go/bin:$PATH"
+# Where the built site (WASM, JS, CSS) lands; the server serves it from here.
+export KUBELAB_SITE_ROOT="${KUBELAB_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+
+log() { printf '\033[1m[kubelab]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[kubelab] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# phase NAME CMD...: runs a step and prints how long it took, so a slow phase is visible in CI logs.
+phase() {
+  local name="$1"; shift
+  local start=$SECONDS
+  log "▶ $name"
+  "$@"
+  local rc=$?
+  log "◀ $name: $((SECONDS - start))s (exit $rc)"
+  return $rc
+}
+
+# The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$KUBELAB_ROOT/Cargo.lock"
+}

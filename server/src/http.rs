@@ -1,0 +1,218 @@
+//! The HTTP edge: axum router, static files, language choice, health, graceful shutdown.
+
+use std::path::PathBuf;
+
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use kubelab_app::model::{CourseHandle, Lang, Progress};
+use kubelab_app::{shell, App};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use serde::Deserialize;
+use tower_http::trace::TraceLayer;
+
+use crate::ServeArgs;
+
+/// The cookie that remembers a learner's language choice.
+pub const LANG_COOKIE: &str = "kubelab_lang";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("the course content has problems (run `kubelab content check` for the list):\n{0}")]
+    Content(#[from] kubelab_app::content::Errors),
+    #[error("cannot listen on {addr}: {source} (is another kubelab running? try --addr 127.0.0.1:3001)")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(#[from] std::io::Error),
+    #[error("cannot watch content for changes: {0}")]
+    Watch(#[from] notify::Error),
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos: LeptosOptions,
+    pub course: CourseHandle,
+    pub progress: Progress,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+pub fn leptos_options(site_root: &std::path::Path, addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("kubelab")
+        .site_root(site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// Every route of the site, ready for `axum::serve` or for `oneshot` in tests.
+pub fn router(state: AppState) -> Router {
+    let course = state.course.clone();
+    let progress = state.progress.clone();
+    let context = move || {
+        provide_context(course.clone());
+        provide_context(progress.clone());
+    };
+    let leptos = state.leptos.clone();
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/", get(root))
+        .route("/healthz", get(healthz))
+        .route("/lang/{lang}", get(choose_lang))
+        .route("/favicon.svg", get(favicon))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn preferred_lang(headers: &HeaderMap) -> Lang {
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| Lang::parse(v));
+    from_cookie
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+/// `/` goes to the learner's language: their earlier choice, else the browser's, else Chinese.
+async fn root(headers: HeaderMap) -> Redirect {
+    Redirect::to(&format!("/{}", preferred_lang(&headers).code()))
+}
+
+#[derive(Debug, Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only same-site paths: `/en/learn/x` yes, `//evil.example` or `https://…` no.
+fn safe_next(next: Option<&str>, lang: Lang) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => format!("/{}", lang.code()),
+    }
+}
+
+/// Remembers the language choice for a year and goes back to the page, in that language.
+async fn choose_lang(Path(lang): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    let Some(lang) = Lang::parse(&lang) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    let mut resp = Redirect::to(&safe_next(q.next.as_deref(), lang)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    resp
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let chapters = state.course.current().order.len();
+    axum::Json(serde_json::json!({ "status": "ok", "chapters": chapters }))
+}
+
+const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="14" fill="#326ce5"/><path d="M16 7v18M8 11.5l16 9M8 20.5l16-9" stroke="#fff" stroke-width="2.5" stroke-linecap="round"/></svg>"##;
+
+async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+}
+
+pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
+    let content_dir: PathBuf = args.content.content.clone();
+    let course = kubelab_app::content::load(&content_dir)?;
+    tracing::info!(chapters = course.order.len(), dir = %content_dir.display(), "content loaded");
+    let handle = CourseHandle::new(course);
+    let _watcher = if args.dev {
+        tracing::info!("dev mode: content reloads on change");
+        Some(crate::reload::watch(content_dir, handle.clone())?)
+    } else {
+        None
+    };
+    if !args.site_root.join("pkg").join("kubelab.js").exists() {
+        tracing::warn!(
+            site_root = %args.site_root.display(),
+            "no built site (pkg/kubelab.js) found: pages work, but copy buttons won't until `scripts/build-site` runs"
+        );
+    }
+    let state = AppState {
+        leptos: leptos_options(&args.site_root, args.addr),
+        course: handle,
+        progress: Progress::default(),
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: args.addr,
+            source,
+        })?;
+    tracing::info!("kubelab listening on http://{}", args.addr);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("kubelab stopped");
+    Ok(())
+}
+
+/// Finishes in-flight requests on SIGTERM (what orchestrators send) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests;

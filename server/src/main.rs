@@ -1,0 +1,122 @@
+//! The `kubelab` binary: serves the course, and checks content from the command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+mod http;
+mod reload;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubelab",
+    version,
+    about = "A hands-on Kubernetes course whose checks explain themselves",
+    long_about = "kubelab serves a Kubernetes course (lessons in Chinese and English) and checks learners' \
+                  exercises.\n\nStart here: `kubelab serve`, then open http://127.0.0.1:3000."
+)]
+struct Cli {
+    /// Log format: `pretty` for people, `json` for log collectors.
+    #[arg(long, env = "KUBELAB_LOG_FORMAT", default_value = "pretty", global = true)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the course on http://127.0.0.1:3000 (by default).
+    Serve(ServeArgs),
+    /// Work with the course content.
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Debug, Args)]
+struct ContentArgs {
+    /// The content directory (chapters, diagrams, exercises).
+    #[arg(long, env = "KUBELAB_CONTENT", default_value = "content")]
+    content: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum ContentCommand {
+    /// Validate all content: front matter, both languages, links, diagrams. Exit 1 on any problem.
+    Check(ContentArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KUBELAB_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    content: ContentArgs,
+    /// Where the built site (pkg/ with WASM, JS, CSS) is; `scripts/build-site` puts it there.
+    #[arg(long, env = "KUBELAB_SITE_ROOT", default_value = "target/site")]
+    site_root: PathBuf,
+    /// Development mode: reload content when files change.
+    #[arg(long, env = "KUBELAB_DEV")]
+    dev: bool,
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("KUBELAB_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Pretty => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    match cli.command {
+        Command::Content(ContentCommand::Check(args)) => content_check(&args),
+        Command::Serve(args) => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("kubelab: cannot start the async runtime: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match runtime.block_on(http::serve(args)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("kubelab: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+fn content_check(args: &ContentArgs) -> ExitCode {
+    match kubelab_app::content::load(&args.content) {
+        Ok(course) => {
+            let chapters = course.order.len();
+            println!(
+                "content OK: {chapters} chapters in zh and en, {} parts",
+                course.parts.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("content check: {} problem(s)", errors.0.len());
+            ExitCode::FAILURE
+        }
+    }
+}
