@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang/{lang}", get(choose_lang))
         .route("/favicon.svg", get(favicon))
+        .merge(crate::api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
