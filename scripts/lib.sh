@@ -17,9 +17,13 @@ phase() {
   local name="$1"; shift
   local start=$SECONDS
   log "▶ $name"
-  "$@"
-  local rc=$?
-  log "◀ $name: $((SECONDS - start))s (exit $rc)"
+  local rc=0
+  "$@" || rc=$?
+  if [ $rc -eq 0 ]; then
+    log "◀ $name: $((SECONDS - start))s"
+  else
+    log "✗ $name FAILED after $((SECONDS - start))s (exit $rc)"
+  fi
   return $rc
 }
 

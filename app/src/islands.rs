@@ -12,7 +12,19 @@ pub fn CopyCode(children: Children) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
-    view! { <div class="copy-scope" on:click=on_click>{children()}</div> }
+    let scope = NodeRef::<leptos::html::Div>::new();
+    // Marks the scope once hydrated: tests wait on it, and the CSS could style buttons by it.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(el) = scope.get() {
+            let _ = el.set_attribute("data-ready", "");
+        }
+    });
+    view! {
+        <div class="copy-scope" node_ref=scope on:click=on_click>
+            {children()}
+        </div>
+    }
 }
 
 #[cfg(feature = "hydrate")]

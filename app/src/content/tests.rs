@@ -183,3 +183,58 @@ fn the_real_course_content_is_valid() {
         panic!("content/ has problems:\n{errors}");
     }
 }
+
+/// Our lessons are written in our own words: no clause of 12+ Chinese characters may be copied
+/// from the course's source notes (`../shared/seed/`, or `KUBELAB_SEED_DIR`).
+#[test]
+fn no_clause_is_copied_from_the_seed_notes() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let seed_dir = std::env::var_os("KUBELAB_SEED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo.join("../shared/seed"));
+    let Ok(entries) = fs::read_dir(&seed_dir) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "seed notes not found at {}: CI must compare content/ with them",
+            seed_dir.display()
+        );
+        eprintln!("note: no seed notes at {}; originality not checked", seed_dir.display());
+        return;
+    };
+    let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut clauses = HashSet::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "txt") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("seed is UTF-8");
+        // Code is fact, prose is not: drop fenced blocks before comparing.
+        let prose: String = text.split("```").step_by(2).collect::<Vec<_>>().join("\n");
+        for clause in prose.split(['。', '！', '？', '；', '，', '、', '：', ',', ';', ':', '\n']) {
+            let clause = clause.trim();
+            if clause.chars().filter(|c| is_cjk(*c)).count() >= 12 {
+                clauses.insert(clause.to_string());
+            }
+        }
+    }
+    assert!(!clauses.is_empty(), "no clauses read from {}", seed_dir.display());
+    let mut copied = Vec::new();
+    let mut stack = vec![repo.join("content")];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("content dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "md" || x == "yaml" || x == "svg") {
+                let text = fs::read_to_string(&path).expect("content is UTF-8");
+                for clause in &clauses {
+                    if text.contains(clause.as_str()) {
+                        copied.push(format!("{}: {clause}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(copied.is_empty(), "copied from the seed notes; rewrite in our own words:\n{}", copied.join("\n"));
+}

@@ -1,0 +1,114 @@
+// Starts a real kubelab server and a real headless Chromium for the end-to-end tests.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = resolve(here, '../..');
+export const artifacts = join(here, 'artifacts');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** Polls `fn` until it returns a truthy value or the deadline passes. */
+export async function until(what, fn, { timeoutMs = 15000, everyMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+export async function startServer() {
+  const bin = process.env.KUBELAB_BIN;
+  const siteRoot = process.env.KUBELAB_SITE_ROOT;
+  if (!bin || !siteRoot) {
+    throw new Error('KUBELAB_BIN and KUBELAB_SITE_ROOT must be set (scripts/test sets them)');
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    bin,
+    ['serve', '--addr', `127.0.0.1:${port}`, '--content', join(repo, 'content'), '--site-root', siteRoot],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBELAB_LOG: 'warn' } },
+  );
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  let exited = null;
+  child.on('exit', (code) => (exited = code));
+  await until('kubelab /healthz', async () => {
+    if (exited !== null) throw new Error(`kubelab exited with ${exited}:\n${log}`);
+    const r = await fetch(`${base}/healthz`);
+    return r.ok;
+  }, { timeoutMs: 30000 });
+  return {
+    base,
+    log: () => log,
+    stop: () =>
+      new Promise((ok) => {
+        if (exited !== null) return ok(exited);
+        child.once('exit', (code) => ok(code));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function startBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'kubelab-e2e-'));
+  mkdirSync(artifacts, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      `--user-data-dir=${userDataDir}`,
+    ].filter((a) => !a.startsWith('--user-data-dir')),
+  });
+  return browser;
+}
+
+/** A page that records every console error/warning and uncaught exception. */
+export async function openPage(browser, base, opts = {}) {
+  const context = await browser.newContext({ baseURL: base, ...opts });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return { context, page, problems };
+}
+
+/** Islands hydrate on idle after the WASM loads; wait until the copy island is live. */
+export async function waitForHydration(page) {
+  await until('islands to hydrate', () =>
+    // The CopyCode island marks itself once its hydration effect has run.
+    page.evaluate(() => !!document.querySelector('.copy-scope[data-ready]')),
+  );
+}
