@@ -24,5 +24,4 @@ COPY content /app/content
 USER kubelab
 ENV KUBELAB_ADDR=0.0.0.0:3000 KUBELAB_CONTENT=/app/content KUBELAB_SITE_ROOT=/app/site KUBELAB_LOG_FORMAT=json
 EXPOSE 3000
-HEALTHCHECK CMD ["kubelab", "--version"]
 CMD ["kubelab", "serve"]

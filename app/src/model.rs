@@ -135,7 +135,9 @@ impl Course {
 
     /// Lessons in course order for one language.
     pub fn lessons_in_order(&self, lang: Lang) -> impl Iterator<Item = &Lesson> {
-        self.order.iter().filter_map(move |id| self.lesson(lang, id))
+        self.order
+            .iter()
+            .filter_map(move |id| self.lesson(lang, id))
     }
 
     /// Lessons of one part, in course order.
@@ -224,10 +226,22 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_highest_q_then_first() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr, zh-CN;q=0.7, en;q=0.5"), Some(Lang::Zh));
-        assert_eq!(Lang::from_accept_language("zh;q=0.4, en;q=0.9"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("en;q=0, zh;q=0.1"), Some(Lang::Zh));
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr, zh-CN;q=0.7, en;q=0.5"),
+            Some(Lang::Zh)
+        );
+        assert_eq!(
+            Lang::from_accept_language("zh;q=0.4, en;q=0.9"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("en;q=0, zh;q=0.1"),
+            Some(Lang::Zh)
+        );
         assert_eq!(Lang::from_accept_language("fr, de"), None);
         assert_eq!(Lang::from_accept_language(""), None);
     }
@@ -259,12 +273,18 @@ mod tests {
         let ids = |(p, n): (Option<&Lesson>, Option<&Lesson>)| {
             (p.map(|l| l.id.clone()), n.map(|l| l.id.clone()))
         };
-        assert_eq!(ids(course.neighbours(Lang::Zh, "a")), (None, Some("b".into())));
+        assert_eq!(
+            ids(course.neighbours(Lang::Zh, "a")),
+            (None, Some("b".into()))
+        );
         assert_eq!(
             ids(course.neighbours(Lang::Zh, "b")),
             (Some("a".into()), Some("c".into()))
         );
-        assert_eq!(ids(course.neighbours(Lang::Zh, "c")), (Some("b".into()), None));
+        assert_eq!(
+            ids(course.neighbours(Lang::Zh, "c")),
+            (Some("b".into()), None)
+        );
         assert_eq!(ids(course.neighbours(Lang::Zh, "zz")), (None, None));
     }
 }

@@ -38,7 +38,11 @@ fn lesson_href(lang: Lang, id: &str) -> String {
 
 /// The link that switches language keeps the learner on the same page.
 fn switch_href(lang: Lang, path_after_lang: &str) -> String {
-    format!("/lang/{}?next=/{}{path_after_lang}", lang.other().code(), lang.other().code())
+    format!(
+        "/lang/{}?next=/{}{path_after_lang}",
+        lang.other().code(),
+        lang.other().code()
+    )
 }
 
 #[component]
@@ -77,7 +81,7 @@ fn Footer(lang: Lang) -> impl IntoView {
 #[component]
 fn ProgressBar(lang: Lang, chapter: String, exercises: Vec<String>) -> impl IntoView {
     progress().0.chapter(&chapter, &exercises).map(|p| {
-        let pct = if p.total == 0 { 0 } else { p.passed * 100 / p.total };
+        let pct = (p.passed * 100).checked_div(p.total).unwrap_or(0);
         view! {
             <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=p.total
                 aria-valuenow=p.passed aria-label=t(lang, Msg::Progress)>
@@ -93,7 +97,10 @@ pub fn HomePage() -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     };
     let course = course();
-    let first = course.lessons_in_order(lang).next().map(|l| lesson_href(lang, &l.id));
+    let first = course
+        .lessons_in_order(lang)
+        .next()
+        .map(|l| lesson_href(lang, &l.id));
     let parts = course
         .parts
         .iter()
@@ -196,7 +203,8 @@ pub fn LessonPage() -> impl IntoView {
     let lang = param("lang").as_deref().and_then(Lang::parse);
     let id = param("id").unwrap_or_default();
     let course = course();
-    let Some((lang, lesson)) = lang.and_then(|lang| Some((lang, course.lesson(lang, &id)?.clone())))
+    let Some((lang, lesson)) =
+        lang.and_then(|lang| Some((lang, course.lesson(lang, &id)?.clone())))
     else {
         return view! { <NotFound /> }.into_any();
     };

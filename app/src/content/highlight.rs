@@ -155,7 +155,9 @@ fn word_len(s: &str, extra: &[u8]) -> usize {
 fn is_number(word: &str) -> bool {
     !word.is_empty()
         && word.bytes().next().is_some_and(|b| b.is_ascii_digit())
-        && word.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
 }
 
 const BASH_KEYWORDS: &[&str] = &[
@@ -205,7 +207,10 @@ fn bash(code: &str, out: &mut Out) {
                 1
             }
             b' ' | b'\t' => {
-                let n = rest.bytes().take_while(|b| *b == b' ' || *b == b'\t').count();
+                let n = rest
+                    .bytes()
+                    .take_while(|b| *b == b' ' || *b == b'\t')
+                    .count();
                 out.plain(&rest[..n]);
                 n
             }
@@ -301,7 +306,8 @@ fn yaml_key_end(s: &str) -> Option<usize> {
     let key = &s[..colon];
     let after = &s[colon + 1..];
     let ok_key = !key.is_empty() && !key.contains([' ', '#', '{', '[', ',']) || key.contains('/');
-    (ok_key && (after.is_empty() || after.starts_with([' ', '\n', '\t']))
+    (ok_key
+        && (after.is_empty() || after.starts_with([' ', '\n', '\t']))
         && !key.contains(['#', '{']))
     .then_some(colon)
 }
@@ -352,8 +358,25 @@ fn split_comment(s: &str) -> (&str, &str) {
 }
 
 const DOCKERFILE_INSTRUCTIONS: &[&str] = &[
-    "FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER",
-    "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL", "MAINTAINER", "AS",
+    "FROM",
+    "RUN",
+    "CMD",
+    "LABEL",
+    "EXPOSE",
+    "ENV",
+    "ADD",
+    "COPY",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ARG",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "SHELL",
+    "MAINTAINER",
+    "AS",
 ];
 
 fn dockerfile(code: &str, out: &mut Out) {
@@ -467,9 +490,34 @@ fn json(code: &str, out: &mut Out) {
 }
 
 const GO_KEYWORDS: &[&str] = &[
-    "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough",
-    "for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range",
-    "return", "select", "struct", "switch", "type", "var", "nil", "true", "false",
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
+    "nil",
+    "true",
+    "false",
 ];
 
 fn go(code: &str, out: &mut Out) {
@@ -565,29 +613,71 @@ mod tests {
 
     #[test]
     fn yaml_keys_values_and_comments_get_their_classes() {
-        let html = highlight("yaml", "  replicas: 2   # two pods\n  image: nginx:alpine\n");
-        assert!(html.contains(r#"<span class="tok-key">replicas</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-number">2</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-comment"># two pods</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-key">image</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-string">nginx:alpine</span>"#), "{html}");
+        let html = highlight(
+            "yaml",
+            "  replicas: 2   # two pods\n  image: nginx:alpine\n",
+        );
+        assert!(
+            html.contains(r#"<span class="tok-key">replicas</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-number">2</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-comment"># two pods</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-key">image</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-string">nginx:alpine</span>"#),
+            "{html}"
+        );
     }
 
     #[test]
     fn dockerfile_instructions_are_keywords_and_run_is_shell() {
-        let html = highlight("dockerfile", "FROM nginx:1.21-alpine\nRUN apk add --no-cache curl\n");
-        assert!(html.contains(r#"<span class="tok-keyword">FROM</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-keyword">RUN</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-flag">--no-cache</span>"#), "{html}");
+        let html = highlight(
+            "dockerfile",
+            "FROM nginx:1.21-alpine\nRUN apk add --no-cache curl\n",
+        );
+        assert!(
+            html.contains(r#"<span class="tok-keyword">FROM</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-keyword">RUN</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-flag">--no-cache</span>"#),
+            "{html}"
+        );
     }
 
     #[test]
     fn bash_marks_commands_flags_variables_and_comments() {
         let html = highlight("bash", "kubectl get pod -l app=ngx $NS # list\n");
-        assert!(html.contains(r#"<span class="tok-keyword">kubectl</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-flag">-l</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-var">$NS</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-comment"># list</span>"#), "{html}");
+        assert!(
+            html.contains(r#"<span class="tok-keyword">kubectl</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-flag">-l</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-var">$NS</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-comment"># list</span>"#),
+            "{html}"
+        );
         // A `#` inside a word is not a comment.
         let html = highlight("bash", "echo a#b\n");
         assert!(!html.contains("tok-comment"), "{html}");
@@ -596,23 +686,44 @@ mod tests {
     #[test]
     fn console_separates_prompt_commands_and_output() {
         let html = highlight("console", "$ kubectl get deploy\nNAME      READY\n");
-        assert!(html.starts_with(r#"<span class="tok-prompt">$ </span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-output">NAME      READY</span>"#), "{html}");
+        assert!(
+            html.starts_with(r#"<span class="tok-prompt">$ </span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-output">NAME      READY</span>"#),
+            "{html}"
+        );
     }
 
     #[test]
     fn json_keys_differ_from_string_values() {
         let html = highlight("json", r#"{"kind": "Pod"}"#);
-        assert!(html.contains(r#"<span class="tok-key">&quot;kind&quot;</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-string">&quot;Pod&quot;</span>"#), "{html}");
+        assert!(
+            html.contains(r#"<span class="tok-key">&quot;kind&quot;</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-string">&quot;Pod&quot;</span>"#),
+            "{html}"
+        );
     }
 
     #[test]
     fn go_keywords_strings_and_comments() {
         let html = highlight("go", "func main() { fmt.Println(\"hi\") } // done");
-        assert!(html.contains(r#"<span class="tok-keyword">func</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-string">&quot;hi&quot;</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-comment">// done</span>"#), "{html}");
+        assert!(
+            html.contains(r#"<span class="tok-keyword">func</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-string">&quot;hi&quot;</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-comment">// done</span>"#),
+            "{html}"
+        );
     }
 
     #[test]

@@ -138,7 +138,9 @@ struct Chapter {
 }
 
 fn display(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root.parent().unwrap_or(root)).unwrap_or(path);
+    let rel = path
+        .strip_prefix(root.parent().unwrap_or(root))
+        .unwrap_or(path);
     rel.display().to_string()
 }
 
@@ -187,11 +189,18 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
-fn parse_chapter(root: &Path, path: &Path, lang: Lang, diagrams: &Diagrams) -> Result<Chapter, Error> {
+fn parse_chapter(
+    root: &Path,
+    path: &Path,
+    lang: Lang,
+    diagrams: &Diagrams,
+) -> Result<Chapter, Error> {
     let shown = display(root, path);
     let text = read(root, path)?;
     let (yaml, body, body_line) =
-        split_front_matter(&text).ok_or_else(|| Error::NoFrontMatter { path: shown.clone() })?;
+        split_front_matter(&text).ok_or_else(|| Error::NoFrontMatter {
+            path: shown.clone(),
+        })?;
     // Front matter starts on the file's second line.
     let front: FrontMatter =
         serde_yaml::from_str(yaml).map_err(|e| yaml_error(shown.clone(), &e, 1))?;
@@ -222,7 +231,9 @@ fn check_svg(shown: &str, svg: &str) -> Result<String, Error> {
         path: shown.to_string(),
         message: message.to_string(),
     };
-    let start = svg.find("<svg").ok_or_else(|| err("not an SVG: no <svg> element"))?;
+    let start = svg
+        .find("<svg")
+        .ok_or_else(|| err("not an SVG: no <svg> element"))?;
     let svg = svg[start..].trim_end();
     let lower = svg.to_ascii_lowercase();
     if lower.contains("<script") || lower.contains("javascript:") {
@@ -236,7 +247,9 @@ fn check_svg(shown: &str, svg: &str) -> Result<String, Error> {
         return Err(err("diagrams must not have event handler attributes"));
     }
     if !lower.contains("viewbox") {
-        return Err(err("the <svg> needs a viewBox so it scales on small screens"));
+        return Err(err(
+            "the <svg> needs a viewBox so it scales on small screens",
+        ));
     }
     Ok(svg.to_string())
 }
@@ -371,15 +384,31 @@ pub fn load(root: &Path) -> Result<Course, Errors> {
             None => errors.push(Error::MissingTranslation {
                 path: ch.path.clone(),
                 id: ch.front.id.clone(),
-                missing: if other_lang == Lang::Zh { "Chinese" } else { "English" },
+                missing: if other_lang == Lang::Zh {
+                    "Chinese"
+                } else {
+                    "English"
+                },
                 expected: format!("content/{}/{}.md", other_lang.code(), ch.front.id),
             }),
             Some(other) if ch.lang == Lang::Zh => {
                 let pairs: [(&'static str, String, String); 4] = [
                     ("part", ch.front.part.clone(), other.front.part.clone()),
-                    ("order", ch.front.order.to_string(), other.front.order.to_string()),
-                    ("minutes", ch.front.minutes.to_string(), other.front.minutes.to_string()),
-                    ("exercises", ch.front.exercises.join(", "), other.front.exercises.join(", ")),
+                    (
+                        "order",
+                        ch.front.order.to_string(),
+                        other.front.order.to_string(),
+                    ),
+                    (
+                        "minutes",
+                        ch.front.minutes.to_string(),
+                        other.front.minutes.to_string(),
+                    ),
+                    (
+                        "exercises",
+                        ch.front.exercises.join(", "),
+                        other.front.exercises.join(", "),
+                    ),
                 ];
                 for (field, here, there) in pairs {
                     if here != there {

@@ -85,7 +85,10 @@ fn chapter_link(dest: &str) -> Option<(String, Option<String>)> {
         Some((p, a)) => (p, Some(a.to_string())),
         None => (dest, None),
     };
-    let id = path.strip_prefix("./").unwrap_or(path).strip_suffix(".md")?;
+    let id = path
+        .strip_prefix("./")
+        .unwrap_or(path)
+        .strip_suffix(".md")?;
     let valid = !id.is_empty()
         && id
             .bytes()
@@ -158,7 +161,9 @@ pub fn render(markdown: &str, lang: Lang, diagrams: &Diagrams) -> Rendered {
             if let Event::End(TagEnd::Heading(_)) = event {
                 let level = *level;
                 if let Some((_, id, inner)) = heading.take() {
-                    events.push(Event::Html(heading_html(level, id, &inner, &mut out).into()));
+                    events.push(Event::Html(
+                        heading_html(level, id, &inner, &mut out).into(),
+                    ));
                 }
             } else {
                 inner.push(event);
@@ -180,7 +185,8 @@ pub fn render(markdown: &str, lang: Lang, diagrams: &Diagrams) -> Rendered {
                     CodeBlockKind::Indented => String::new(),
                 };
                 if name.is_empty() {
-                    out.problems.push(Problem::CodeBlockWithoutLanguage { line });
+                    out.problems
+                        .push(Problem::CodeBlockWithoutLanguage { line });
                 } else if !is_supported(&name) {
                     out.problems.push(Problem::UnknownCodeLanguage {
                         line,
@@ -401,11 +407,35 @@ mod tests {
     #[test]
     fn headings_get_unique_anchors_and_fill_the_toc() {
         let out = r("## Why labels?\n\ntext\n\n### Why labels?\n\n## 选择器 与 标签\n");
-        assert!(out.html.contains(r##"<h2 id="why-labels"><a class="anchor" href="#why-labels""##), "{}", out.html);
-        assert!(out.html.contains(r#"<h3 id="why-labels-2">"#), "{}", out.html);
-        assert!(out.html.contains(r#"<h2 id="选择器-与-标签">"#), "{}", out.html);
-        let toc: Vec<_> = out.toc.iter().map(|e| (e.level, e.anchor.as_str())).collect();
-        assert_eq!(toc, vec![(2, "why-labels"), (3, "why-labels-2"), (2, "选择器-与-标签")]);
+        assert!(
+            out.html
+                .contains(r##"<h2 id="why-labels"><a class="anchor" href="#why-labels""##),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains(r#"<h3 id="why-labels-2">"#),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains(r#"<h2 id="选择器-与-标签">"#),
+            "{}",
+            out.html
+        );
+        let toc: Vec<_> = out
+            .toc
+            .iter()
+            .map(|e| (e.level, e.anchor.as_str()))
+            .collect();
+        assert_eq!(
+            toc,
+            vec![
+                (2, "why-labels"),
+                (3, "why-labels-2"),
+                (2, "选择器-与-标签")
+            ]
+        );
     }
 
     #[test]
@@ -418,23 +448,48 @@ mod tests {
     #[test]
     fn code_blocks_are_highlighted_and_get_a_copy_button() {
         let out = r("```yaml\nreplicas: 2\n```\n");
-        assert!(out.html.contains(r#"<div class="code-block" data-lang="yaml">"#), "{}", out.html);
-        assert!(out.html.contains(r#"<button type="button" class="copy-btn" data-copy="replicas: 2""#), "{}", out.html);
-        assert!(out.html.contains(r#"<span class="tok-key">replicas</span>"#), "{}", out.html);
+        assert!(
+            out.html
+                .contains(r#"<div class="code-block" data-lang="yaml">"#),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html
+                .contains(r#"<button type="button" class="copy-btn" data-copy="replicas: 2""#),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html
+                .contains(r#"<span class="tok-key">replicas</span>"#),
+            "{}",
+            out.html
+        );
         assert!(out.problems.is_empty());
     }
 
     #[test]
     fn console_copy_button_carries_only_the_commands() {
         let out = r("```console\n$ kubectl get pod\nNAME   READY\n```\n");
-        assert!(out.html.contains(r#"data-copy="kubectl get pod""#), "{}", out.html);
+        assert!(
+            out.html.contains(r#"data-copy="kubectl get pod""#),
+            "{}",
+            out.html
+        );
     }
 
     #[test]
     fn code_is_escaped_in_the_copy_attribute_and_the_body() {
         let out = r("```bash\necho \"<b>\" > /tmp/x && echo 'ok'\n```\n");
         assert!(!out.html.contains("<b>"), "{}", out.html);
-        assert!(out.html.contains("data-copy=\"echo &quot;&lt;b&gt;&quot; &gt; /tmp/x &amp;&amp; echo &#39;ok&#39;\""), "{}", out.html);
+        assert!(
+            out.html.contains(
+                "data-copy=\"echo &quot;&lt;b&gt;&quot; &gt; /tmp/x &amp;&amp; echo &#39;ok&#39;\""
+            ),
+            "{}",
+            out.html
+        );
     }
 
     #[test]
@@ -444,14 +499,21 @@ mod tests {
             out.problems,
             vec![
                 Problem::CodeBlockWithoutLanguage { line: 3 },
-                Problem::UnknownCodeLanguage { line: 7, lang: "cobol".into() }
+                Problem::UnknownCodeLanguage {
+                    line: 7,
+                    lang: "cobol".into()
+                }
             ]
         );
     }
 
     #[test]
     fn admonitions_become_labelled_asides() {
-        let out = render("> [!PITFALL]\n> Selector copies the name.\n", Lang::Zh, &Diagrams::default());
+        let out = render(
+            "> [!PITFALL]\n> Selector copies the name.\n",
+            Lang::Zh,
+            &Diagrams::default(),
+        );
         assert!(out.html.contains(r#"<aside class="admonition pitfall" role="note"><p class="admonition-title">常见陷阱</p>"#), "{}", out.html);
         assert!(out.html.contains("Selector copies the name."));
         assert!(out.html.contains("</aside>"));
@@ -462,10 +524,29 @@ mod tests {
 
     #[test]
     fn chapter_links_are_rewritten_per_language_and_recorded() {
-        let out = render("See [Service](service.md#dns) and [YAML](./yaml-api-objects.md).\n", Lang::Zh, &Diagrams::default());
-        assert!(out.html.contains(r##"href="/zh/learn/service#dns""##), "{}", out.html);
-        assert!(out.html.contains(r#"href="/zh/learn/yaml-api-objects""#), "{}", out.html);
-        assert_eq!(out.links[0], ChapterLink { chapter: "service".into(), anchor: Some("dns".into()), line: 1 });
+        let out = render(
+            "See [Service](service.md#dns) and [YAML](./yaml-api-objects.md).\n",
+            Lang::Zh,
+            &Diagrams::default(),
+        );
+        assert!(
+            out.html.contains(r##"href="/zh/learn/service#dns""##),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains(r#"href="/zh/learn/yaml-api-objects""#),
+            "{}",
+            out.html
+        );
+        assert_eq!(
+            out.links[0],
+            ChapterLink {
+                chapter: "service".into(),
+                anchor: Some("dns".into()),
+                line: 1
+            }
+        );
         assert_eq!(out.links[1].chapter, "yaml-api-objects");
     }
 
@@ -473,7 +554,11 @@ mod tests {
     fn external_links_open_safely_in_a_new_tab() {
         let out = r("[k8s](https://kubernetes.io/docs/) and [local](#x)\n");
         assert!(out.html.contains(r#"<a href="https://kubernetes.io/docs/" rel="noopener noreferrer" target="_blank">k8s</a>"#), "{}", out.html);
-        assert!(out.html.contains(r##"<a href="#x">local</a>"##), "{}", out.html);
+        assert!(
+            out.html.contains(r##"<a href="#x">local</a>"##),
+            "{}",
+            out.html
+        );
         assert!(!out.html.contains("<!--ext-->"));
     }
 
@@ -485,7 +570,13 @@ mod tests {
         let out = render("![Flow](diagrams/flow.svg)\n", Lang::En, &d);
         assert!(out.html.contains(r#"<figure class="diagram" aria-label="Flow"><svg>en</svg><figcaption>Flow</figcaption></figure>"#), "{}", out.html);
         let out = render("![x](diagrams/nope.svg)\n", Lang::En, &d);
-        assert_eq!(out.problems, vec![Problem::MissingDiagram { line: 1, name: "nope".into() }]);
+        assert_eq!(
+            out.problems,
+            vec![Problem::MissingDiagram {
+                line: 1,
+                name: "nope".into()
+            }]
+        );
     }
 
     #[test]
@@ -499,8 +590,16 @@ mod tests {
     #[test]
     fn tables_are_wrapped_for_horizontal_scrolling() {
         let out = r("| a | b |\n|---|---|\n| 1 | 2 |\n");
-        assert!(out.html.contains(r#"<div class="table-wrap"><table>"#), "{}", out.html);
-        assert!(out.html.contains("</table>\n</div>") || out.html.contains("</table></div>"), "{}", out.html);
+        assert!(
+            out.html.contains(r#"<div class="table-wrap"><table>"#),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("</table>\n</div>") || out.html.contains("</table></div>"),
+            "{}",
+            out.html
+        );
     }
 
     #[test]
