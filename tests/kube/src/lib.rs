@@ -37,7 +37,8 @@ use kube::{Api, Client, Config};
 pub const NAMESPACE_LABEL: &str = "kubelab.dev/testkit";
 
 /// How to get a cluster, printed whenever there is none.
-pub const HOW_TO_START: &str = "start the test sandbox first:\n\n    eval \"$(scripts/sandbox up)\"\n\n\
+pub const HOW_TO_START: &str =
+    "start the test sandbox first:\n\n    eval \"$(scripts/sandbox up)\"\n\n\
      (it builds/starts a local control plane and prints `export KUBECONFIG=...`; \
      `scripts/sandbox status` shows what runs; see docs/SANDBOX.md)";
 
@@ -57,7 +58,9 @@ impl Cluster {
     pub async fn connect() -> Cluster {
         match Self::try_connect().await {
             Ok(c) => c,
-            Err(e) => panic!("no Kubernetes cluster for this test: {e}\n\nTo run these tests, {HOW_TO_START}"),
+            Err(e) => panic!(
+                "no Kubernetes cluster for this test: {e}\n\nTo run these tests, {HOW_TO_START}"
+            ),
         }
     }
 
@@ -75,11 +78,18 @@ impl Cluster {
             .await
             .map_err(|e| format!("bad kubeconfig {}: {e}", first.display()))?;
         let url = config.cluster_url.clone();
-        let client = Client::try_from(config.clone()).map_err(|e| format!("cannot build a client for {url}: {e}"))?;
+        let client = Client::try_from(config.clone())
+            .map_err(|e| format!("cannot build a client for {url}: {e}"))?;
         match tokio::time::timeout(Duration::from_secs(10), client.apiserver_version()).await {
             Ok(Ok(_)) => Ok(Cluster { config, client }),
-            Ok(Err(e)) => Err(format!("the API server at {url} (KUBECONFIG={}) is unreachable: {e}", first.display())),
-            Err(_) => Err(format!("the API server at {url} (KUBECONFIG={}) did not answer within 10s", first.display())),
+            Ok(Err(e)) => Err(format!(
+                "the API server at {url} (KUBECONFIG={}) is unreachable: {e}",
+                first.display()
+            )),
+            Err(_) => Err(format!(
+                "the API server at {url} (KUBECONFIG={}) did not answer within 10s",
+                first.display()
+            )),
         }
     }
 
@@ -136,12 +146,21 @@ impl TestNamespace {
         if let Err(e) = namespaces.create(&PostParams::default(), &ns).await {
             panic!("cannot create test namespace {name}: {e}");
         }
-        let this = TestNamespace { cluster, name, cluster_objects: Mutex::new(Vec::new()) };
+        let this = TestNamespace {
+            cluster,
+            name,
+            cluster_objects: Mutex::new(Vec::new()),
+        };
         let sas: Api<ServiceAccount> = this.api();
         poll_until(
             &format!("ServiceAccount default in namespace {}", this.name),
             Duration::from_secs(60),
-            || async { sas.get_opt("default").await.map_err(|e| e.to_string())?.ok_or_else(|| "not created yet".to_string()) },
+            || async {
+                sas.get_opt("default")
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| "not created yet".to_string())
+            },
         )
         .await;
         this
@@ -187,7 +206,12 @@ impl Drop for TestNamespace {
         // shutting down: delete from a thread with its own runtime and client.
         let config = self.cluster.config.clone();
         let name = self.name.clone();
-        let extra = std::mem::take(&mut *self.cluster_objects.lock().unwrap_or_else(|e| e.into_inner()));
+        let extra = std::mem::take(
+            &mut *self
+                .cluster_objects
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
         let handle = std::thread::spawn(move || -> Result<(), String> {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -197,7 +221,11 @@ impl Drop for TestNamespace {
                 let client = Client::try_from(config).map_err(|e| e.to_string())?;
                 for (ar, obj) in &extra {
                     let api: Api<DynamicObject> = Api::all_with(client.clone(), ar);
-                    let _ = tokio::time::timeout(Duration::from_secs(15), api.delete(obj, &DeleteParams::background())).await;
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(15),
+                        api.delete(obj, &DeleteParams::background()),
+                    )
+                    .await;
                 }
                 let namespaces: Api<Namespace> = Api::all(client);
                 let dp = DeleteParams::background();
@@ -212,8 +240,14 @@ impl Drop for TestNamespace {
         });
         match handle.join() {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => eprintln!("kubelab-testkit: could not delete test namespace {}: {e}", self.name),
-            Err(_) => eprintln!("kubelab-testkit: deleting test namespace {} panicked", self.name),
+            Ok(Err(e)) => eprintln!(
+                "kubelab-testkit: could not delete test namespace {}: {e}",
+                self.name
+            ),
+            Err(_) => eprintln!(
+                "kubelab-testkit: deleting test namespace {} panicked",
+                self.name
+            ),
         }
     }
 }
@@ -223,13 +257,27 @@ pub fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let mut clean: String = prefix
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     clean.truncate(36);
     let clean = clean.trim_matches('-');
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let suffix = format!("{:x}{:x}{:x}", std::process::id() & 0xffff, n, nanos & 0xfffff);
+    let suffix = format!(
+        "{:x}{:x}{:x}",
+        std::process::id() & 0xffff,
+        n,
+        nanos & 0xfffff
+    );
     if clean.is_empty() {
         format!("kl-{suffix}")
     } else {
@@ -289,7 +337,11 @@ mod tests {
         for n in [&a, &b, &unique_name(""), &unique_name(&"x".repeat(100))] {
             assert!(n.len() <= 63, "{n}");
             assert!(n.starts_with("kl-"), "{n}");
-            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{n}");
+            assert!(
+                n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{n}"
+            );
             assert!(!n.ends_with('-'), "{n}");
         }
     }
@@ -300,7 +352,13 @@ mod tests {
         let v = poll_until("n to reach 3", Duration::from_secs(5), || {
             n += 1;
             let seen = n;
-            async move { if seen >= 3 { Ok(seen) } else { Err(format!("n={seen}")) } }
+            async move {
+                if seen >= 3 {
+                    Ok(seen)
+                } else {
+                    Err(format!("n={seen}"))
+                }
+            }
         })
         .await;
         assert_eq!(v, 3);
@@ -308,8 +366,10 @@ mod tests {
 
     #[tokio::test]
     async fn try_poll_until_reports_last_state_on_timeout() {
-        let r: Result<(), String> =
-            try_poll_until(Duration::from_millis(50), || async { Err::<(), _>("still pending") }).await;
+        let r: Result<(), String> = try_poll_until(Duration::from_millis(50), || async {
+            Err::<(), _>("still pending")
+        })
+        .await;
         assert_eq!(r.unwrap_err(), "still pending");
     }
 
@@ -318,7 +378,10 @@ mod tests {
         // Only meaningful where the variable is unset; never remove it from the
         // environment of other tests running in parallel.
         if std::env::var_os("KUBECONFIG").is_none() {
-            let err = Cluster::try_connect().await.err().expect("must fail without KUBECONFIG");
+            let err = Cluster::try_connect()
+                .await
+                .err()
+                .expect("must fail without KUBECONFIG");
             assert!(err.contains("KUBECONFIG is not set"), "{err}");
         }
         assert!(HOW_TO_START.contains("scripts/sandbox up"));
