@@ -8,6 +8,8 @@ use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 mod api;
+mod cluster;
+mod exercises;
 mod http;
 mod reload;
 
@@ -21,7 +23,12 @@ mod reload;
 )]
 struct Cli {
     /// Log format: `pretty` for people, `json` for log collectors.
-    #[arg(long, env = "KUBELAB_LOG_FORMAT", default_value = "pretty", global = true)]
+    #[arg(
+        long,
+        env = "KUBELAB_LOG_FORMAT",
+        default_value = "pretty",
+        global = true
+    )]
     log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
@@ -40,6 +47,14 @@ enum Command {
     /// Work with the course content.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// List the exercises (id, kind, title).
+    Exercises(exercises::ListArgs),
+    /// Check a submitted Dockerfile, command, manifest or quiz answers offline.
+    /// Exit 0 pass, 1 fail, 2 error.
+    Validate(exercises::ValidateArgs),
+    /// Check a cluster exercise against your namespace in a real cluster.
+    /// Exit 0 pass, 1 fail, 2 error (e.g. the cluster is unreachable).
+    Check(exercises::CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +83,9 @@ struct ServeArgs {
     /// Development mode: reload content when files change.
     #[arg(long, env = "KUBELAB_DEV")]
     dev: bool,
+    /// The cluster for cluster checks (optional: without one, lessons and offline exercises work).
+    #[command(flatten)]
+    cluster: cluster::ClusterArgs,
 }
 
 fn init_tracing(format: LogFormat) {
@@ -84,9 +102,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
     match cli.command {
-        Command::Content(ContentCommand::Check(args)) => content_check(&args),
+        Command::Content(ContentCommand::Check(args)) => exercises::content_check(&args),
+        Command::Exercises(args) => exercises::list(&args),
+        Command::Validate(args) => exercises::validate(&args),
+        Command::Check(args) => exercises::check(&args),
         Command::Serve(args) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(rt) => rt,
                 Err(e) => {
                     eprintln!("kubelab: cannot start the async runtime: {e}");
@@ -100,24 +124,6 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
-        }
-    }
-}
-
-fn content_check(args: &ContentArgs) -> ExitCode {
-    match kubelab_app::content::load(&args.content) {
-        Ok(course) => {
-            let chapters = course.order.len();
-            println!(
-                "content OK: {chapters} chapters in zh and en, {} parts",
-                course.parts.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(errors) => {
-            eprintln!("{errors}");
-            eprintln!("content check: {} problem(s)", errors.0.len());
-            ExitCode::FAILURE
         }
     }
 }

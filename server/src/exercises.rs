@@ -1,0 +1,579 @@
+//! The exercise catalog on disk (`content/exercises/*.yaml`) and the exercise commands:
+//! `kubelab exercises`, `kubelab validate`, `kubelab check`, and the catalog part of
+//! `kubelab content check`.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use kubelab_checks::{
+    AssertionResult, Catalog, Exercise, ExerciseKind, InputError, Text, Verdict, MAX_INPUT_BYTES,
+};
+use serde::Serialize;
+
+use crate::ContentArgs;
+
+/// Exit code: everything passed.
+pub const EXIT_PASS: u8 = 0;
+/// Exit code: the submission or the cluster state does not pass.
+pub const EXIT_FAIL: u8 = 1;
+/// Exit code: the check could not run (unknown exercise, unreadable input, no cluster...).
+pub const EXIT_ERROR: u8 = 2;
+
+/// Errors loading the catalog from disk.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read the exercise directory {}: {source}", dir.display())]
+    Dir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Catalog(#[from] kubelab_checks::Error),
+}
+
+/// Loads every `<content>/exercises/*.yaml` (sorted by file name). Errors name the file, and
+/// parse errors carry `line:column`.
+pub fn load_catalog(content: &Path) -> Result<Catalog, LoadError> {
+    let dir = content.join("exercises");
+    let entries = std::fs::read_dir(&dir).map_err(|source| LoadError::Dir {
+        dir: dir.clone(),
+        source,
+    })?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| LoadError::Dir {
+            dir: dir.clone(),
+            source,
+        })?;
+        let path = entry.path();
+        let is_yaml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e == "yaml" || e == "yml");
+        if is_yaml && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut sources = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::File {
+            path: path.clone(),
+            source,
+        })?;
+        sources.push((path.display().to_string(), text));
+    }
+    Ok(Catalog::from_sources(sources)?)
+}
+
+/// The language of human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutLang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl OutLang {
+    pub fn code(self) -> &'static str {
+        match self {
+            OutLang::Zh => "zh",
+            OutLang::En => "en",
+        }
+    }
+
+    fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            OutLang::Zh => zh,
+            OutLang::En => en,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON (an array of {id, kind, offline, title}) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub content: ContentArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Print the verdict as JSON (docs/verdict.schema.json).
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the human output.
+    #[arg(long, env = "KUBELAB_LANG", value_enum, default_value = "zh")]
+    pub lang: OutLang,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The exercise id (see `kubelab exercises`).
+    pub id: String,
+    /// The file to check (Dockerfile, command line, YAML, or quiz answers); `-` reads stdin.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub content: ContentArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The exercise id (see `kubelab exercises`).
+    pub id: String,
+    #[command(flatten)]
+    pub cluster: crate::cluster::ClusterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub content: ContentArgs,
+}
+
+#[derive(Serialize)]
+struct ListEntry<'a> {
+    id: &'a str,
+    kind: ExerciseKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offline: Option<ExerciseKind>,
+    title: &'a Text,
+}
+
+fn kind_name(kind: ExerciseKind) -> &'static str {
+    match kind {
+        ExerciseKind::Cluster => "cluster",
+        ExerciseKind::Dockerfile => "dockerfile",
+        ExerciseKind::Command => "command",
+        ExerciseKind::Manifest => "manifest",
+        ExerciseKind::Quiz => "quiz",
+    }
+}
+
+fn load_or_report(content: &Path) -> Result<Catalog, ExitCode> {
+    load_catalog(content).map_err(|e| {
+        eprintln!("kubelab: {e}");
+        ExitCode::from(EXIT_ERROR)
+    })
+}
+
+/// `kubelab exercises`.
+pub fn list(args: &ListArgs) -> ExitCode {
+    let catalog = match load_or_report(&args.content.content) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if args.json {
+        let entries: Vec<ListEntry> = catalog
+            .iter()
+            .map(|e| ListEntry {
+                id: &e.id,
+                kind: e.kind,
+                offline: e.offline,
+                title: &e.title,
+            })
+            .collect();
+        return print_json(&entries);
+    }
+    let width = catalog.iter().map(|e| e.id.len()).max().unwrap_or(2).max(2);
+    println!("{:width$}  {:10}  title", "id", "kind");
+    for e in catalog.iter() {
+        let kind = match e.offline {
+            Some(o) => format!("{}+{}", kind_name(e.kind), kind_name(o)),
+            None => kind_name(e.kind).to_string(),
+        };
+        println!(
+            "{:width$}  {:10}  {} / {}",
+            e.id, kind, e.title.zh, e.title.en
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_json<T: Serialize>(value: &T) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kubelab: cannot write JSON: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// A problem the command line reports: a code (as in the HTTP API), a bilingual message and the
+/// exit code.
+pub struct Problem {
+    pub code: &'static str,
+    pub message: Text,
+    pub exit: u8,
+}
+
+impl Problem {
+    fn error(code: &'static str, message: Text) -> Self {
+        Problem {
+            code,
+            message,
+            exit: EXIT_ERROR,
+        }
+    }
+
+    /// Prints the problem (JSON `{ "error": { code, message } }` with `--json`) and gives the exit code.
+    fn report(&self, output: &OutputArgs) -> ExitCode {
+        if output.json {
+            let body =
+                serde_json::json!({ "error": { "code": self.code, "message": self.message } });
+            println!("{body}");
+        } else {
+            eprintln!("kubelab: {}", self.message.get(output.lang.code()));
+        }
+        ExitCode::from(self.exit)
+    }
+}
+
+/// The catalog entry for `id`, or a readable "unknown exercise" message.
+pub fn unknown_exercise(id: &str) -> Text {
+    Text::new(
+        format!("没有 id 为「{id}」的练习；用 kubelab exercises 查看所有练习。"),
+        format!("there is no exercise \"{id}\"; `kubelab exercises` lists them all."),
+    )
+}
+
+/// A bilingual message for a problem with submitted text. Positions are 1-based.
+pub fn input_error_text(e: &InputError) -> Text {
+    match e {
+        InputError::TooLarge { size, limit } => Text::new(
+            format!("提交的内容有 {size} 字节，超过上限 {limit} 字节（1 MiB）。"),
+            format!("the submission is {size} bytes; the limit is {limit} bytes (1 MiB)."),
+        ),
+        InputError::Empty => Text::new("提交的内容是空的。", "the submission is empty."),
+        InputError::NotUtf8 { line, column } => Text::new(
+            format!("第 {line} 行第 {column} 列：内容不是 UTF-8 文本。"),
+            format!("line {line}, column {column}: the submission is not UTF-8 text."),
+        ),
+        InputError::Binary { line, column, byte } => Text::new(
+            format!("第 {line} 行第 {column} 列：内容含有二进制数据（字节 0x{byte:02x}）。"),
+            format!(
+                "line {line}, column {column}: the submission contains binary data (byte 0x{byte:02x})."
+            ),
+        ),
+        InputError::Syntax {
+            line,
+            column,
+            message,
+        } => Text::new(
+            format!("第 {line} 行第 {column} 列：{message}"),
+            format!("line {line}, column {column}: {message}"),
+        ),
+        InputError::Answers { message } => Text::new(
+            format!("无法读取答案：{message}"),
+            format!("cannot read the answers: {message}"),
+        ),
+        InputError::NotOffline { exercise } => Text::new(
+            format!("练习 {exercise} 要在集群里检查，不能提交文本：运行 kubelab check {exercise} --namespace 你的命名空间。"),
+            format!("exercise {exercise} is checked in the cluster, not from submitted text: run kubelab check {exercise} --namespace YOUR-NAMESPACE."),
+        ),
+    }
+}
+
+/// The code used for an input problem, in the CLI's JSON and in the HTTP API.
+pub fn input_error_code(e: &InputError) -> &'static str {
+    match e {
+        InputError::TooLarge { .. } => "too-large",
+        InputError::NotOffline { .. } => "not-offline",
+        _ => "invalid-input",
+    }
+}
+
+/// Reads at most `MAX_INPUT_BYTES + 1` bytes, so oversized input is refused without reading it all.
+fn read_input(file: &Path) -> Result<Vec<u8>, Problem> {
+    let limit = u64::try_from(MAX_INPUT_BYTES).unwrap_or(u64::MAX) + 1;
+    let mut buf = Vec::new();
+    let result = if file == Path::new("-") {
+        std::io::stdin().lock().take(limit).read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(file).and_then(|f| f.take(limit).read_to_end(&mut buf))
+    };
+    let name = if file == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        file.display().to_string()
+    };
+    if let Err(e) = result {
+        return Err(Problem::error(
+            "unreadable-input",
+            Text::new(
+                format!("无法读取 {name}：{e}"),
+                format!("cannot read {name}: {e}"),
+            ),
+        ));
+    }
+    if buf.len() > MAX_INPUT_BYTES {
+        return Err(Problem::error(
+            "too-large",
+            Text::new(
+                format!("{name} 超过 1 MiB（{MAX_INPUT_BYTES} 字节），已拒绝。"),
+                format!("{name} is over 1 MiB ({MAX_INPUT_BYTES} bytes); refused."),
+            ),
+        ));
+    }
+    Ok(buf)
+}
+
+fn find<'c>(catalog: &'c Catalog, id: &str) -> Result<&'c Exercise, Problem> {
+    catalog
+        .get(id)
+        .ok_or_else(|| Problem::error("unknown-exercise", unknown_exercise(id)))
+}
+
+/// `kubelab validate <id> <FILE|->`.
+pub fn validate(args: &ValidateArgs) -> ExitCode {
+    let catalog = match load_or_report(&args.content.content) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match run_validate(&catalog, args) {
+        Ok(verdict) => print_verdict(&verdict, &args.output, None),
+        Err(p) => p.report(&args.output),
+    }
+}
+
+fn run_validate(catalog: &Catalog, args: &ValidateArgs) -> Result<Verdict, Problem> {
+    let ex = find(catalog, &args.id)?;
+    if ex.offline_kind().is_none() {
+        return Err(Problem::error(
+            "not-offline",
+            input_error_text(&InputError::NotOffline {
+                exercise: ex.id.clone(),
+            }),
+        ));
+    }
+    let input = read_input(&args.file)?;
+    kubelab_checks::validate_bytes(ex, &input).map_err(|e| Problem {
+        code: input_error_code(&e),
+        message: input_error_text(&e),
+        // A submission that cannot be read as the expected text is a failing submission;
+        // refusing it outright (size, wrong kind) is an error.
+        exit: match e {
+            InputError::TooLarge { .. } | InputError::NotOffline { .. } => EXIT_ERROR,
+            _ => EXIT_FAIL,
+        },
+    })
+}
+
+/// `kubelab check <id> --namespace NS`.
+pub fn check(args: &CheckArgs) -> ExitCode {
+    let catalog = match load_or_report(&args.content.content) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let ex = match find(&catalog, &args.id) {
+        Ok(ex) => ex,
+        Err(p) => return p.report(&args.output),
+    };
+    if ex.kind != ExerciseKind::Cluster {
+        return Problem::error("not-cluster", not_cluster_text(&ex.id)).report(&args.output);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kubelab: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    // Logs of this command go to stderr (stdout is the verdict, possibly JSON) and are off unless
+    // KUBELAB_LOG asks for them: the result already says what went wrong. The runtime runs on
+    // this thread only, so the scoped subscriber sees every event, the kube client's included.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KUBELAB_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .finish();
+    let result = tracing::subscriber::with_default(logs, || {
+        runtime.block_on(async {
+            let cluster = crate::cluster::Cluster::connect(&args.cluster).await?;
+            let verdict = cluster.check(ex, &args.cluster.namespace).await?;
+            Ok::<_, crate::cluster::Error>((verdict, cluster.url().to_string()))
+        })
+    });
+    match result {
+        Ok((verdict, url)) => {
+            let header = match args.output.lang {
+                OutLang::Zh => format!(
+                    "练习 {} · 命名空间 {} · {}",
+                    ex.id, args.cluster.namespace, url
+                ),
+                OutLang::En => format!(
+                    "exercise {} · namespace {} · {}",
+                    ex.id, args.cluster.namespace, url
+                ),
+            };
+            print_verdict(&verdict, &args.output, Some(&header))
+        }
+        Err(e) => Problem::error(e.code(), e.text()).report(&args.output),
+    }
+}
+
+/// "This exercise is not checked in a cluster".
+pub fn not_cluster_text(id: &str) -> Text {
+    Text::new(
+        format!("练习 {id} 不在集群里检查：用 kubelab validate {id} 文件 提交文本。"),
+        format!("exercise {id} is not checked in a cluster: submit text with kubelab validate {id} FILE."),
+    )
+}
+
+fn print_verdict(verdict: &Verdict, output: &OutputArgs, header: Option<&str>) -> ExitCode {
+    let exit = if verdict.passed { EXIT_PASS } else { EXIT_FAIL };
+    if output.json {
+        let code = print_json(verdict);
+        return if code == ExitCode::SUCCESS {
+            ExitCode::from(exit)
+        } else {
+            code
+        };
+    }
+    if let Some(h) = header {
+        println!("{h}");
+    }
+    print!("{}", render_verdict(verdict, output.lang));
+    ExitCode::from(exit)
+}
+
+/// The human form of a verdict: one line per result (✓ passed, ✗ failed, – skipped), with the
+/// details of each failure, and a summary line.
+pub fn render_verdict(verdict: &Verdict, lang: OutLang) -> String {
+    let l = lang.code();
+    let mut out = String::new();
+    for r in &verdict.results {
+        let mark = if r.passed {
+            "✓"
+        } else if r.skipped {
+            "–"
+        } else {
+            "✗"
+        };
+        out.push_str(&format!("{mark} {}  {}\n", r.id, r.title.get(l)));
+        if !r.passed {
+            render_details(&mut out, r, lang);
+        }
+    }
+    let passed = verdict.results.iter().filter(|r| r.passed).count();
+    let total = verdict.results.len();
+    out.push_str(&match (lang, verdict.passed) {
+        (OutLang::Zh, true) => format!("通过：{passed}/{total} 项全部通过。\n"),
+        (OutLang::Zh, false) => format!("未通过：{passed}/{total} 项通过。\n"),
+        (OutLang::En, true) => format!("PASS: all {total} checks passed.\n"),
+        (OutLang::En, false) => format!("FAIL: {passed} of {total} checks passed.\n"),
+    });
+    out
+}
+
+fn render_details(out: &mut String, r: &AssertionResult, lang: OutLang) {
+    let l = lang.code();
+    let mut line = |label_zh: &'static str, label_en: &'static str, value: &str| {
+        out.push_str(&format!("    {}: {value}\n", lang.pick(label_zh, label_en)));
+    };
+    line("结果", "found", r.message.get(l));
+    if r.skipped {
+        return;
+    }
+    if let Some(o) = &r.object {
+        let ns = o
+            .namespace
+            .as_deref()
+            .map(|ns| match lang {
+                OutLang::Zh => format!("（命名空间 {ns}）"),
+                OutLang::En => format!(" (namespace {ns})"),
+            })
+            .unwrap_or_default();
+        line("对象", "object", &format!("{o}{ns}"));
+    }
+    if let Some(f) = &r.field {
+        let at = r
+            .location
+            .map(|loc| match lang {
+                OutLang::Zh => format!("（第 {} 行第 {} 列）", loc.line, loc.column),
+                OutLang::En => format!(" (line {}, column {})", loc.line, loc.column),
+            })
+            .unwrap_or_default();
+        line("字段", "field", &format!("{f}{at}"));
+    } else if let Some(loc) = r.location {
+        let at = match lang {
+            OutLang::Zh => format!("第 {} 行第 {} 列", loc.line, loc.column),
+            OutLang::En => format!("line {}, column {}", loc.line, loc.column),
+        };
+        line("位置", "at", &at);
+    }
+    if let Some(e) = &r.expected {
+        line("期望", "expected", e);
+    }
+    if let Some(f) = &r.found {
+        line("实际", "actual", f);
+    }
+    if let Some(h) = &r.hint {
+        line("提示", "hint", h.get(l));
+    }
+}
+
+/// `kubelab content check`: chapters, diagrams and links, the exercise catalog, and that every
+/// exercise a chapter names exists. Exit 1 on any problem.
+pub fn content_check(args: &ContentArgs) -> ExitCode {
+    let mut problems = 0usize;
+    let course = match kubelab_app::content::load(&args.content) {
+        Ok(course) => Some(course),
+        Err(errors) => {
+            eprintln!("{errors}");
+            problems += errors.0.len();
+            None
+        }
+    };
+    let catalog = match load_catalog(&args.content) {
+        Ok(catalog) => Some(catalog),
+        Err(e) => {
+            eprintln!("{e}");
+            problems += 1;
+            None
+        }
+    };
+    if let (Some(course), Some(catalog)) = (&course, &catalog) {
+        let known: HashSet<String> = catalog.iter().map(|e| e.id.clone()).collect();
+        if let Err(errors) = kubelab_app::content::check_exercises(course, &known) {
+            eprintln!("{errors}");
+            problems += errors.0.len();
+        }
+    }
+    match (course, catalog) {
+        (Some(course), Some(catalog)) if problems == 0 => {
+            println!(
+                "content OK: {} chapters in zh and en, {} parts, {} exercises",
+                course.order.len(),
+                course.parts.len(),
+                catalog.len()
+            );
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("content check: {problems} problem(s)");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
