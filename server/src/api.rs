@@ -1,9 +1,172 @@
-//! The JSON API for exercises (check, submit, live). Filled in by the check-engine work.
+//! The JSON API for exercises.
+//!
+//! * `GET /api/exercises`: every exercise, in its public form (no quiz answers).
+//! * `GET /api/exercises/{id}`: one exercise, public form.
+//! * `POST /api/exercises/{id}/submit`: check submitted text (Dockerfile, command, YAML, quiz
+//!   answers) offline; the body is the raw text, at most 1 MiB.
+//! * `POST /api/exercises/{id}/check`: check a cluster exercise against the configured namespace.
+//!
+//! Every error is `{ "error": { "code": "...", "message": { "zh": "...", "en": "..." } } }`.
 
-use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use kubelab_checks::{Exercise, ExerciseKind, InputError, PublicExercise, Text, Verdict};
 
+use crate::exercises::{input_error_code, input_error_text, not_cluster_text, unknown_exercise};
 use crate::http::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/exercises", get(list))
+        .route("/api/exercises/{id}", get(one))
+        .route(
+            "/api/exercises/{id}/submit",
+            post(submit).layer(DefaultBodyLimit::max(kubelab_checks::MAX_INPUT_BYTES)),
+        )
+        .route("/api/exercises/{id}/check", post(check))
 }
+
+/// Everything the exercise API can answer instead of a verdict. Each maps to one status and code.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("unknown exercise {0}")]
+    UnknownExercise(String),
+    #[error("the request body is over 1 MiB")]
+    TooLarge,
+    #[error("cannot read the request body: {0}")]
+    Body(String),
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("exercise {0} is not checked in a cluster")]
+    NotCluster(String),
+    #[error("{0}")]
+    Cluster(#[from] crate::cluster::Error),
+}
+
+#[derive(serde::Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: Text,
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, Text) {
+        match self {
+            ApiError::UnknownExercise(id) => (
+                StatusCode::NOT_FOUND,
+                "unknown-exercise",
+                unknown_exercise(id),
+            ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                Text::new(
+                    "提交的内容超过 1 MiB，已拒绝。",
+                    "The submission is over 1 MiB; refused.",
+                ),
+            ),
+            ApiError::Body(message) => (
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                Text::new(
+                    format!("无法读取请求内容：{message}"),
+                    format!("Cannot read the request body: {message}"),
+                ),
+            ),
+            ApiError::Input(e) => {
+                let status = match e {
+                    InputError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    InputError::NotOffline { .. } => StatusCode::CONFLICT,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                (status, input_error_code(e), input_error_text(e))
+            }
+            ApiError::NotCluster(id) => (StatusCode::CONFLICT, "not-cluster", not_cluster_text(id)),
+            ApiError::Cluster(e) => {
+                let status = match e {
+                    crate::cluster::Error::BadNamespace { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+                    e if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
+                    _ => StatusCode::BAD_GATEWAY,
+                };
+                (status, e.code(), e.text())
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.parts();
+        if status.is_server_error() {
+            tracing::warn!(code, "exercise API: {self}");
+        }
+        (
+            status,
+            Json(ErrorBody {
+                error: ErrorDetail { code, message },
+            }),
+        )
+            .into_response()
+    }
+}
+
+fn find<'s>(state: &'s AppState, id: &str) -> Result<&'s Exercise, ApiError> {
+    state
+        .catalog
+        .get(id)
+        .ok_or_else(|| ApiError::UnknownExercise(id.to_string()))
+}
+
+async fn list(State(state): State<AppState>) -> Json<Vec<PublicExercise>> {
+    Json(state.catalog.iter().map(Exercise::public).collect())
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PublicExercise>, ApiError> {
+    Ok(Json(find(&state, &id)?.public()))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Verdict>, ApiError> {
+    let ex = find(&state, &id)?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::Body(rejection.body_text())
+        }
+    })?;
+    let verdict = kubelab_checks::validate_bytes(ex, &body)?;
+    tracing::info!(exercise = %ex.id, passed = verdict.passed, "submission checked");
+    Ok(Json(verdict))
+}
+
+async fn check(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Verdict>, ApiError> {
+    let ex = find(&state, &id)?;
+    if ex.kind != ExerciseKind::Cluster {
+        return Err(ApiError::NotCluster(ex.id.clone()));
+    }
+    let cluster = state.cluster.as_ref().map_err(|e| e.clone())?;
+    Ok(Json(cluster.check(ex, &state.namespace).await?))
+}
+
+#[cfg(test)]
+mod tests;

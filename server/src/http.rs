@@ -23,7 +23,9 @@ pub const LANG_COOKIE: &str = "kubelab_lang";
 pub enum ServeError {
     #[error("the course content has problems (run `kubelab content check` for the list):\n{0}")]
     Content(#[from] kubelab_app::content::Errors),
-    #[error("cannot listen on {addr}: {source} (is another kubelab running? try --addr 127.0.0.1:3001)")]
+    #[error(
+        "cannot listen on {addr}: {source} (is another kubelab running? try --addr 127.0.0.1:3001)"
+    )]
     Bind {
         addr: std::net::SocketAddr,
         source: std::io::Error,
@@ -32,6 +34,8 @@ pub enum ServeError {
     Serve(#[from] std::io::Error),
     #[error("cannot watch content for changes: {0}")]
     Watch(#[from] notify::Error),
+    #[error("the exercise catalog has problems (run `kubelab content check`):\n{0}")]
+    Catalog(#[from] crate::exercises::LoadError),
 }
 
 #[derive(Clone, Debug)]
@@ -39,6 +43,12 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub course: CourseHandle,
     pub progress: Progress,
+    /// The exercise specs (content/exercises).
+    pub catalog: std::sync::Arc<kubelab_checks::Catalog>,
+    /// The cluster for cluster checks, or why there is none (then checks answer 503).
+    pub cluster: Result<crate::cluster::Cluster, crate::cluster::Error>,
+    /// The learner's namespace that cluster checks read.
+    pub namespace: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -76,9 +86,10 @@ pub fn router(state: AppState) -> Router {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -157,6 +168,15 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let content_dir: PathBuf = args.content.content.clone();
     let course = kubelab_app::content::load(&content_dir)?;
     tracing::info!(chapters = course.order.len(), dir = %content_dir.display(), "content loaded");
+    let catalog = crate::exercises::load_catalog(&content_dir)?;
+    tracing::info!(exercises = catalog.len(), "exercise catalog loaded");
+    let cluster = crate::cluster::Cluster::connect(&args.cluster).await;
+    match &cluster {
+        Ok(c) => {
+            tracing::info!(api = %c.url(), namespace = %args.cluster.namespace, "cluster checks read this cluster")
+        }
+        Err(e) => tracing::warn!("cluster checks are off: {e}"),
+    }
     let handle = CourseHandle::new(course);
     let _watcher = if args.dev {
         tracing::info!("dev mode: content reloads on change");
@@ -174,6 +194,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         leptos: leptos_options(&args.site_root, args.addr),
         course: handle,
         progress: Progress::default(),
+        catalog: std::sync::Arc::new(catalog),
+        cluster,
+        namespace: args.cluster.namespace.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

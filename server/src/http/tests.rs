@@ -37,6 +37,9 @@ fn state() -> (AppState, tempfile::TempDir) {
         leptos: leptos_options(dir.path(), "127.0.0.1:0".parse().expect("addr")),
         course: CourseHandle::new(course),
         progress: Progress::default(),
+        catalog: std::sync::Arc::new(kubelab_checks::Catalog::default()),
+        cluster: Err(crate::cluster::Error::NoKubeconfig),
+        namespace: "default".to_string(),
     };
     (state, dir)
 }
@@ -81,7 +84,10 @@ async fn root_honours_accept_language() {
 async fn the_language_cookie_beats_accept_language() {
     let (_, headers, _) = get(
         "/",
-        &[("accept-language", "en"), ("cookie", "other=1; kubelab_lang=zh")],
+        &[
+            ("accept-language", "en"),
+            ("cookie", "other=1; kubelab_lang=zh"),
+        ],
     )
     .await;
     assert_eq!(location(&headers), "/zh");
@@ -102,7 +108,11 @@ async fn choosing_a_language_sets_a_cookie_and_returns_to_the_page() {
 
 #[tokio::test]
 async fn choosing_a_language_never_redirects_off_site() {
-    for next in ["//evil.example/x", "https://evil.example", "/\\evil.example"] {
+    for next in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+    ] {
         let (_, headers, _) = get(&format!("/lang/zh?next={next}"), &[]).await;
         assert_eq!(location(&headers), "/zh", "next={next}");
     }
@@ -126,7 +136,10 @@ async fn home_lists_every_chapter_in_the_page_language() {
     assert!(body.contains(r#"<html lang="en""#), "{body}");
     for id in ["alpha", "beta", "gamma"] {
         assert!(body.contains(&format!("en {id} title")), "missing {id}");
-        assert!(body.contains(&format!(r#"href="/en/learn/{id}""#)), "missing link to {id}");
+        assert!(
+            body.contains(&format!(r#"href="/en/learn/{id}""#)),
+            "missing link to {id}"
+        );
     }
     assert!(body.contains("Part one"));
     // No progress data exists yet, so no progress bars may be drawn.
@@ -139,13 +152,25 @@ async fn lesson_page_has_outline_toc_prev_next_and_copy_buttons() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(r#"<html lang="zh-CN""#), "{body}");
     assert!(body.contains("<h1>zh beta title</h1>"), "{body}");
-    assert!(body.contains(r##"<a href="#first-section">First section</a>"##), "{body}");
-    assert!(body.contains(r#"rel="prev" href="/zh/learn/alpha""#), "{body}");
-    assert!(body.contains(r#"rel="next" href="/zh/learn/gamma""#), "{body}");
+    assert!(
+        body.contains(r##"<a href="#first-section">First section</a>"##),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"rel="prev" href="/zh/learn/alpha""#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"rel="next" href="/zh/learn/gamma""#),
+        "{body}"
+    );
     assert!(body.contains(r#"aria-current="page""#), "{body}");
     assert!(body.contains(r#"data-copy="kubectl get pod""#), "{body}");
     assert!(body.contains("7 分钟"), "{body}");
-    assert!(body.contains(r#"href="/lang/en?next=/en/learn/beta""#), "{body}");
+    assert!(
+        body.contains(r#"href="/lang/en?next=/en/learn/beta""#),
+        "{body}"
+    );
 }
 
 #[tokio::test]
