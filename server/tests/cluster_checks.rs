@@ -1,0 +1,255 @@
+//! `kubelab check` against a real API server: the sandbox control plane
+//! (`eval "$(scripts/sandbox up)"`, see docs/SANDBOX.md). Without `KUBECONFIG` the tests that
+//! need a cluster fail with instructions; they are never skipped.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::{Patch, PatchParams};
+use kubelab_testkit::{poll_until, TestNamespace};
+use serde_json::{json, Value};
+
+fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+}
+
+/// Runs `kubelab <args>` with the real content, off the async runtime.
+async fn kubelab(args: Vec<String>) -> (Output, Duration) {
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_kubelab"))
+            .args(&args)
+            .arg("--content")
+            .arg(content_dir())
+            .env("KUBELAB_LOG", "warn")
+            .output()
+            .expect("the kubelab binary runs");
+        (out, started.elapsed())
+    })
+    .await
+    .expect("join")
+}
+
+fn check_args(id: &str, namespace: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "check".to_string(),
+        id.to_string(),
+        "--namespace".to_string(),
+        namespace.to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn verdict(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not a JSON verdict ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn first_failure(v: &Value) -> &Value {
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["passed"] == false && r["skipped"] == false)
+        .unwrap_or_else(|| panic!("no failure in {v:#}"))
+}
+
+/// The `deployment` exercise's Deployment; `edit` changes it into a mistaken variant.
+fn ngx_dep(edit: impl FnOnce(&mut Value)) -> Value {
+    let mut d = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": { "name": "ngx-dep" },
+        "spec": {
+            "replicas": 2,
+            "selector": { "matchLabels": { "app": "ngx-dep" } },
+            "template": {
+                "metadata": { "labels": { "app": "ngx-dep" } },
+                "spec": { "containers": [ { "name": "nginx", "image": "nginx:alpine" } ] }
+            }
+        }
+    });
+    edit(&mut d);
+    d
+}
+
+/// Server-side applies the Deployment and waits until 2 replicas are available.
+async fn apply_and_wait(ns: &TestNamespace, deployment: Value) {
+    let api = ns.api::<Deployment>();
+    api.patch(
+        "ngx-dep",
+        &PatchParams::apply("kubelab-test").force(),
+        &Patch::Apply(&deployment),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("server-side apply of ngx-dep in {}: {e}", ns.name()));
+    poll_until(
+        "Deployment ngx-dep to have 2 available replicas",
+        Duration::from_secs(90),
+        || async {
+            let d = api.get("ngx-dep").await.map_err(|e| e.to_string())?;
+            let available = d
+                .status
+                .as_ref()
+                .and_then(|s| s.available_replicas)
+                .unwrap_or(0);
+            if available == 2 {
+                Ok(())
+            } else {
+                Err(format!("{available} available"))
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deployment_check_passes_when_the_deployment_is_right_and_available() {
+    let ns = TestNamespace::create("check-deploy-good").await;
+    apply_and_wait(&ns, ngx_dep(|_| {})).await;
+    let (out, _) = kubelab(check_args("deployment", ns.name(), &["--json"])).await;
+    let v = verdict(&out);
+    assert_eq!(v["passed"], true, "{v:#}");
+    assert_eq!(v["mode"], "cluster");
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deployment_check_fails_on_the_image_when_the_image_is_wrong() {
+    let ns = TestNamespace::create("check-deploy-image").await;
+    apply_and_wait(
+        &ns,
+        ngx_dep(|d| {
+            d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("httpd:alpine")
+        }),
+    )
+    .await;
+    let (out, _) = kubelab(check_args("deployment", ns.name(), &["--json"])).await;
+    let v = verdict(&out);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let f = first_failure(&v);
+    assert_eq!(f["id"], "image", "{v:#}");
+    assert_eq!(f["found"], "httpd:alpine", "{f:#}");
+    // The status checks still pass: kwok makes the Pods ready whatever the image.
+    assert_eq!(
+        v["results"]
+            .as_array()
+            .map(|r| r.iter().filter(|r| r["passed"] == false).count()),
+        Some(1),
+        "{v:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deployment_check_fails_on_the_selector_when_it_copies_the_wrong_label() {
+    let ns = TestNamespace::create("check-deploy-selector").await;
+    apply_and_wait(
+        &ns,
+        ngx_dep(|d| {
+            d["spec"]["selector"]["matchLabels"] = json!({ "name": "ngx-dep" });
+            d["spec"]["template"]["metadata"]["labels"] = json!({ "name": "ngx-dep" });
+        }),
+    )
+    .await;
+    let (out, _) = kubelab(check_args("deployment", ns.name(), &["--json"])).await;
+    let v = verdict(&out);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let f = first_failure(&v);
+    assert_eq!(f["id"], "selector-label", "{v:#}");
+    assert_eq!(f["field"], "spec.selector.matchLabels.app", "{f:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn human_output_marks_the_failure_and_gives_the_hint_in_english() {
+    let ns = TestNamespace::create("check-deploy-human").await;
+    apply_and_wait(
+        &ns,
+        ngx_dep(|d| {
+            d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:latest")
+        }),
+    )
+    .await;
+    let (out, _) = kubelab(check_args("deployment", ns.name(), &["--lang", "en"])).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("✓ deploy-exists"), "{text}");
+    assert!(text.contains("✗ image"), "{text}");
+    assert!(text.contains("    hint: "), "{text}");
+    assert!(text.contains(ns.name()), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_namespace_fails_on_the_first_assertion_and_skips_the_rest() {
+    let ns = TestNamespace::create("check-deploy-empty").await;
+    let (out, _) = kubelab(check_args("deployment", ns.name(), &["--json"])).await;
+    let v = verdict(&out);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(first_failure(&v)["id"], "deploy-exists", "{v:#}");
+}
+
+fn kubeconfig_for(dir: &Path, server: &str) -> PathBuf {
+    let path = dir.join("kubeconfig");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {server}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n"
+    );
+    std::fs::write(&path, text).expect("write kubeconfig");
+    path
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_against_a_closed_port_exits_2_within_5_seconds_saying_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig_for(dir.path(), "https://127.0.0.1:1");
+    let kc = kc.to_string_lossy().into_owned();
+    let (out, took) = kubelab(check_args(
+        "deployment",
+        "default",
+        &["--kubeconfig", &kc, "--lang", "en"],
+    ))
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(
+        stderr.contains("cannot reach the Kubernetes API at https://127.0.0.1:1: connection refused — is your cluster running?"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_against_an_address_that_never_answers_exits_2_within_5_seconds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // TEST-NET-1 (RFC 5737): nothing answers there.
+    let kc = kubeconfig_for(dir.path(), "https://192.0.2.1:6443");
+    let kc = kc.to_string_lossy().into_owned();
+    let (out, took) = kubelab(check_args(
+        "deployment",
+        "default",
+        &["--kubeconfig", &kc, "--json"],
+    ))
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    let v = verdict(&out);
+    let code = v["error"]["code"].as_str().unwrap_or_default();
+    assert_eq!(code, "cluster-unreachable", "{v:#}");
+    assert!(
+        v["error"]["message"]["zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("192.0.2.1")),
+        "{v:#}"
+    );
+}
