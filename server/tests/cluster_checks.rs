@@ -253,3 +253,144 @@ async fn check_against_an_address_that_never_answers_exits_2_within_5_seconds() 
         "{v:#}"
     );
 }
+
+/// A `kubelab serve` process on a free port, stopped when dropped.
+struct Served {
+    child: std::process::Child,
+    port: u16,
+    _site: tempfile::TempDir,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `kubelab serve` and waits for /healthz. `env` is applied on top of this process's
+/// environment; `remove` names variables to unset.
+async fn serve(env: Vec<(String, String)>, remove: Vec<String>) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let site = tempfile::tempdir().expect("tempdir");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubelab"));
+    cmd.arg("serve")
+        .arg("--addr")
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--content")
+        .arg(content_dir())
+        .arg("--site-root")
+        .arg(site.path())
+        .env("KUBELAB_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for k in remove {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let served = Served {
+        child: cmd.spawn().expect("kubelab serve starts"),
+        port,
+        _site: site,
+    };
+    poll_until(
+        "kubelab serve to answer /healthz",
+        Duration::from_secs(60),
+        || async {
+            match http(port, "GET", "/healthz").await {
+                Ok((200, _)) => Ok(()),
+                Ok((status, body)) => Err(format!("{status} {body}")),
+                Err(e) => Err(e),
+            }
+        },
+    )
+    .await;
+    served
+}
+
+/// A minimal HTTP/1.1 request with no body; returns the status and the body.
+async fn http(port: u16, method: &str, path: &str) -> Result<(u16, String), String> {
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream =
+            std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .map_err(|e| e.to_string())?;
+        stream
+            .write_all(request.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .map_err(|e| e.to_string())?;
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse::<u16>().ok())
+            .ok_or_else(|| format!("not an HTTP response: {response}"))?;
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        Ok((status, body))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_check_endpoint_reads_the_configured_namespace_and_passes() {
+    let ns = TestNamespace::create("http-check").await;
+    apply_and_wait(&ns, ngx_dep(|_| {})).await;
+    let server = serve(
+        vec![("KUBELAB_NAMESPACE".into(), ns.name().to_string())],
+        vec![],
+    )
+    .await;
+    let (status, body) = http(server.port, "POST", "/api/exercises/deployment/check")
+        .await
+        .expect("the check endpoint answers");
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).expect("a JSON verdict");
+    assert_eq!(v["passed"], true, "{v:#}");
+    assert_eq!(v["mode"], "cluster");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_without_any_kubeconfig_still_serves_and_cluster_checks_answer_503() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let server = serve(
+        vec![("HOME".into(), home.path().to_string_lossy().into_owned())],
+        vec![
+            "KUBECONFIG".into(),
+            "KUBELAB_KUBECONFIG".into(),
+            "KUBERNETES_SERVICE_HOST".into(),
+        ],
+    )
+    .await;
+    let (status, body) = http(server.port, "GET", "/api/exercises")
+        .await
+        .expect("the list answers");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = http(server.port, "POST", "/api/exercises/deployment/check")
+        .await
+        .expect("the check endpoint answers");
+    assert_eq!(status, 503, "{body}");
+    let v: Value = serde_json::from_str(&body).expect("a JSON error");
+    assert_eq!(v["error"]["code"], "no-cluster", "{v:#}");
+    assert!(
+        v["error"]["message"]["en"]
+            .as_str()
+            .is_some_and(|m| m.contains("no cluster connected")),
+        "{v:#}"
+    );
+}
