@@ -489,7 +489,7 @@ fn render_details(out: &mut String, r: &AssertionResult, lang: OutLang) {
     let mut line = |label_zh: &'static str, label_en: &'static str, value: &str| {
         out.push_str(&format!("    {}: {value}\n", lang.pick(label_zh, label_en)));
     };
-    line("结果", "found", r.message.get(l));
+    line("结果", "result", r.message.get(l));
     if r.skipped {
         return;
     }
