@@ -278,8 +278,13 @@ pub fn LessonPage() -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_not_found();
-    let lang = param("lang")
-        .as_deref()
+    // The fallback runs outside any matched route, so the language comes from the path itself.
+    let lang = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
         .and_then(Lang::parse)
         .unwrap_or_default();
     view! {

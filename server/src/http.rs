@@ -49,6 +49,8 @@ pub struct AppState {
     pub cluster: Result<crate::cluster::Cluster, crate::cluster::Error>,
     /// The learner's namespace that cluster checks read.
     pub namespace: String,
+    /// Rendered lesson pages, per course version.
+    pub pages: crate::page_cache::PageCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -90,6 +92,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::layer,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -197,6 +203,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         catalog: std::sync::Arc::new(catalog),
         cluster,
         namespace: args.cluster.namespace.clone(),
+        pages: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

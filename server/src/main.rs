@@ -11,6 +11,7 @@ mod api;
 mod cluster;
 mod exercises;
 mod http;
+mod page_cache;
 mod reload;
 
 #[derive(Debug, Parser)]
@@ -91,7 +92,10 @@ struct ServeArgs {
 fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_env("KUBELAB_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Logs go to stderr so `--json` output on stdout stays machine-readable.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Pretty => builder.init(),
         LogFormat::Json => builder.json().init(),

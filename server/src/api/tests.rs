@@ -38,6 +38,7 @@ fn state() -> (AppState, tempfile::TempDir) {
         catalog: Arc::new(catalog),
         cluster: Err(crate::cluster::Error::NoKubeconfig),
         namespace: "default".to_string(),
+        pages: Default::default(),
     };
     (state, dir)
 }

@@ -40,6 +40,7 @@ fn state() -> (AppState, tempfile::TempDir) {
         catalog: std::sync::Arc::new(kubelab_checks::Catalog::default()),
         cluster: Err(crate::cluster::Error::NoKubeconfig),
         namespace: "default".to_string(),
+        pages: Default::default(),
     };
     (state, dir)
 }
@@ -195,4 +196,43 @@ async fn unknown_lesson_language_or_path_is_a_real_404_page() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
         assert!(body.contains(text), "{uri}: {body}");
     }
+}
+
+#[tokio::test]
+async fn a_lesson_is_rendered_once_then_served_from_cache_until_the_course_changes() {
+    let (state, _dir) = state();
+    let app = router(state.clone());
+    let fetch = |app: Router| async move {
+        let resp = app
+            .oneshot(
+                Request::builder()
+                    .uri("/en/learn/beta")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await
+            .expect("answer");
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        String::from_utf8_lossy(&body).into_owned()
+    };
+    let first = fetch(app.clone()).await;
+    let second = fetch(app.clone()).await;
+    assert_eq!(first, second, "a cached page is byte-identical");
+    assert!(first.contains("en beta title"));
+
+    // A content reload (dev mode) makes a new course: the next request renders it afresh.
+    let mut course = (*state.course.current()).clone();
+    if let Some(lesson) = course
+        .lessons
+        .get_mut(&Lang::En)
+        .and_then(|l| l.get_mut("beta"))
+    {
+        lesson.title = "renamed beta".into();
+    }
+    state.course.replace(course);
+    let third = fetch(app).await;
+    assert!(
+        third.contains("renamed beta"),
+        "stale page served after reload"
+    );
 }
