@@ -203,7 +203,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         catalog: std::sync::Arc::new(catalog),
         cluster,
         namespace: args.cluster.namespace.clone(),
-        pages: Default::default(),
+        pages: crate::page_cache::PageCache::new(!args.no_page_cache),
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

@@ -81,6 +81,9 @@ struct ServeArgs {
     /// Where the built site (pkg/ with WASM, JS, CSS) is; `scripts/build-site` puts it there.
     #[arg(long, env = "KUBELAB_SITE_ROOT", default_value = "target/site")]
     site_root: PathBuf,
+    /// Render every page on every request instead of once per content version (for benchmarks).
+    #[arg(long, env = "KUBELAB_NO_PAGE_CACHE")]
+    no_page_cache: bool,
     /// Development mode: reload content when files change.
     #[arg(long, env = "KUBELAB_DEV")]
     dev: bool,

@@ -21,6 +21,8 @@ const MAX_PAGES: usize = 512;
 #[derive(Clone, Default)]
 pub struct PageCache {
     inner: Arc<Mutex<Inner>>,
+    /// Off: every request renders (`serve --no-page-cache`, for measuring SSR itself).
+    disabled: bool,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -38,6 +40,13 @@ struct Inner {
 }
 
 impl PageCache {
+    pub fn new(enabled: bool) -> Self {
+        PageCache {
+            disabled: !enabled,
+            ..Default::default()
+        }
+    }
+
     fn get(&self, course: &Arc<Course>, path: &str) -> Option<(HeaderMap, Bytes)> {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if !inner
@@ -80,7 +89,7 @@ pub async fn layer(
     req: Request,
     next: Next,
 ) -> Response {
-    if !cacheable(&req) {
+    if state.pages.disabled || !cacheable(&req) {
         return next.run(req).await;
     }
     let course = state.course.current();
