@@ -357,27 +357,8 @@ fn split_comment(s: &str) -> (&str, &str) {
     (s, "")
 }
 
-const DOCKERFILE_INSTRUCTIONS: &[&str] = &[
-    "FROM",
-    "RUN",
-    "CMD",
-    "LABEL",
-    "EXPOSE",
-    "ENV",
-    "ADD",
-    "COPY",
-    "ENTRYPOINT",
-    "VOLUME",
-    "USER",
-    "WORKDIR",
-    "ARG",
-    "ONBUILD",
-    "STOPSIGNAL",
-    "HEALTHCHECK",
-    "SHELL",
-    "MAINTAINER",
-    "AS",
-];
+/// One list of instructions for the parser and the highlighter.
+use kubelab_checks::dockerfile::INSTRUCTIONS as DOCKERFILE_INSTRUCTIONS;
 
 fn dockerfile(code: &str, out: &mut Out) {
     let mut continuing = false;
