@@ -1,8 +1,7 @@
 // Starts a real kubelab server and a real headless Chromium for the end-to-end tests.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -74,7 +73,6 @@ export async function startServer() {
 }
 
 export async function startBrowser() {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'kubelab-e2e-'));
   mkdirSync(artifacts, { recursive: true });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -87,8 +85,7 @@ export async function startBrowser() {
       '--disable-component-update',
       '--no-first-run',
       '--disable-sync',
-      `--user-data-dir=${userDataDir}`,
-    ].filter((a) => !a.startsWith('--user-data-dir')),
+    ],
   });
   return browser;
 }
