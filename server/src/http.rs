@@ -96,8 +96,29 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::page_cache::layer,
         ))
+        .layer(axum::middleware::from_fn(trim_trailing_slash))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `/zh/` and `/en/learn/x/` are what people type; send them to the one canonical URL.
+async fn trim_trailing_slash(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("//") {
+        let mut to = path.trim_end_matches('/').to_string();
+        if to.is_empty() {
+            to.push('/');
+        }
+        if let Some(q) = req.uri().query() {
+            to.push('?');
+            to.push_str(q);
+        }
+        return Redirect::permanent(&to).into_response();
+    }
+    next.run(req).await
 }
 
 fn preferred_lang(headers: &HeaderMap) -> Lang {

@@ -236,3 +236,15 @@ async fn a_lesson_is_rendered_once_then_served_from_cache_until_the_course_chang
         "stale page served after reload"
     );
 }
+
+#[tokio::test]
+async fn a_trailing_slash_redirects_to_the_canonical_page() {
+    let (status, headers, _) = get("/zh/", &[]).await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(location(&headers), "/zh");
+    let (_, headers, _) = get("/en/learn/beta/?a=1", &[]).await;
+    assert_eq!(location(&headers), "/en/learn/beta?a=1");
+    // `//host/` must not become a redirect to another site.
+    let (status, _, _) = get("//evil.example/", &[]).await;
+    assert!(!status.is_redirection(), "{status}");
+}
