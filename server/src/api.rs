@@ -5,6 +5,8 @@
 //! * `POST /api/exercises/{id}/submit`: check submitted text (Dockerfile, command, YAML, quiz
 //!   answers) offline; the body is the raw text, at most 1 MiB.
 //! * `POST /api/exercises/{id}/check`: check a cluster exercise against the configured namespace.
+//! * `GET /api/exercises/{id}/live`: server-sent events; a `verdict` event now, and another each
+//!   time a watched object changes the verdict.
 //!
 //! Every error is `{ "error": { "code": "...", "message": { "zh": "...", "en": "..." } } }`.
 
@@ -12,9 +14,15 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use futures::stream::BoxStream;
+use futures::StreamExt;
 use kubelab_checks::{Exercise, ExerciseKind, InputError, PublicExercise, Text, Verdict};
 
 use crate::exercises::{input_error_code, input_error_text, not_cluster_text, unknown_exercise};
@@ -29,6 +37,7 @@ pub fn routes() -> Router<AppState> {
             post(submit).layer(DefaultBodyLimit::max(kubelab_checks::MAX_INPUT_BYTES)),
         )
         .route("/api/exercises/{id}/check", post(check))
+        .route("/api/exercises/{id}/live", get(live))
 }
 
 /// Everything the exercise API can answer instead of a verdict. Each maps to one status and code.
@@ -166,6 +175,64 @@ async fn check(
     }
     let cluster = state.cluster.as_ref().map_err(|e| e.clone())?;
     Ok(Json(cluster.check(ex, &state.namespace).await?))
+}
+
+fn verdict_event(v: &Verdict) -> Event {
+    Event::default()
+        .event("verdict")
+        .json_data(v)
+        .unwrap_or_else(|_| {
+            Event::default()
+                .event("error")
+                .data("verdict not serialisable")
+        })
+}
+
+/// Live verdicts: one check now, then one per burst of changes to the objects the exercise
+/// reads (watches, not polling); only verdicts that differ from the last one are sent.
+async fn live(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let ex = Arc::new(find(&state, &id)?.clone());
+    if ex.kind != ExerciseKind::Cluster {
+        return Err(ApiError::NotCluster(ex.id.clone()));
+    }
+    let cluster = state.cluster.as_ref().map_err(|e| e.clone())?.clone();
+    let namespace = state.namespace.clone();
+    // An unreachable cluster is an HTTP error, not an empty stream.
+    let first = cluster.check(&ex, &namespace).await?;
+    let mut last = serde_json::to_string(&first).ok();
+    let changes = cluster.changes(&ex.needs, &namespace).ready_chunks(256);
+    let updates = changes
+        .then(move |_| {
+            let (cluster, ex, namespace) = (cluster.clone(), ex.clone(), namespace.clone());
+            async move { cluster.check(&ex, &namespace).await }
+        })
+        .filter_map(move |result| {
+            let event = match result {
+                Ok(v) => {
+                    let json = serde_json::to_string(&v).ok();
+                    if json == last {
+                        None
+                    } else {
+                        last = json;
+                        Some(verdict_event(&v))
+                    }
+                }
+                Err(e) => Some(
+                    Event::default()
+                        .event("error")
+                        .json_data(serde_json::json!({ "code": e.code(), "message": e.text() }))
+                        .unwrap_or_default(),
+                ),
+            };
+            futures::future::ready(event.map(Ok))
+        });
+    let stream: BoxStream<'static, Result<Event, Infallible>> =
+        futures::stream::once(futures::future::ready(Ok(verdict_event(&first))))
+            .chain(updates)
+            .boxed();
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }
 
 #[cfg(test)]

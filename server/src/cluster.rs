@@ -154,6 +154,8 @@ impl Error {
 #[derive(Clone)]
 pub struct Cluster {
     client: Client,
+    /// Watches are long requests: this client has no read timeout.
+    watch_client: Client,
     url: String,
 }
 
@@ -224,11 +226,21 @@ impl Cluster {
         // Predictable timing: a learner re-runs the check rather than waiting for retries.
         config.default_retry = false;
         let url = display_url(&config.cluster_url);
-        let client = Client::try_from(config).map_err(|e| Error::Kubeconfig {
-            source_name,
-            message: e.to_string(),
-        })?;
-        Ok(Cluster { client, url })
+        let mut watch_config = config.clone();
+        watch_config.read_timeout = None;
+        let build = |config: Config| {
+            Client::try_from(config).map_err(|e| Error::Kubeconfig {
+                source_name: source_name.clone(),
+                message: e.to_string(),
+            })
+        };
+        let client = build(config)?;
+        let watch_client = build(watch_config)?;
+        Ok(Cluster {
+            client,
+            watch_client,
+            url,
+        })
     }
 
     /// The API server's address.
@@ -276,13 +288,43 @@ impl Cluster {
         }
     }
 
-    async fn list(&self, need: &Need, namespace: &str) -> Result<Vec<Value>, Error> {
+    /// Yields once for every change (and watch restart) of any object `needs` cover, so a live
+    /// check re-evaluates only when something it reads has changed. Watch errors are logged and
+    /// retried with backoff; they end nothing.
+    pub fn changes(
+        &self,
+        needs: &[Need],
+        namespace: &str,
+    ) -> futures::stream::BoxStream<'static, ()> {
+        use futures::StreamExt;
+        use kube::runtime::{watcher, WatchStreamExt};
+        let streams = needs.iter().map(|need| {
+            let (api, what) = self.api_for(&self.watch_client, need, namespace);
+            watcher(api, watcher::Config::default())
+                .default_backoff()
+                .filter_map(move |event| {
+                    if let Err(e) = &event {
+                        tracing::warn!(what = %what, error = %e, "watch failed; retrying");
+                    }
+                    futures::future::ready(event.ok().map(|_| ()))
+                })
+                .boxed()
+        });
+        futures::stream::select_all(streams).boxed()
+    }
+
+    fn api_for(
+        &self,
+        client: &Client,
+        need: &Need,
+        namespace: &str,
+    ) -> (Api<DynamicObject>, String) {
         let (group, version) = need.group_version();
         let gvk = GroupVersionKind::gvk(group, version, &need.kind);
         let ar = ApiResource::from_gvk_with_plural(&gvk, &need.plural);
-        let (api, what): (Api<DynamicObject>, String) = if need.namespaced {
+        if need.namespaced {
             (
-                Api::namespaced_with(self.client.clone(), namespace, &ar),
+                Api::namespaced_with(client.clone(), namespace, &ar),
                 format!(
                     "{} ({}) in namespace {namespace}",
                     need.plural, need.api_version
@@ -290,10 +332,14 @@ impl Cluster {
             )
         } else {
             (
-                Api::all_with(self.client.clone(), &ar),
+                Api::all_with(client.clone(), &ar),
                 format!("{} ({})", need.plural, need.api_version),
             )
-        };
+        }
+    }
+
+    async fn list(&self, need: &Need, namespace: &str) -> Result<Vec<Value>, Error> {
+        let (api, what) = self.api_for(&self.client, need, namespace);
         let mut out = Vec::new();
         let mut params = ListParams::default().limit(PAGE);
         for _ in 0..MAX_PAGES {

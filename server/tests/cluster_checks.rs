@@ -394,3 +394,105 @@ async fn serve_without_any_kubeconfig_still_serves_and_cluster_checks_answer_503
         "{v:#}"
     );
 }
+
+/// Reads a server-sent event stream into `buf` until the connection closes or `stop` is set.
+fn read_sse(
+    port: u16,
+    path: &str,
+    buf: std::sync::Arc<std::sync::Mutex<String>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return;
+    };
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return;
+    }
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut chunk = [0u8; 8192];
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        match stream.read(&mut chunk) {
+            Ok(0) => return,
+            Ok(n) => {
+                if let Ok(mut b) = buf.lock() {
+                    b.push_str(&String::from_utf8_lossy(&chunk[..n]));
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return,
+        }
+    }
+}
+
+// The verdict's own `passed` (its results carry `passed` too): fields serialise in order.
+const VERDICT_FAIL: &str = r#""mode":"cluster","passed":false"#;
+const VERDICT_PASS: &str = r#""mode":"cluster","passed":true"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_endpoint_pushes_a_new_verdict_when_the_learner_fixes_the_deployment() {
+    let ns = TestNamespace::create("live-deploy").await;
+    apply_and_wait(
+        &ns,
+        ngx_dep(|d| {
+            d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("httpd:alpine")
+        }),
+    )
+    .await;
+    let server = serve(
+        vec![("KUBELAB_NAMESPACE".into(), ns.name().to_string())],
+        vec![],
+    )
+    .await;
+    let buf = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (buf, stop, port) = (buf.clone(), stop.clone(), server.port);
+        std::thread::spawn(move || read_sse(port, "/api/exercises/deployment/live", buf, stop))
+    };
+    let seen = |needle: &'static str| {
+        let buf = buf.clone();
+        move || {
+            let buf = buf.clone();
+            async move {
+                let text = buf.lock().map(|b| b.clone()).unwrap_or_default();
+                if text.contains(needle) {
+                    Ok(())
+                } else {
+                    Err(format!("no {needle} yet in: {text}"))
+                }
+            }
+        }
+    };
+    poll_until(
+        "the first verdict (failing on the image)",
+        Duration::from_secs(30),
+        seen(VERDICT_FAIL),
+    )
+    .await;
+    assert!(buf
+        .lock()
+        .map(|b| b.contains("event: verdict"))
+        .unwrap_or(false));
+
+    let started = Instant::now();
+    apply_and_wait(&ns, ngx_dep(|_| {})).await;
+    poll_until(
+        "a pushed passing verdict",
+        Duration::from_secs(60),
+        seen(VERDICT_PASS),
+    )
+    .await;
+    eprintln!(
+        "fix applied → passing verdict pushed after {:?}",
+        started.elapsed()
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = reader.join();
+}
