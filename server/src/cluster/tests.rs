@@ -117,16 +117,23 @@ async fn a_missing_kubeconfig_file_is_a_kubeconfig_error() {
 
 #[tokio::test]
 async fn an_unknown_context_is_a_kubeconfig_error() {
+    let (_dir, args) = args_for("https://127.0.0.1:1", Some("nope"));
+    let err = Cluster::connect(&args).await.expect_err("unknown context");
+    assert!(matches!(err, Error::Kubeconfig { .. }), "{err:?}");
+}
+
+/// Cluster arguments reading a kubeconfig (written to a temp dir, kept alive by the caller)
+/// that points at `server`.
+fn args_for(server: &str, context: Option<&str>) -> (tempfile::TempDir, ClusterArgs) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("kubeconfig");
-    std::fs::write(&path, kubeconfig_for("https://127.0.0.1:1")).expect("write");
+    std::fs::write(&path, kubeconfig_for(server)).expect("write");
     let args = ClusterArgs {
         namespace: "default".into(),
         kubeconfig: Some(path),
-        context: Some("nope".into()),
+        context: context.map(str::to_string),
     };
-    let err = Cluster::connect(&args).await.expect_err("unknown context");
-    assert!(matches!(err, Error::Kubeconfig { .. }), "{err:?}");
+    (dir, args)
 }
 
 pub(crate) fn kubeconfig_for(server: &str) -> String {
@@ -137,14 +144,7 @@ pub(crate) fn kubeconfig_for(server: &str) -> String {
 
 #[tokio::test]
 async fn a_refused_connection_fails_fast_with_the_address_and_what_to_do() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("kubeconfig");
-    std::fs::write(&path, kubeconfig_for("https://127.0.0.1:1")).expect("write");
-    let args = ClusterArgs {
-        namespace: "default".into(),
-        kubeconfig: Some(path),
-        context: None,
-    };
+    let (_dir, args) = args_for("https://127.0.0.1:1", None);
     let cluster = Cluster::connect(&args)
         .await
         .expect("client builds offline");
