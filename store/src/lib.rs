@@ -1,0 +1,1 @@
+//! kubelab-store (placeholder until the store lands).
