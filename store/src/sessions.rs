@@ -1,0 +1,71 @@
+//! Browser sessions in the same database, through tower-sessions-sqlx-store. One type for both
+//! backends so the server's session layer does not depend on which database it runs on.
+
+use async_trait::async_trait;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+#[derive(Clone, Debug)]
+pub struct SessionStore(Inner);
+
+#[derive(Clone, Debug)]
+enum Inner {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl SessionStore {
+    pub(crate) async fn sqlite(pool: sqlx::SqlitePool) -> sqlx::Result<Self> {
+        let store = SqliteStore::new(pool);
+        store.migrate().await?;
+        Ok(SessionStore(Inner::Sqlite(store)))
+    }
+
+    pub(crate) async fn postgres(pool: sqlx::PgPool) -> sqlx::Result<Self> {
+        let store = PostgresStore::new(pool);
+        store.migrate().await?;
+        Ok(SessionStore(Inner::Postgres(store)))
+    }
+}
+
+#[async_trait]
+impl tower_sessions::SessionStore for SessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match &self.0 {
+            Inner::Sqlite(s) => s.create(record).await,
+            Inner::Postgres(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match &self.0 {
+            Inner::Sqlite(s) => s.save(record).await,
+            Inner::Postgres(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match &self.0 {
+            Inner::Sqlite(s) => s.load(id).await,
+            Inner::Postgres(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match &self.0 {
+            Inner::Sqlite(s) => s.delete(id).await,
+            Inner::Postgres(s) => s.delete(id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for SessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match &self.0 {
+            Inner::Sqlite(s) => s.delete_expired().await,
+            Inner::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
