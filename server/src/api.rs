@@ -197,7 +197,12 @@ async fn live(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
     if ex.kind != ExerciseKind::Cluster {
         return Err(ApiError::NotCluster(ex.id.clone()));
     }
-    let cache = state.cluster.as_ref().map_err(|e| e.clone())?.cache().clone();
+    let cache = state
+        .cluster
+        .as_ref()
+        .map_err(|e| e.clone())?
+        .cache()
+        .clone();
     let namespace = state.namespace.clone();
     // Subscribed before the first read, so no change falls between the two.
     let changes = cache.changes(&ex.needs, &namespace).ready_chunks(256);

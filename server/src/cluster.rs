@@ -359,7 +359,11 @@ impl Cluster {
         .await
         .map_err(|_| timeout_error(&self.url))?
         .map_err(|e| classify(&self.url, e, &what))?;
-        let mut names: Vec<String> = list.items.into_iter().filter_map(|n| n.metadata.name).collect();
+        let mut names: Vec<String> = list
+            .items
+            .into_iter()
+            .filter_map(|n| n.metadata.name)
+            .collect();
         names.sort();
         Ok(names)
     }
@@ -459,36 +463,36 @@ fn api_for(client: &Client, need: &Need, namespace: Option<&str>) -> (Api<Dynami
 fn classify(url: &str, e: kube::Error, what: &str) -> Error {
     let url = url.to_string();
     let what = what.to_string();
-        match e {
-            kube::Error::Api(status) => {
-                let code = status.code;
-                let message = status.message.clone();
-                match code {
-                    401 | 403 => Error::Denied {
-                        url,
-                        what,
-                        code,
-                        message,
-                    },
-                    404 => Error::NotServed { url, what, message },
-                    _ => Error::Api {
-                        url,
-                        what,
-                        code,
-                        message,
-                    },
-                }
+    match e {
+        kube::Error::Api(status) => {
+            let code = status.code;
+            let message = status.message.clone();
+            match code {
+                401 | 403 => Error::Denied {
+                    url,
+                    what,
+                    code,
+                    message,
+                },
+                404 => Error::NotServed { url, what, message },
+                _ => Error::Api {
+                    url,
+                    what,
+                    code,
+                    message,
+                },
             }
-            kube::Error::SerdeError(e) => Error::Decode {
-                url,
-                what,
-                message: e.to_string(),
-            },
-            other => Error::Unreachable {
-                url,
-                cause: root_cause(&other),
-            },
         }
+        kube::Error::SerdeError(e) => Error::Decode {
+            url,
+            what,
+            message: e.to_string(),
+        },
+        other => Error::Unreachable {
+            url,
+            cause: root_cause(&other),
+        },
+    }
 }
 
 /// A namespace name: a DNS-1123 label.

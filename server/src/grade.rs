@@ -202,10 +202,9 @@ impl GradeError {
         match self {
             GradeError::Cluster(e) => e.text(),
             GradeError::Catalog(e) => Text::new(format!("练习目录有问题：{e}"), e.to_string()),
-            GradeError::NoNamespaces(sel) => Text::new(
-                format!("没有命名空间带有标签 {sel}"),
-                self.to_string(),
-            ),
+            GradeError::NoNamespaces(sel) => {
+                Text::new(format!("没有命名空间带有标签 {sel}"), self.to_string())
+            }
             GradeError::Write { path, message } => {
                 Text::new(format!("无法写入 {path}：{message}"), self.to_string())
             }

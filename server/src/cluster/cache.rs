@@ -56,8 +56,7 @@ pub struct Change {
 impl Change {
     /// Whether a check of `types` in `namespace` may read what changed.
     pub fn concerns(&self, types: &[TypeKey], namespace: &str) -> bool {
-        types.contains(&self.type_key)
-            && self.namespace.as_deref().is_none_or(|ns| ns == namespace)
+        types.contains(&self.type_key) && self.namespace.as_deref().is_none_or(|ns| ns == namespace)
     }
 }
 
