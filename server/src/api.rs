@@ -4,9 +4,10 @@
 //! * `GET /api/exercises/{id}`: one exercise, public form.
 //! * `POST /api/exercises/{id}/submit`: check submitted text (Dockerfile, command, YAML, quiz
 //!   answers) offline; the body is the raw text, at most 1 MiB.
-//! * `POST /api/exercises/{id}/check`: check a cluster exercise against the configured namespace.
+//! * `POST /api/exercises/{id}/check`: check a cluster exercise against the configured namespace,
+//!   read from the server's shared watch caches ([`crate::cluster::cache`]).
 //! * `GET /api/exercises/{id}/live`: server-sent events; a `verdict` event now, and another each
-//!   time a watched object changes the verdict.
+//!   time a change in the shared caches changes the verdict.
 //!
 //! Every error is `{ "error": { "code": "...", "message": { "zh": "...", "en": "..." } } }`.
 
@@ -174,7 +175,7 @@ async fn check(
         return Err(ApiError::NotCluster(ex.id.clone()));
     }
     let cluster = state.cluster.as_ref().map_err(|e| e.clone())?;
-    Ok(Json(cluster.check(ex, &state.namespace).await?))
+    Ok(Json(cluster.cache().check(ex, &state.namespace).await?))
 }
 
 fn verdict_event(v: &Verdict) -> Event {
@@ -189,22 +190,29 @@ fn verdict_event(v: &Verdict) -> Event {
 }
 
 /// Live verdicts: one check now, then one per burst of changes to the objects the exercise
-/// reads (watches, not polling); only verdicts that differ from the last one are sent.
+/// reads, in the learner's namespace (the shared caches announce them; this opens no watch of
+/// its own); only verdicts that differ from the last one are sent.
 async fn live(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let ex = Arc::new(find(&state, &id)?.clone());
     if ex.kind != ExerciseKind::Cluster {
         return Err(ApiError::NotCluster(ex.id.clone()));
     }
-    let cluster = state.cluster.as_ref().map_err(|e| e.clone())?.clone();
+    let cache = state
+        .cluster
+        .as_ref()
+        .map_err(|e| e.clone())?
+        .cache()
+        .clone();
     let namespace = state.namespace.clone();
+    // Subscribed before the first read, so no change falls between the two.
+    let changes = cache.changes(&ex.needs, &namespace).ready_chunks(256);
     // An unreachable cluster is an HTTP error, not an empty stream.
-    let first = cluster.check(&ex, &namespace).await?;
+    let first = cache.check(&ex, &namespace).await?;
     let mut last = serde_json::to_string(&first).ok();
-    let changes = cluster.changes(&ex.needs, &namespace).ready_chunks(256);
     let updates = changes
         .then(move |_| {
-            let (cluster, ex, namespace) = (cluster.clone(), ex.clone(), namespace.clone());
-            async move { cluster.check(&ex, &namespace).await }
+            let (cache, ex, namespace) = (cache.clone(), ex.clone(), namespace.clone());
+            async move { cache.check(&ex, &namespace).await }
         })
         .filter_map(move |result| {
             let event = match result {

@@ -1,7 +1,12 @@
-//! Reading a learner's namespace from a real cluster (kube-rs) to build a [`Snapshot`], for
-//! `kubelab check` and `POST /api/exercises/{id}/check`. All Kubernetes I/O of the server is here.
+//! Reading a learner's namespace from a real cluster (kube-rs) to build a [`Snapshot`]. All
+//! Kubernetes I/O of the server is here: direct lists for the one-shot `kubelab check`, and the
+//! shared watch caches ([`cache::WatchCache`]) behind the server's checks, live verdicts and
+//! grading.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use clap::Args;
@@ -150,13 +155,78 @@ impl Error {
     }
 }
 
-/// A client for one API server. Building it does no network I/O.
+pub mod cache;
+
+/// A client for one API server, and the shared watch caches on it. Building it does no network
+/// I/O; cloning it is cheap (the caches and counters are shared by every clone).
 #[derive(Clone)]
 pub struct Cluster {
     client: Client,
-    /// Watches are long requests: this client has no read timeout.
-    watch_client: Client,
+    config: Arc<Config>,
     url: String,
+    cache: cache::WatchCache,
+    requests: Arc<RequestCounts>,
+}
+
+/// How many HTTP requests this process sent to the API server (every client of a [`Cluster`]).
+#[derive(Debug, Default)]
+struct RequestCounts {
+    total: AtomicU64,
+    watches: AtomicU64,
+}
+
+/// A reading of [`Cluster::api_requests`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ApiRequests {
+    /// Every request (lists, gets, watches).
+    pub total: u64,
+    /// Of those, watch requests (`?watch=true`).
+    pub watches: u64,
+}
+
+/// A tower layer that counts the requests a kube client sends.
+#[derive(Clone)]
+struct CountLayer(Arc<RequestCounts>);
+
+#[derive(Clone)]
+struct Counted<S> {
+    inner: S,
+    counts: Arc<RequestCounts>,
+}
+
+impl<S> tower::Layer<S> for CountLayer {
+    type Service = Counted<S>;
+    fn layer(&self, inner: S) -> Counted<S> {
+        Counted {
+            inner,
+            counts: self.0.clone(),
+        }
+    }
+}
+
+impl<S, B> tower::Service<axum::http::Request<B>> for Counted<S>
+where
+    S: tower::Service<axum::http::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> S::Future {
+        self.counts.total.fetch_add(1, Ordering::Relaxed);
+        let watch = req
+            .uri()
+            .query()
+            .is_some_and(|q| q.split('&').any(|kv| kv == "watch=true"));
+        if watch {
+            self.counts.watches.fetch_add(1, Ordering::Relaxed);
+        }
+        self.inner.call(req)
+    }
 }
 
 impl std::fmt::Debug for Cluster {
@@ -228,18 +298,23 @@ impl Cluster {
         let url = display_url(&config.cluster_url);
         let mut watch_config = config.clone();
         watch_config.read_timeout = None;
+        let requests = Arc::new(RequestCounts::default());
         let build = |config: Config| {
-            Client::try_from(config).map_err(|e| Error::Kubeconfig {
-                source_name: source_name.clone(),
-                message: e.to_string(),
-            })
+            kube::client::ClientBuilder::try_from(config)
+                .map(|b| b.with_layer(&CountLayer(requests.clone())).build())
+                .map_err(|e| Error::Kubeconfig {
+                    source_name: source_name.clone(),
+                    message: e.to_string(),
+                })
         };
-        let client = build(config)?;
+        let client = build(config.clone())?;
         let watch_client = build(watch_config)?;
         Ok(Cluster {
             client,
-            watch_client,
+            cache: cache::WatchCache::new(watch_client, url.clone()),
+            config: Arc::new(config),
             url,
+            requests,
         })
     }
 
@@ -248,7 +323,53 @@ impl Cluster {
         &self.url
     }
 
-    /// Reads everything `ex` needs and evaluates it: one span per check.
+    /// The client for short requests (connect, read and write timeouts set, no retries).
+    pub fn client(&self) -> Client {
+        self.client.clone()
+    }
+
+    /// The configuration the clients were built from (e.g. to build one with other credentials).
+    pub fn kube_config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The watch caches shared by every clone of this cluster. Nothing is watched until the
+    /// first read.
+    pub fn cache(&self) -> &cache::WatchCache {
+        &self.cache
+    }
+
+    /// The requests sent to the API server so far, by every client of this cluster.
+    pub fn api_requests(&self) -> ApiRequests {
+        ApiRequests {
+            total: self.requests.total.load(Ordering::Relaxed),
+            watches: self.requests.watches.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The names of the namespaces with the labels of `selector` (e.g. `kubelab.dev/class=c1`),
+    /// sorted.
+    pub async fn namespaces(&self, selector: &str) -> Result<Vec<String>, Error> {
+        let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(self.client.clone());
+        let what = format!("namespaces with labels {selector}");
+        let list = tokio::time::timeout(
+            DEADLINE,
+            api.list_metadata(&ListParams::default().labels(selector)),
+        )
+        .await
+        .map_err(|_| timeout_error(&self.url))?
+        .map_err(|e| classify(&self.url, e, &what))?;
+        let mut names: Vec<String> = list
+            .items
+            .into_iter()
+            .filter_map(|n| n.metadata.name)
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Reads everything `ex` needs and evaluates it with direct lists (no cache): one span per
+    /// check. For one-shot checks; the server reads [`Cluster::cache`].
     #[tracing::instrument(name = "cluster_check", skip_all, fields(exercise = %ex.id, namespace = %namespace))]
     pub async fn check(&self, ex: &Exercise, namespace: &str) -> Result<Verdict, Error> {
         let started = std::time::Instant::now();
@@ -281,72 +402,19 @@ impl Cluster {
                 lists.into_iter().flatten().collect(),
             )),
             Ok(Err(e)) => Err(e),
-            Err(_) => Err(Error::Timeout {
-                url: self.url.clone(),
-                secs: format!("{:.1}", DEADLINE.as_secs_f64()),
-            }),
-        }
-    }
-
-    /// Yields once for every change (and watch restart) of any object `needs` cover, so a live
-    /// check re-evaluates only when something it reads has changed. Watch errors are logged and
-    /// retried with backoff; they end nothing.
-    pub fn changes(
-        &self,
-        needs: &[Need],
-        namespace: &str,
-    ) -> futures::stream::BoxStream<'static, ()> {
-        use futures::StreamExt;
-        use kube::runtime::{watcher, WatchStreamExt};
-        let streams = needs.iter().map(|need| {
-            let (api, what) = self.api_for(&self.watch_client, need, namespace);
-            watcher(api, watcher::Config::default())
-                .default_backoff()
-                .filter_map(move |event| {
-                    if let Err(e) = &event {
-                        tracing::warn!(what = %what, error = %e, "watch failed; retrying");
-                    }
-                    futures::future::ready(event.ok().map(|_| ()))
-                })
-                .boxed()
-        });
-        futures::stream::select_all(streams).boxed()
-    }
-
-    fn api_for(
-        &self,
-        client: &Client,
-        need: &Need,
-        namespace: &str,
-    ) -> (Api<DynamicObject>, String) {
-        let (group, version) = need.group_version();
-        let gvk = GroupVersionKind::gvk(group, version, &need.kind);
-        let ar = ApiResource::from_gvk_with_plural(&gvk, &need.plural);
-        if need.namespaced {
-            (
-                Api::namespaced_with(client.clone(), namespace, &ar),
-                format!(
-                    "{} ({}) in namespace {namespace}",
-                    need.plural, need.api_version
-                ),
-            )
-        } else {
-            (
-                Api::all_with(client.clone(), &ar),
-                format!("{} ({})", need.plural, need.api_version),
-            )
+            Err(_) => Err(timeout_error(&self.url)),
         }
     }
 
     async fn list(&self, need: &Need, namespace: &str) -> Result<Vec<Value>, Error> {
-        let (api, what) = self.api_for(&self.client, need, namespace);
+        let (api, what) = api_for(&self.client, need, Some(namespace));
         let mut out = Vec::new();
         let mut params = ListParams::default().limit(PAGE);
         for _ in 0..MAX_PAGES {
             let page = api
                 .list(&params)
                 .await
-                .map_err(|e| self.classify(e, &what))?;
+                .map_err(|e| classify(&self.url, e, &what))?;
             for item in page.items {
                 let mut value = serde_json::to_value(&item).map_err(|e| Error::Decode {
                     url: self.url.clone(),
@@ -363,40 +431,67 @@ impl Cluster {
         }
         Ok(out)
     }
+}
 
-    fn classify(&self, e: kube::Error, what: &str) -> Error {
-        let url = self.url.clone();
-        let what = what.to_string();
-        match e {
-            kube::Error::Api(status) => {
-                let code = status.code;
-                let message = status.message.clone();
-                match code {
-                    401 | 403 => Error::Denied {
-                        url,
-                        what,
-                        code,
-                        message,
-                    },
-                    404 => Error::NotServed { url, what, message },
-                    _ => Error::Api {
-                        url,
-                        what,
-                        code,
-                        message,
-                    },
-                }
+/// The API server did not answer within [`DEADLINE`].
+fn timeout_error(url: &str) -> Error {
+    Error::Timeout {
+        url: url.to_string(),
+        secs: format!("{:.1}", DEADLINE.as_secs_f64()),
+    }
+}
+
+/// The API for `need`'s type: namespaced types in `namespace` if one is given, else across all
+/// namespaces; and how to name it in errors.
+fn api_for(client: &Client, need: &Need, namespace: Option<&str>) -> (Api<DynamicObject>, String) {
+    let (group, version) = need.group_version();
+    let gvk = GroupVersionKind::gvk(group, version, &need.kind);
+    let ar = ApiResource::from_gvk_with_plural(&gvk, &need.plural);
+    match namespace {
+        Some(ns) if need.namespaced => (
+            Api::namespaced_with(client.clone(), ns, &ar),
+            format!("{} ({}) in namespace {ns}", need.plural, need.api_version),
+        ),
+        _ => (
+            Api::all_with(client.clone(), &ar),
+            format!("{} ({})", need.plural, need.api_version),
+        ),
+    }
+}
+
+/// Turns a client error into one a learner can act on.
+fn classify(url: &str, e: kube::Error, what: &str) -> Error {
+    let url = url.to_string();
+    let what = what.to_string();
+    match e {
+        kube::Error::Api(status) => {
+            let code = status.code;
+            let message = status.message.clone();
+            match code {
+                401 | 403 => Error::Denied {
+                    url,
+                    what,
+                    code,
+                    message,
+                },
+                404 => Error::NotServed { url, what, message },
+                _ => Error::Api {
+                    url,
+                    what,
+                    code,
+                    message,
+                },
             }
-            kube::Error::SerdeError(e) => Error::Decode {
-                url,
-                what,
-                message: e.to_string(),
-            },
-            other => Error::Unreachable {
-                url,
-                cause: root_cause(&other),
-            },
         }
+        kube::Error::SerdeError(e) => Error::Decode {
+            url,
+            what,
+            message: e.to_string(),
+        },
+        other => Error::Unreachable {
+            url,
+            cause: root_cause(&other),
+        },
     }
 }
 

@@ -10,6 +10,7 @@ use tracing_subscriber::EnvFilter;
 mod api;
 mod cluster;
 mod exercises;
+mod grade;
 mod http;
 mod page_cache;
 mod reload;
@@ -56,6 +57,9 @@ enum Command {
     /// Check a cluster exercise against your namespace in a real cluster.
     /// Exit 0 pass, 1 fail, 2 error (e.g. the cluster is unreachable).
     Check(exercises::CheckArgs),
+    /// Grade learners: every cluster exercise in each of their namespaces, read from shared
+    /// watch caches. Exit 0 when graded (whatever the verdicts), 2 on errors.
+    Grade(grade::GradeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +117,7 @@ fn main() -> ExitCode {
         Command::Exercises(args) => exercises::list(&args),
         Command::Validate(args) => exercises::validate(&args),
         Command::Check(args) => exercises::check(&args),
+        Command::Grade(args) => grade::run(&args),
         Command::Serve(args) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

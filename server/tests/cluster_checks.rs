@@ -496,3 +496,88 @@ async fn live_endpoint_pushes_a_new_verdict_when_the_learner_fixes_the_deploymen
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = reader.join();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
+    let good = TestNamespace::create("grade-good").await;
+    let empty = TestNamespace::create("grade-empty").await;
+    apply_and_wait(&good, ngx_dep(|_| {})).await;
+    let namespaces = format!("{},{}", good.name(), empty.name());
+    let (out, _) = kubelab(vec![
+        "grade".into(),
+        "--namespaces".into(),
+        namespaces.clone(),
+        "--json".into(),
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = verdict(&out);
+    let rows = v["rows"].as_array().expect("rows");
+    let cluster_exercises = 9;
+    assert_eq!(rows.len(), 2 * cluster_exercises, "{v:#}");
+    let row = |ns: &str, ex: &str| {
+        rows.iter()
+            .find(|r| r["namespace"] == ns && r["exercise"] == ex)
+            .unwrap_or_else(|| panic!("no row {ns} × {ex} in {v:#}"))
+    };
+    assert_eq!(row(good.name(), "deployment")["passed"], true, "{v:#}");
+    let missing = row(empty.name(), "deployment");
+    assert_eq!(missing["passed"], false);
+    assert_eq!(missing["failed"][0]["id"], "deploy-exists", "{missing:#}");
+    // Everything came from the shared cache: at most the watches' own starts during grading.
+    let timing = &v["timing"];
+    assert_eq!(
+        timing["requests_grade"]["total"], timing["requests_grade"]["watches"],
+        "{timing:#}"
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("grades.csv");
+    let (out, _) = kubelab(vec![
+        "grade".into(),
+        "--namespaces".into(),
+        namespaces,
+        "--csv".into(),
+        csv.to_string_lossy().into_owned(),
+        "--lang".into(),
+        "en".into(),
+    ])
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("graded 2 namespaces × 9 exercises"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(&csv).expect("the CSV file");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "namespace,exercise,passed,passed_assertions,assertions,failed"
+    );
+    assert_eq!(lines.len(), 1 + 2 * cluster_exercises, "{text}");
+    assert!(
+        lines.contains(&format!("{},deployment,true,6,6,", good.name()).as_str()),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn grade_with_a_bad_namespace_name_exits_2() {
+    let (out, _) = kubelab(vec![
+        "grade".into(),
+        "--namespaces".into(),
+        "Not_A_Namespace".into(),
+        "--lang".into(),
+        "en".into(),
+    ])
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not a namespace name"), "{stderr}");
+}

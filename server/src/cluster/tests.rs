@@ -124,7 +124,7 @@ async fn an_unknown_context_is_a_kubeconfig_error() {
 
 /// Cluster arguments reading a kubeconfig (written to a temp dir, kept alive by the caller)
 /// that points at `server`.
-fn args_for(server: &str, context: Option<&str>) -> (tempfile::TempDir, ClusterArgs) {
+pub(crate) fn args_for(server: &str, context: Option<&str>) -> (tempfile::TempDir, ClusterArgs) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("kubeconfig");
     std::fs::write(&path, kubeconfig_for(server)).expect("write");
