@@ -18,9 +18,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, Executor};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AnyPool, Executor};
 
 pub use error::{Result, StoreError};
 pub use evidence::strip_evidence;
@@ -116,7 +116,8 @@ impl Store {
                 (pool, sessions)
             }
             Backend::Postgres => {
-                let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::open(url, e))?;
+                let options =
+                    PgConnectOptions::from_str(url).map_err(|e| StoreError::open(url, e))?;
                 let typed = PgPoolOptions::new()
                     .max_connections(2)
                     .acquire_timeout(WAIT)
