@@ -17,7 +17,8 @@ const COLUMNS: &str = "attempts.id AS id, attempts.learner_id AS learner_id, \
 
 /// Per learner and exercise: attempts, first passing time, last time. `passed` is 0/1 in
 /// SQLite and a boolean in PostgreSQL; `CASE WHEN passed` reads both.
-const PROGRESS: &str = "SELECT attempts.learner_id AS learner_id, attempts.exercise_id AS exercise_id, \
+const PROGRESS: &str =
+    "SELECT attempts.learner_id AS learner_id, attempts.exercise_id AS exercise_id, \
      COUNT(*) AS attempts, MIN(CASE WHEN attempts.passed THEN attempts.at END) AS first_pass_at, \
      MAX(attempts.at) AS last_at FROM attempts";
 
@@ -111,7 +112,10 @@ impl Store {
     }
 
     /// Every learner of the classroom (oldest first) with their progress per attempted exercise.
-    pub async fn matrix(&self, classroom_id: &str) -> Result<Vec<(Learner, Vec<ExerciseProgress>)>> {
+    pub async fn matrix(
+        &self,
+        classroom_id: &str,
+    ) -> Result<Vec<(Learner, Vec<ExerciseProgress>)>> {
         let learners = self.learners_in(classroom_id).await?;
         let rows = sqlx::query(&format!(
             "{PROGRESS} JOIN learners ON learners.id = attempts.learner_id \
@@ -168,11 +172,16 @@ impl Store {
             })
             .collect();
         stuck.sort_by(|a, b| {
-            (&a.exercise_id, std::cmp::Reverse(a.learners), &a.assertion_id).cmp(&(
-                &b.exercise_id,
-                std::cmp::Reverse(b.learners),
-                &b.assertion_id,
-            ))
+            (
+                &a.exercise_id,
+                std::cmp::Reverse(a.learners),
+                &a.assertion_id,
+            )
+                .cmp(&(
+                    &b.exercise_id,
+                    std::cmp::Reverse(b.learners),
+                    &b.assertion_id,
+                ))
         });
         Ok(stuck)
     }

@@ -7,7 +7,9 @@ use kubelab_checks::Text;
 pub enum StoreError {
     /// The URL is neither `sqlite:` nor `postgres:`/`postgresql:`, or asks for an in-memory SQLite
     /// database (two pools would see two different databases).
-    #[error("unsupported database URL {url}: use sqlite://path/to/file.db or postgres://user@host/db")]
+    #[error(
+        "unsupported database URL {url}: use sqlite://path/to/file.db or postgres://user@host/db"
+    )]
     UnsupportedUrl { url: String },
     /// Connecting or preparing the database failed. `url` is redacted, `cause` scrubbed of the password.
     #[error("cannot open the database {url}: {cause}")]
@@ -115,9 +117,7 @@ fn sqlx_unavailable(e: &sqlx::Error) -> bool {
                 Ok(n) => matches!(n & 0xff, 5 | 6),
                 // PostgreSQL SQLSTATE.
                 Err(_) => {
-                    code.starts_with("08")
-                        || code.starts_with("57P")
-                        || code.starts_with("53")
+                    code.starts_with("08") || code.starts_with("57P") || code.starts_with("53")
                 }
             }
         }
@@ -192,7 +192,10 @@ mod tests {
             sqlx::Error::Configuration(format!("bad url {url}").into()),
         );
         let shown = format!("{e} {} {}", e.text().zh, e.text().en);
-        assert!(shown.contains("postgres://kubelab:***@127.0.0.1:1/kubelab"), "{shown}");
+        assert!(
+            shown.contains("postgres://kubelab:***@127.0.0.1:1/kubelab"),
+            "{shown}"
+        );
         assert!(!shown.contains("hunter2"), "{shown}");
     }
 

@@ -110,7 +110,10 @@ mod tests {
             "items": [{"kind": "Secret", "metadata": {"name": "a"}, "data": {"k": "dg=="}}]
         });
         let stripped = strip_evidence(&[list, json!("text"), json!(null)]);
-        assert_eq!(stripped[0]["items"][0], json!({"kind": "Secret", "metadata": {"name": "a"}}));
+        assert_eq!(
+            stripped[0]["items"][0],
+            json!({"kind": "Secret", "metadata": {"name": "a"}})
+        );
         assert_eq!(stripped[1], json!("text"));
         assert_eq!(stripped[2], json!(null));
     }

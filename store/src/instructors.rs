@@ -54,7 +54,11 @@ impl Store {
 
     /// The instructor when email and password match; `None` for a wrong password or an unknown
     /// email alike (both take one argon2 verification).
-    pub async fn verify_instructor(&self, email: &str, password: &str) -> Result<Option<Instructor>> {
+    pub async fn verify_instructor(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<Instructor>> {
         let email = email.trim().to_lowercase();
         let row = sqlx::query(
             "SELECT id, email, created_at, password_hash FROM instructors WHERE email = $1",

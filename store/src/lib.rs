@@ -18,9 +18,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, Executor};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AnyPool, Executor};
 
 pub use error::{Result, StoreError};
 pub use evidence::strip_evidence;
@@ -59,85 +59,11 @@ impl Store {
                 url: error::redact_url(url),
             });
         };
-        let pool_options = AnyPoolOptions::new().acquire_timeout(WAIT);
         let (pool, sessions) = match backend {
-            Backend::Sqlite => {
-                if url.contains(":memory:") || url.contains("mode=memory") {
-                    return Err(StoreError::UnsupportedUrl {
-                        url: error::redact_url(url),
-                    });
-                }
-                let options = SqliteConnectOptions::from_str(url)
-                    .map_err(|e| StoreError::open(url, e))?
-                    .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    // WAL with NORMAL could lose the last commits on power loss; attempts must not.
-                    .synchronous(SqliteSynchronous::Full)
-                    .foreign_keys(true)
-                    .busy_timeout(WAIT);
-                if let Some(dir) = options.get_filename().parent() {
-                    if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir)
-                            .map_err(|e| StoreError::open(url, sqlx::Error::Io(e)))?;
-                    }
-                }
-                let typed = SqlitePoolOptions::new()
-                    .max_connections(2)
-                    .acquire_timeout(WAIT)
-                    .connect_with(options)
-                    .await
-                    .map_err(|e| StoreError::open(url, e))?;
-                sqlx::migrate!("migrations/sqlite")
-                    .run(&typed)
-                    .await
-                    .map_err(|e| StoreError::migrate(url, e))?;
-                let sessions = SessionStore::sqlite(typed)
-                    .await
-                    .map_err(|e| StoreError::open(url, e))?;
-                // The any driver only takes a URL: set per connection what the URL cannot say
-                // (journal mode WAL is a property of the file, already set above).
-                let pool = pool_options
-                    .max_connections(8)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            for pragma in [
-                                "PRAGMA foreign_keys = ON",
-                                "PRAGMA busy_timeout = 5000",
-                                "PRAGMA synchronous = FULL",
-                            ] {
-                                conn.execute(pragma).await?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .connect(url)
-                    .await
-                    .map_err(|e| StoreError::open(url, e))?;
-                (pool, sessions)
-            }
-            Backend::Postgres => {
-                let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::open(url, e))?;
-                let typed = PgPoolOptions::new()
-                    .max_connections(2)
-                    .acquire_timeout(WAIT)
-                    .connect_with(options)
-                    .await
-                    .map_err(|e| StoreError::open(url, e))?;
-                sqlx::migrate!("migrations/postgres")
-                    .run(&typed)
-                    .await
-                    .map_err(|e| StoreError::migrate(url, e))?;
-                let sessions = SessionStore::postgres(typed)
-                    .await
-                    .map_err(|e| StoreError::open(url, e))?;
-                let pool = pool_options
-                    .max_connections(10)
-                    .connect(url)
-                    .await
-                    .map_err(|e| StoreError::open(url, e))?;
-                (pool, sessions)
-            }
+            Backend::Sqlite => open_sqlite(url).await?,
+            Backend::Postgres => open_postgres(url).await?,
         };
+        password::warm_up();
         tracing::info!(url = %error::redact_url(url), ?backend, "store open");
         Ok(Store {
             pool,
@@ -160,6 +86,87 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+async fn open_sqlite(url: &str) -> Result<(AnyPool, SessionStore)> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Err(StoreError::UnsupportedUrl {
+            url: error::redact_url(url),
+        });
+    }
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::open(url, e))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // WAL with NORMAL could lose the last commits on power loss; attempts must not.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(WAIT);
+    if let Some(dir) = options.get_filename().parent() {
+        if !dir.as_os_str().is_empty() {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(|e| StoreError::open(url, sqlx::Error::Io(e)))?;
+        }
+    }
+    let typed = SqlitePoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(WAIT)
+        .connect_with(options)
+        .await
+        .map_err(|e| StoreError::open(url, e))?;
+    sqlx::migrate!("migrations/sqlite")
+        .run(&typed)
+        .await
+        .map_err(|e| StoreError::migrate(url, e))?;
+    let sessions = SessionStore::sqlite(typed)
+        .await
+        .map_err(|e| StoreError::open(url, e))?;
+    // The any driver only takes a URL: set per connection what the URL cannot say
+    // (journal mode WAL is a property of the file, already set above).
+    let pool = AnyPoolOptions::new()
+        .acquire_timeout(WAIT)
+        .max_connections(8)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                for pragma in [
+                    "PRAGMA foreign_keys = ON",
+                    "PRAGMA busy_timeout = 5000", // WAIT
+                    "PRAGMA synchronous = FULL",
+                ] {
+                    conn.execute(pragma).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .map_err(|e| StoreError::open(url, e))?;
+    Ok((pool, sessions))
+}
+
+async fn open_postgres(url: &str) -> Result<(AnyPool, SessionStore)> {
+    let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::open(url, e))?;
+    let typed = PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(WAIT)
+        .connect_with(options)
+        .await
+        .map_err(|e| StoreError::open(url, e))?;
+    sqlx::migrate!("migrations/postgres")
+        .run(&typed)
+        .await
+        .map_err(|e| StoreError::migrate(url, e))?;
+    let sessions = SessionStore::postgres(typed)
+        .await
+        .map_err(|e| StoreError::open(url, e))?;
+    let pool = AnyPoolOptions::new()
+        .acquire_timeout(WAIT)
+        .max_connections(10)
+        .connect(url)
+        .await
+        .map_err(|e| StoreError::open(url, e))?;
+    Ok((pool, sessions))
 }
 
 /// A unique constraint was violated (a random id or code collided, or an email exists).

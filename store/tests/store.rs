@@ -5,13 +5,12 @@
 use std::future::Future;
 
 use kubelab_checks::{AssertionResult, Mode, Text, Verdict};
-use kubelab_store::{
-    AttemptSource, NewAttempt, NewLearner, Status, Store, StoreError, StuckCount,
-};
+use kubelab_store::{AttemptSource, NewAttempt, NewLearner, Status, Store, StoreError, StuckCount};
 use serde_json::json;
 use sqlx::{Connection, Executor};
 
-const HOW_TO_START: &str = "KUBELAB_TEST_DATABASE_URL is not set. Start a throwaway PostgreSQL with \
+const HOW_TO_START: &str =
+    "KUBELAB_TEST_DATABASE_URL is not set. Start a throwaway PostgreSQL with \
      `eval \"$(scripts/postgres up)\"` and stop it with `scripts/postgres down`.";
 
 macro_rules! on_both_backends {
@@ -61,7 +60,9 @@ where
     };
     let mut admin = sqlx::PgConnection::connect(&server)
         .await
-        .unwrap_or_else(|e| panic!("cannot connect to KUBELAB_TEST_DATABASE_URL: {e}. {HOW_TO_START}"));
+        .unwrap_or_else(|e| {
+            panic!("cannot connect to KUBELAB_TEST_DATABASE_URL: {e}. {HOW_TO_START}")
+        });
     let name = format!("kubelab_test_{}", unique_suffix());
     admin
         .execute(format!("CREATE DATABASE {name}").as_str())
@@ -103,7 +104,9 @@ fn unique_suffix() -> String {
 
 /// `postgres://u@h:p/db?x` with another database name.
 fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let authority = base.find("://").unwrap() + 3;
     let path = base[authority..]
         .find('/')
@@ -184,8 +187,14 @@ async fn learners_are_found_by_resume_code_however_it_is_typed(store: Store) {
         let found = store.learner_by_resume_code(&typed).await.unwrap();
         assert_eq!(found.as_ref(), Some(&ada), "typed {typed:?}");
     }
-    assert_eq!(store.learner_by_resume_code("ZZZZ-ZZZZ").await.unwrap(), None);
-    assert_eq!(store.learner_by_resume_code("not a code").await.unwrap(), None);
+    assert_eq!(
+        store.learner_by_resume_code("ZZZZ-ZZZZ").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.learner_by_resume_code("not a code").await.unwrap(),
+        None
+    );
     assert_eq!(store.learner("nobody").await.unwrap(), None);
 
     let other = store.create_learner(learner_in(None)).await.unwrap();
@@ -205,7 +214,9 @@ async fn learners_are_found_by_resume_code_however_it_is_typed(store: Store) {
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        store.create_learner(learner_in(Some("no-such-classroom"))).await,
+        store
+            .create_learner(learner_in(Some("no-such-classroom")))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     let bad_prefix = NewLearner {
@@ -272,7 +283,11 @@ async fn classrooms_are_found_by_join_code_listed_and_archived(store: Store) {
     assert!(archived_at >= week1.created_at);
     store.archive_classroom(&week1.id).await.unwrap();
     let again = store.classroom(&week1.id).await.unwrap().unwrap();
-    assert_eq!(again.archived_at, Some(archived_at), "first archiving time kept");
+    assert_eq!(
+        again.archived_at,
+        Some(archived_at),
+        "first archiving time kept"
+    );
     assert_eq!(store.classrooms_of(&teacher.id).await.unwrap().len(), 2);
 
     assert!(matches!(
@@ -321,7 +336,9 @@ async fn instructors_verify_only_with_the_right_password(store: Store) {
     );
 
     assert!(matches!(
-        store.add_instructor("teacher@example.org", "other password").await,
+        store
+            .add_instructor("teacher@example.org", "other password")
+            .await,
         Err(StoreError::AlreadyExists(_))
     ));
     assert!(matches!(
@@ -363,9 +380,18 @@ async fn attempts_feed_lists_progress_matrix_stuck_and_regrades(store: Store) {
         .await
         .unwrap();
     let class = store.create_classroom(&teacher.id, "C").await.unwrap();
-    let a = store.create_learner(learner_in(Some(&class.id))).await.unwrap();
-    let b = store.create_learner(learner_in(Some(&class.id))).await.unwrap();
-    let idle = store.create_learner(learner_in(Some(&class.id))).await.unwrap();
+    let a = store
+        .create_learner(learner_in(Some(&class.id)))
+        .await
+        .unwrap();
+    let b = store
+        .create_learner(learner_in(Some(&class.id)))
+        .await
+        .unwrap();
+    let idle = store
+        .create_learner(learner_in(Some(&class.id)))
+        .await
+        .unwrap();
     let outsider = store.create_learner(learner_in(None)).await.unwrap();
 
     let deploy_fail = verdict("deploy", &[("replicas", false), ("image", true)]);
@@ -375,11 +401,26 @@ async fn attempts_feed_lists_progress_matrix_stuck_and_regrades(store: Store) {
     let mut svc_fail_skipped = verdict("svc", &[("selector", false), ("port", false)]);
     svc_fail_skipped.results[1].skipped = true;
 
-    let a1 = store.record_attempt(attempt(&a.id, &deploy_fail)).await.unwrap();
-    let a2 = store.record_attempt(attempt(&a.id, &deploy_pass)).await.unwrap();
-    let a3 = store.record_attempt(attempt(&a.id, &svc_fail)).await.unwrap();
-    store.record_attempt(attempt(&b.id, &deploy_fail)).await.unwrap();
-    store.record_attempt(attempt(&b.id, &svc_pass)).await.unwrap();
+    let a1 = store
+        .record_attempt(attempt(&a.id, &deploy_fail))
+        .await
+        .unwrap();
+    let a2 = store
+        .record_attempt(attempt(&a.id, &deploy_pass))
+        .await
+        .unwrap();
+    let a3 = store
+        .record_attempt(attempt(&a.id, &svc_fail))
+        .await
+        .unwrap();
+    store
+        .record_attempt(attempt(&b.id, &deploy_fail))
+        .await
+        .unwrap();
+    store
+        .record_attempt(attempt(&b.id, &svc_pass))
+        .await
+        .unwrap();
     store
         .record_attempt(attempt(&b.id, &svc_fail_skipped))
         .await
@@ -440,7 +481,10 @@ async fn attempts_feed_lists_progress_matrix_stuck_and_regrades(store: Store) {
         (l.created_at, l.id.clone())
     });
     assert_eq!(rows, expected);
-    assert!(matches!(matrix.iter().find(|(l, _)| l.id == b.id).unwrap().1[1].status, Status::Passed));
+    assert!(matches!(
+        matrix.iter().find(|(l, _)| l.id == b.id).unwrap().1[1].status,
+        Status::Passed
+    ));
 
     // Latest attempts: a passes deploy, fails svc/selector; b fails deploy/replicas and
     // svc/selector (port skipped); the outsider is in no classroom.
@@ -468,7 +512,10 @@ async fn attempts_feed_lists_progress_matrix_stuck_and_regrades(store: Store) {
     store.record_regrade(a1.id, &deploy_pass).await.unwrap();
     let regraded = store.attempt(a1.id).await.unwrap().unwrap();
     assert_eq!(regraded.regraded.as_ref(), Some(&deploy_pass));
-    assert_eq!(regraded.verdict, deploy_fail, "the original verdict is kept");
+    assert_eq!(
+        regraded.verdict, deploy_fail,
+        "the original verdict is kept"
+    );
     assert!(!regraded.passed);
     assert!(matches!(
         store.record_regrade(-1, &deploy_pass).await,
@@ -554,15 +601,21 @@ async fn sessions_are_saved_loaded_and_deleted(store: Store) {
 
     let sessions = store.session_store();
     // Whole seconds: the stored expiry keeps less precision than OffsetDateTime has.
-    let expiry = OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp() + 3600)
-        .unwrap();
+    let expiry =
+        OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp() + 3600)
+            .unwrap();
     let mut record = Record {
         id: Id::default(),
-        data: [("learner".to_string(), json!("abc"))].into_iter().collect(),
+        data: [("learner".to_string(), json!("abc"))]
+            .into_iter()
+            .collect(),
         expiry_date: expiry,
     };
     sessions.create(&mut record).await.unwrap();
-    assert_eq!(sessions.load(&record.id).await.unwrap().as_ref(), Some(&record));
+    assert_eq!(
+        sessions.load(&record.id).await.unwrap().as_ref(),
+        Some(&record)
+    );
 
     record.data.insert("lang".into(), json!("zh"));
     sessions.save(&record).await.unwrap();
@@ -594,7 +647,10 @@ async fn sqlite_file_is_created_with_its_directory_in_wal_mode_and_survives_reop
     store.ping().await.unwrap();
     let learner = store.create_learner(learner_in(None)).await.unwrap();
     let v = verdict("deploy", &[("replicas", true)]);
-    let recorded = store.record_attempt(attempt(&learner.id, &v)).await.unwrap();
+    let recorded = store
+        .record_attempt(attempt(&learner.id, &v))
+        .await
+        .unwrap();
     drop(store);
     assert!(path.is_file());
 
@@ -623,9 +679,16 @@ async fn unreachable_postgres_is_unavailable_and_the_password_is_never_shown() {
 
 #[tokio::test]
 async fn unsupported_urls_are_refused_with_a_readable_message() {
-    for url in ["mysql://root:pw@db/kubelab", "sqlite::memory:", "data/kubelab.db"] {
+    for url in [
+        "mysql://root:pw@db/kubelab",
+        "sqlite::memory:",
+        "data/kubelab.db",
+    ] {
         let e = Store::open(url).await.unwrap_err();
-        assert!(matches!(e, StoreError::UnsupportedUrl { .. }), "{url}: {e:?}");
+        assert!(
+            matches!(e, StoreError::UnsupportedUrl { .. }),
+            "{url}: {e:?}"
+        );
         assert!(!e.text().en.contains(":pw@"), "{}", e.text().en);
         assert!(e.text().zh.contains("sqlite://"));
     }
