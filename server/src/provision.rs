@@ -328,14 +328,14 @@ impl ProvisionError {
                 code,
                 message,
             } => format!(
-                "Kubernetes API {url} 不允许 kubelab {}{object}：{code} {message}（kubelab 自己的凭据缺少权限）",
+                "Kubernetes API {url} 不允许 kubelab {} {object}：{code} {message}（kubelab 自己的凭据缺少权限）",
                 op.zh()
             ),
             ProvisionError::QuotaExceeded {
                 op,
                 object,
                 message,
-            } => format!("资源配额不允许 kubelab {}{object}：{message}", op.zh()),
+            } => format!("资源配额不允许 kubelab {} {object}：{message}", op.zh()),
             ProvisionError::Unsupported {
                 url,
                 object,
@@ -353,7 +353,7 @@ impl ProvisionError {
                 code,
                 message,
             } => format!(
-                "Kubernetes API {url} {}{object}失败：{code} {message}",
+                "Kubernetes API {url} {} {object} 失败：{code} {message}",
                 op.zh()
             ),
             ProvisionError::Decode {
@@ -362,7 +362,7 @@ impl ProvisionError {
                 object,
                 message,
             } => format!(
-                "无法理解 Kubernetes API {url} 对「{}{object}」的应答：{message}",
+                "无法理解 Kubernetes API {url} 对「{} {object}」的应答：{message}",
                 op.zh()
             ),
         };
@@ -500,6 +500,20 @@ impl Provisioner {
         expiry: Duration,
     ) -> Result<String, ProvisionError> {
         check_namespace(namespace)?;
+        // Only learner namespaces: a ServiceAccount named `learner` elsewhere is none of ours.
+        let namespaces: Api<Namespace> = Api::all(self.client.clone());
+        let existing = self
+            .call(
+                Op::Read,
+                &describe("Namespace", None, namespace),
+                namespaces.get_opt(namespace),
+            )
+            .await?;
+        if !existing.is_some_and(|n| is_managed(&n.metadata.labels)) {
+            return Err(ProvisionError::NotProvisioned {
+                namespace: namespace.to_string(),
+            });
+        }
         let sas: Api<ServiceAccount> = Api::namespaced(self.client.clone(), namespace);
         let request = TokenRequest {
             spec: Some(TokenRequestSpec {
@@ -686,7 +700,8 @@ impl Provisioner {
         )
         .await
         {
-            Ok(Err(kube::Error::Api(status))) if status.code == 404 => {
+            // A missing API (not a missing object: apply creates) means an older cluster.
+            Ok(Err(kube::Error::Api(status))) if status.code == 404 && is_admission_api(&value) => {
                 Err(ProvisionError::Unsupported {
                     url: self.url.clone(),
                     object,
@@ -866,6 +881,12 @@ fn is_label_value(s: &str) -> bool {
         && alnum(s.chars().last())
 }
 
+fn is_admission_api(value: &Value) -> bool {
+    value["apiVersion"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("admissionregistration.k8s.io/"))
+}
+
 fn is_managed(labels: &Option<std::collections::BTreeMap<String, String>>) -> bool {
     labels
         .as_ref()
@@ -979,7 +1000,8 @@ fn kubeconfig_yaml(p: &KubeconfigParts<'_>) -> String {
     let user = quoted(&format!("kubelab-{}", p.namespace));
     let context = user.clone();
     format!(
-        "# kubelab: your namespace is {ns}. The token expires; download a new file when kubectl says Unauthorized.\n\
+        "# kubelab — namespace {ns}. The token expires: when kubectl says Unauthorized, download a new file.\n\
+         # 令牌会过期：kubectl 提示 Unauthorized 时，请重新下载此文件。\n\
          apiVersion: v1\n\
          kind: Config\n\
          clusters:\n\

@@ -526,6 +526,24 @@ async fn two_learners_get_isolated_namespaces_and_prefixed_cluster_names() {
         .expect("default requests");
     assert_eq!(requests["cpu"].0, "50m");
 
+    // Pod Security "baseline": no hostPath volumes in Pods.
+    let host_pod: Pod = obj(json!({
+        "metadata": { "name": "peek" },
+        "spec": {
+            "containers": [{ "name": "c", "image": "busybox:1.36", "volumeMounts": [{ "name": "root", "mountPath": "/host" }] }],
+            "volumes": [{ "name": "root", "hostPath": { "path": "/" } }]
+        }
+    }));
+    let s = assert_refused(
+        &pods,
+        &Api::namespaced(admin.clone(), &a_ns),
+        &host_pod,
+        "A mounts the node's root",
+    )
+    .await;
+    assert_eq!(s.code, 403, "{s:?}");
+    assert!(s.message.contains("PodSecurity"), "{}", s.message);
+
     // B's namespace is closed to A (and open to B).
     let b_pods_as_a: Api<Pod> = Api::namespaced(alice.clone(), &b_ns);
     let s = status(
