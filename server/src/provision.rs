@@ -479,12 +479,19 @@ impl Provisioner {
         self.apply(&cluster_bindings, cluster_role_binding(ns, &labels))
             .await?;
 
-        // Until the quota controller has counted the namespace, the API server refuses every Pod
-        // ("status unknown for quota"): a learner's first `kubectl run` must not see that.
+        // Until the quota controller has counted the namespace and the ServiceAccount controller
+        // has made `default`, the API server refuses every Pod ("status unknown for quota",
+        // "serviceaccount default not found"): a learner's first `kubectl run` must not see that.
         let what = describe("ResourceQuota", Some(ns), QUOTA_NAME);
         self.settle(&what, || async {
             let quota = self.call(Op::Read, &what, quotas.get(QUOTA_NAME)).await?;
             Ok(quota_counted(&quota))
+        })
+        .await?;
+        let what = describe("ServiceAccount", Some(ns), "default");
+        self.settle(&what, || async {
+            let sa = self.call(Op::Read, &what, sas.get_opt("default")).await?;
+            Ok(sa.is_some())
         })
         .await?;
         tracing::info!("learner namespace ready");

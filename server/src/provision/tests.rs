@@ -674,11 +674,16 @@ async fn the_quota_refuses_pods_beyond_its_count() {
         classroom_id: None,
     };
     p.ensure(&learner).await.expect("ensure");
+    // Usable at once: no "status unknown for quota", no missing default ServiceAccount.
+    Api::<Pod>::namespaced(cluster.client(), &ns)
+        .create(&PostParams::default(), &pod("p0"))
+        .await
+        .expect("a Pod right after ensure");
     let client = learner_client(&p, &ns).await;
     let pods: Api<Pod> = Api::namespaced(client, &ns);
     let max = Quota::default().pods;
-    create_when_allowed(&pods, &pod("p0"), "the first Pod").await;
-    for i in 1..max {
+    create_when_allowed(&pods, &pod("p1"), "the learner's first Pod").await;
+    for i in 2..max {
         pods.create(&PostParams::default(), &pod(&format!("p{i}")))
             .await
             .unwrap_or_else(|e| panic!("Pod {i} of {max}: {e}"));
