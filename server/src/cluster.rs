@@ -549,7 +549,7 @@ pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The plain causes of [`root_cause`] in Chinese; anything else stays as the system said it.
-fn cause_zh(cause: &str) -> &str {
+pub(crate) fn cause_zh(cause: &str) -> &str {
     match cause {
         "connection refused" => "连接被拒绝",
         "connection timed out" => "连接超时",
