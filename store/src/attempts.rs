@@ -19,7 +19,7 @@ const COLUMNS: &str = "attempts.id AS id, attempts.learner_id AS learner_id, \
 /// SQLite and a boolean in PostgreSQL; `CASE WHEN passed` reads both.
 const PROGRESS: &str =
     "SELECT attempts.learner_id AS learner_id, attempts.exercise_id AS exercise_id, \
-     COUNT(*) AS attempts, MIN(CASE WHEN attempts.passed THEN attempts.at END) AS first_pass_at, \
+     COUNT(*) AS attempts, MIN(CASE WHEN COALESCE(attempts.regraded_passed, attempts.passed) THEN attempts.at END) AS first_pass_at, \
      MAX(attempts.at) AS last_at FROM attempts";
 
 impl Store {
@@ -144,7 +144,8 @@ impl Store {
     /// learners first.
     pub async fn stuck(&self, classroom_id: &str) -> Result<Vec<StuckCount>> {
         let rows = sqlx::query(
-            "SELECT attempts.exercise_id AS exercise_id, attempts.verdict AS verdict \
+            "SELECT attempts.exercise_id AS exercise_id, \
+             COALESCE(attempts.regraded, attempts.verdict) AS verdict \
              FROM attempts JOIN learners ON learners.id = attempts.learner_id \
              WHERE learners.classroom_id = $1 AND attempts.id = (SELECT MAX(latest.id) \
                FROM attempts latest WHERE latest.learner_id = attempts.learner_id \
@@ -203,11 +204,13 @@ impl Store {
 
     /// Stores a re-graded verdict beside the original (replacing an earlier re-grading).
     pub async fn record_regrade(&self, attempt_id: i64, verdict: &Verdict) -> Result<()> {
-        let done = sqlx::query("UPDATE attempts SET regraded = $1 WHERE id = $2")
-            .bind(to_json(verdict)?)
-            .bind(attempt_id)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("UPDATE attempts SET regraded = $1, regraded_passed = $2 WHERE id = $3")
+                .bind(to_json(verdict)?)
+                .bind(verdict.passed)
+                .bind(attempt_id)
+                .execute(&self.pool)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(Text::new(
                 format!("找不到提交记录 {attempt_id}。"),

@@ -413,7 +413,7 @@ async fn attempts_feed_lists_progress_matrix_stuck_and_regrades(store: Store) {
         .record_attempt(attempt(&a.id, &svc_fail))
         .await
         .unwrap();
-    store
+    let b1 = store
         .record_attempt(attempt(&b.id, &deploy_fail))
         .await
         .unwrap();
@@ -517,6 +517,19 @@ async fn attempts_feed_lists_progress_matrix_stuck_and_regrades(store: Store) {
         "the original verdict is kept"
     );
     assert!(!regraded.passed);
+    // Progress counts the re-grading: b never passed deploy, a re-grading passes it.
+    let deploy_of_b = |progress: Vec<kubelab_store::ExerciseProgress>| {
+        progress
+            .into_iter()
+            .find(|p| p.exercise_id == "deploy")
+            .unwrap()
+    };
+    let before = deploy_of_b(store.progress(&b.id).await.unwrap());
+    assert_eq!(before.status, kubelab_store::Status::Failing);
+    store.record_regrade(b1.id, &deploy_pass).await.unwrap();
+    let after = deploy_of_b(store.progress(&b.id).await.unwrap());
+    assert_eq!(after.status, kubelab_store::Status::Passed);
+    assert_eq!(after.first_pass_at, Some(b1.at));
     assert!(matches!(
         store.record_regrade(-1, &deploy_pass).await,
         Err(StoreError::NotFound(_))
