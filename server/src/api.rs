@@ -26,6 +26,10 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use kubelab_checks::{Exercise, ExerciseKind, InputError, PublicExercise, Text, Verdict};
 
+use kubelab_store::{Attempt, AttemptSource};
+use tower_sessions::Session;
+
+use crate::accounts::AccountError;
 use crate::exercises::{input_error_code, input_error_text, not_cluster_text, unknown_exercise};
 use crate::http::AppState;
 
@@ -56,6 +60,8 @@ pub enum ApiError {
     NotCluster(String),
     #[error("{0}")]
     Cluster(#[from] crate::cluster::Error),
+    #[error("{0}")]
+    Account(#[from] AccountError),
 }
 
 #[derive(serde::Serialize)]
@@ -110,8 +116,20 @@ impl ApiError {
                 };
                 (status, e.code(), e.text())
             }
+            ApiError::Account(e) => e.parts(),
         }
     }
+}
+
+/// The one shape of every API error: `{ "error": { "code", "message": { "zh", "en" } } }`.
+pub fn error_response(status: StatusCode, code: &str, message: Text) -> Response {
+    (
+        status,
+        Json(ErrorBody {
+            error: ErrorDetail { code, message },
+        }),
+    )
+        .into_response()
 }
 
 impl IntoResponse for ApiError {
@@ -120,13 +138,7 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::warn!(code, "exercise API: {self}");
         }
-        (
-            status,
-            Json(ErrorBody {
-                error: ErrorDetail { code, message },
-            }),
-        )
-            .into_response()
+        error_response(status, code, message)
     }
 }
 
@@ -148,11 +160,21 @@ async fn one(
     Ok(Json(find(&state, &id)?.public()))
 }
 
+/// The verdict, with the id of the stored attempt in a header (`x-kubelab-attempt`): an answer
+/// that is 2xx has been stored.
+fn answered(verdict: Verdict, attempt: &Attempt) -> Response {
+    ([(ATTEMPT_HEADER, attempt.id.to_string())], Json(verdict)).into_response()
+}
+
+/// The header that carries the id of the attempt a check or submission stored.
+pub const ATTEMPT_HEADER: &str = "x-kubelab-attempt";
+
 async fn submit(
     State(state): State<AppState>,
+    session: Session,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Verdict>, ApiError> {
+) -> Result<Response, ApiError> {
     let ex = find(&state, &id)?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -163,19 +185,62 @@ async fn submit(
     })?;
     let verdict = kubelab_checks::validate_bytes(ex, &body)?;
     tracing::info!(exercise = %ex.id, passed = verdict.passed, "submission checked");
-    Ok(Json(verdict))
+    let learner = state.accounts.learner_or_start(&session).await?;
+    // validate_bytes has refused anything that is not UTF-8.
+    let input = String::from_utf8_lossy(&body);
+    let attempt = state
+        .accounts
+        .record(
+            &learner,
+            &ex.id,
+            AttemptSource::Submit,
+            &verdict,
+            &[],
+            Some(&input),
+        )
+        .await?;
+    Ok(answered(verdict, &attempt))
+}
+
+/// Checks `ex` in `namespace` from the shared watch cache; also returns the objects evaluated
+/// (the evidence an attempt keeps).
+pub async fn check_cluster(
+    state: &AppState,
+    ex: &Exercise,
+    namespace: &str,
+) -> Result<(Verdict, Vec<serde_json::Value>), crate::cluster::Error> {
+    let cluster = state.cluster.as_ref().map_err(|e| e.clone())?;
+    let snapshot = cluster.cache().snapshot(&ex.needs, namespace).await?;
+    let verdict = kubelab_checks::evaluate(ex, &snapshot);
+    Ok((verdict, snapshot.objects))
 }
 
 async fn check(
     State(state): State<AppState>,
+    session: Session,
     Path(id): Path<String>,
-) -> Result<Json<Verdict>, ApiError> {
+) -> Result<Response, ApiError> {
     let ex = find(&state, &id)?;
     if ex.kind != ExerciseKind::Cluster {
         return Err(ApiError::NotCluster(ex.id.clone()));
     }
-    let cluster = state.cluster.as_ref().map_err(|e| e.clone())?;
-    Ok(Json(cluster.cache().check(ex, &state.namespace).await?))
+    state.cluster.as_ref().map_err(|e| e.clone())?;
+    let accounts = &state.accounts;
+    let learner = accounts.learner_or_start(&session).await?;
+    let namespace = accounts.ensure_namespace(&learner).await?;
+    let (verdict, evidence) = check_cluster(&state, ex, &namespace).await?;
+    tracing::info!(exercise = %ex.id, namespace = %namespace, passed = verdict.passed, "cluster check");
+    let attempt = accounts
+        .record(
+            &learner,
+            &ex.id,
+            AttemptSource::Check,
+            &verdict,
+            &evidence,
+            None,
+        )
+        .await?;
+    Ok(answered(verdict, &attempt))
 }
 
 fn verdict_event(v: &Verdict) -> Event {
@@ -192,7 +257,11 @@ fn verdict_event(v: &Verdict) -> Event {
 /// Live verdicts: one check now, then one per burst of changes to the objects the exercise
 /// reads, in the learner's namespace (the shared caches announce them; this opens no watch of
 /// its own); only verdicts that differ from the last one are sent.
-async fn live(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn live(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let ex = Arc::new(find(&state, &id)?.clone());
     if ex.kind != ExerciseKind::Cluster {
         return Err(ApiError::NotCluster(ex.id.clone()));
@@ -203,37 +272,70 @@ async fn live(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
         .map_err(|e| e.clone())?
         .cache()
         .clone();
-    let namespace = state.namespace.clone();
+    let accounts = state.accounts.clone();
+    let learner = Arc::new(accounts.learner_or_start(&session).await?);
+    let namespace = accounts.ensure_namespace(&learner).await?;
     // Subscribed before the first read, so no change falls between the two.
     let changes = cache.changes(&ex.needs, &namespace).ready_chunks(256);
     // An unreachable cluster is an HTTP error, not an empty stream.
-    let first = cache.check(&ex, &namespace).await?;
-    let mut last = serde_json::to_string(&first).ok();
+    let snapshot = cache.snapshot(&ex.needs, &namespace).await?;
+    let first = kubelab_checks::evaluate(&ex, &snapshot);
+    accounts
+        .record(
+            &learner,
+            &ex.id,
+            AttemptSource::Live,
+            &first,
+            &snapshot.objects,
+            None,
+        )
+        .await?;
+    let last = Arc::new(std::sync::Mutex::new(serde_json::to_string(&first).ok()));
     let updates = changes
         .then(move |_| {
             let (cache, ex, namespace) = (cache.clone(), ex.clone(), namespace.clone());
-            async move { cache.check(&ex, &namespace).await }
-        })
-        .filter_map(move |result| {
-            let event = match result {
-                Ok(v) => {
-                    let json = serde_json::to_string(&v).ok();
-                    if json == last {
-                        None
-                    } else {
-                        last = json;
-                        Some(verdict_event(&v))
+            let (accounts, learner, last) = (accounts.clone(), learner.clone(), last.clone());
+            async move {
+                let snapshot = match cache.snapshot(&ex.needs, &namespace).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let data = serde_json::json!({ "code": e.code(), "message": e.text() });
+                        return Some(
+                            Event::default()
+                                .event("error")
+                                .json_data(data)
+                                .unwrap_or_default(),
+                        );
                     }
+                };
+                let verdict = kubelab_checks::evaluate(&ex, &snapshot);
+                let json = serde_json::to_string(&verdict).ok();
+                {
+                    let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+                    if *last == json {
+                        return None;
+                    }
+                    *last = json;
                 }
-                Err(e) => Some(
-                    Event::default()
-                        .event("error")
-                        .json_data(serde_json::json!({ "code": e.code(), "message": e.text() }))
-                        .unwrap_or_default(),
-                ),
-            };
-            futures::future::ready(event.map(Ok))
-        });
+                // Each new verdict the learner is shown is an attempt. A store failure is
+                // logged; the live view goes on.
+                if let Err(e) = accounts
+                    .record(
+                        &learner,
+                        &ex.id,
+                        AttemptSource::Live,
+                        &verdict,
+                        &snapshot.objects,
+                        None,
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "live verdict not stored");
+                }
+                Some(verdict_event(&verdict))
+            }
+        })
+        .filter_map(|event| futures::future::ready(event.map(Ok)));
     let stream: BoxStream<'static, Result<Event, Infallible>> =
         futures::stream::once(futures::future::ready(Ok(verdict_event(&first))))
             .chain(updates)
@@ -244,4 +346,4 @@ async fn live(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

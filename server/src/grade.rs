@@ -26,6 +26,8 @@ pub struct GradeRow {
     pub namespace: String,
     pub exercise: String,
     pub verdict: Verdict,
+    /// The objects evaluated (what a stored attempt keeps as evidence).
+    pub evidence: Vec<serde_json::Value>,
 }
 
 /// The cluster exercises of the catalog, in catalog order.
@@ -79,6 +81,7 @@ pub async fn grade(
                 namespace: ns.clone(),
                 exercise: ex.id.clone(),
                 verdict: kubelab_checks::evaluate(ex, &snapshot),
+                evidence: snapshot.objects,
             });
         }
     }
@@ -87,7 +90,7 @@ pub async fn grade(
 
 /// Whom to grade. (More ways to name a class can join here.)
 #[derive(Debug, Clone, Args)]
-#[command(group(ArgGroup::new("learners").required(true).args(["namespaces", "selector"])))]
+#[command(group(ArgGroup::new("learners").required(true).args(["namespaces", "selector", "classroom"])))]
 pub struct Learners {
     /// The learners' namespaces, comma-separated: `--namespaces alice,bob`.
     #[arg(long, value_delimiter = ',', value_name = "NS,NS,...")]
@@ -95,6 +98,10 @@ pub struct Learners {
     /// Every namespace with these labels: `--selector kubelab.dev/class=k8s-101`.
     #[arg(long, short = 'l', value_name = "LABEL SELECTOR")]
     pub selector: Option<String>,
+    /// Every learner of the classroom with this join code (from the store, see --database); the
+    /// verdicts are also stored as attempts, so the instructor's board shows them.
+    #[arg(long, value_name = "JOIN CODE")]
+    pub classroom: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -118,6 +125,8 @@ pub struct GradeArgs {
     pub lang: OutLang,
     #[command(flatten)]
     pub content: ContentArgs,
+    #[command(flatten)]
+    pub database: crate::admin::DatabaseArgs,
 }
 
 /// A row in JSON and CSV: the verdict in short (run `kubelab check` for the details).
@@ -195,6 +204,10 @@ enum GradeError {
     Write { path: String, message: String },
     #[error("cannot start the async runtime: {0}")]
     Runtime(String),
+    #[error("{}", .0.text().en)]
+    Store(#[from] kubelab_store::StoreError),
+    #[error("no classroom has the join code {0}")]
+    UnknownClassroom(String),
 }
 
 impl GradeError {
@@ -211,8 +224,36 @@ impl GradeError {
             GradeError::Runtime(e) => {
                 Text::new(format!("无法启动异步运行时：{e}"), self.to_string())
             }
+            GradeError::Store(e) => e.text(),
+            GradeError::UnknownClassroom(code) => {
+                Text::new(format!("没有加入码为 {code} 的班级"), self.to_string())
+            }
         }
     }
+}
+
+/// Stores each row as an attempt (source `grade`) of the learner whose namespace it is.
+async fn record_grades(
+    store: &kubelab_store::Store,
+    learners: &[kubelab_store::Learner],
+    rows: &[GradeRow],
+) -> Result<(), GradeError> {
+    for row in rows {
+        let Some(learner) = learners.iter().find(|l| l.namespace == row.namespace) else {
+            continue;
+        };
+        store
+            .record_attempt(kubelab_store::NewAttempt {
+                learner_id: &learner.id,
+                exercise_id: &row.exercise,
+                source: kubelab_store::AttemptSource::Grade,
+                verdict: &row.verdict,
+                evidence: &row.evidence,
+                input: None,
+            })
+            .await?;
+    }
+    Ok(())
 }
 
 /// `kubelab grade`: exit 0 when every namespace was graded (failing learners included), 2 when
@@ -250,15 +291,28 @@ fn run_inner(args: &GradeArgs) -> Result<(), GradeError> {
         })
         .await?;
         let started = Instant::now();
-        let namespaces = match &args.learners.selector {
-            Some(sel) => {
+        let classroom = match &args.learners.classroom {
+            Some(code) => {
+                let store = kubelab_store::Store::open(&args.database.url).await?;
+                let c = store
+                    .classroom_by_code(code)
+                    .await?
+                    .ok_or_else(|| GradeError::UnknownClassroom(code.clone()))?;
+                let learners = store.learners_in(&c.id).await?;
+                Some((store, learners))
+            }
+            None => None,
+        };
+        let namespaces = match (&args.learners.selector, &classroom) {
+            (_, Some((_, learners))) => learners.iter().map(|l| l.namespace.clone()).collect(),
+            (Some(sel), None) => {
                 let found = cluster.namespaces(sel).await?;
                 if found.is_empty() {
                     return Err(GradeError::NoNamespaces(sel.clone()));
                 }
                 found
             }
-            None => args.learners.namespaces.clone(),
+            (None, None) => args.learners.namespaces.clone(),
         };
         sync(&catalog, cluster.cache()).await?;
         let synced = Instant::now();
@@ -266,6 +320,9 @@ fn run_inner(args: &GradeArgs) -> Result<(), GradeError> {
         let rows = grade(&catalog, cluster.cache(), &namespaces).await?;
         let after = cluster.api_requests();
         let graded = synced.elapsed();
+        if let Some((store, learners)) = &classroom {
+            record_grades(store, learners, &rows).await?;
+        }
         let timing = Timing {
             sync_ms: ms(synced - started),
             grade_ms: ms(graded),

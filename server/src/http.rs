@@ -36,6 +36,10 @@ pub enum ServeError {
     Watch(#[from] notify::Error),
     #[error("the exercise catalog has problems (run `kubelab content check`):\n{0}")]
     Catalog(#[from] crate::exercises::LoadError),
+    #[error("{}", .0.text().en)]
+    Store(#[from] kubelab_store::StoreError),
+    #[error("--public-url {0} is not an http(s) URL")]
+    PublicUrl(String),
 }
 
 #[derive(Clone, Debug)]
@@ -51,6 +55,12 @@ pub struct AppState {
     pub namespace: String,
     /// Rendered lesson pages, per course version.
     pub pages: crate::page_cache::PageCache,
+    /// Learners, instructors, their store and namespaces.
+    pub accounts: std::sync::Arc<crate::accounts::Accounts>,
+    /// Sessions: cookie `Secure` (set when the public URL is https).
+    pub secure_cookies: bool,
+    /// `https://lab.example`: where browsers reach kubelab, for the same-origin check.
+    pub public_origin: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -84,6 +94,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{lang}", get(choose_lang))
         .route("/favicon.svg", get(favicon))
         .merge(crate::api::routes())
+        .merge(crate::accounts::routes())
+        .merge(crate::teach::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
@@ -97,6 +109,14 @@ pub fn router(state: AppState) -> Router {
             crate::page_cache::layer,
         ))
         .layer(axum::middleware::from_fn(trim_trailing_slash))
+        .layer(crate::session::layer(
+            &state.accounts.store,
+            state.secure_cookies,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.public_origin.clone(),
+            crate::session::same_origin,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -204,6 +224,31 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         }
         Err(e) => tracing::warn!("cluster checks are off: {e}"),
     }
+    let store = kubelab_store::Store::open(&args.database.url).await?;
+    tracing::info!(backend = ?store.backend(), "store opened");
+    let namespaces = match args.learner_namespaces {
+        crate::NamespaceMode::PerLearner => crate::accounts::Namespaces::PerLearner {
+            prefix: args.namespace_prefix.clone(),
+        },
+        crate::NamespaceMode::Shared => {
+            crate::accounts::Namespaces::Shared(args.cluster.namespace.clone())
+        }
+    };
+    let provisioner = cluster.as_ref().ok().map(|c| {
+        crate::provision::Provisioner::new(
+            c.client(),
+            c.kube_config(),
+            crate::provision::ProvisionOptions {
+                public_server_url: args.kube_public_url.clone(),
+                ..Default::default()
+            },
+        )
+    });
+    let accounts = crate::accounts::Accounts::new(store, namespaces, provisioner);
+    let public_origin = match &args.public_url {
+        Some(url) => Some(origin_of_url(url).ok_or_else(|| ServeError::PublicUrl(url.clone()))?),
+        None => None,
+    };
     let handle = CourseHandle::new(course);
     let _watcher = if args.dev {
         tracing::info!("dev mode: content reloads on change");
@@ -225,6 +270,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         cluster,
         namespace: args.cluster.namespace.clone(),
         pages: crate::page_cache::PageCache::new(!args.no_page_cache),
+        accounts: std::sync::Arc::new(accounts),
+        secure_cookies: public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://")),
+        public_origin,
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -233,11 +283,22 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             source,
         })?;
     tracing::info!("kubelab listening on http://{}", args.addr);
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("kubelab stopped");
     Ok(())
+}
+
+/// `https://lab.example/path` → `https://lab.example`; None unless http(s) with a host.
+fn origin_of_url(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
 }
 
 /// Finishes in-flight requests on SIGTERM (what orchestrators send) or Ctrl-C.
@@ -267,4 +328,6 @@ async fn shutdown_signal() {
 }
 
 #[cfg(test)]
-mod tests;
+mod authz;
+#[cfg(test)]
+pub(crate) mod tests;

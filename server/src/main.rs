@@ -7,16 +7,19 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+mod accounts;
+mod admin;
 mod api;
+mod board;
 mod cluster;
 mod exercises;
 mod grade;
 mod http;
 mod page_cache;
-// Learner namespaces: not wired into HTTP yet (the lead does that); until then only its tests use it.
-#[allow(dead_code)]
 mod provision;
 mod reload;
+mod session;
+mod teach;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -63,6 +66,9 @@ enum Command {
     /// Grade learners: every cluster exercise in each of their namespaces, read from shared
     /// watch caches. Exit 0 when graded (whatever the verdicts), 2 on errors.
     Grade(grade::GradeArgs),
+    /// Manage instructors (they sign in at /zh/teach or /en/teach).
+    #[command(subcommand)]
+    Instructor(admin::InstructorCommand),
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +103,33 @@ struct ServeArgs {
     /// The cluster for cluster checks (optional: without one, lessons and offline exercises work).
     #[command(flatten)]
     cluster: cluster::ClusterArgs,
+    #[command(flatten)]
+    database: admin::DatabaseArgs,
+    /// `per-learner`: each learner gets a namespace `<prefix><id>`, provisioned by kubelab;
+    /// `shared`: everyone's checks read --namespace (one learner on their own kind cluster).
+    #[arg(
+        long,
+        env = "KUBELAB_LEARNER_NAMESPACES",
+        default_value = "per-learner"
+    )]
+    learner_namespaces: NamespaceMode,
+    /// The prefix of per-learner namespaces.
+    #[arg(long, env = "KUBELAB_NAMESPACE_PREFIX", default_value = "kl-")]
+    namespace_prefix: String,
+    /// Where browsers reach kubelab (e.g. https://lab.example): the same-origin check uses it,
+    /// and https makes the session cookie Secure.
+    #[arg(long, env = "KUBELAB_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// The Kubernetes API URL written into learners' kubeconfigs, when it differs from the one
+    /// kubelab uses.
+    #[arg(long, env = "KUBELAB_KUBE_PUBLIC_URL")]
+    kube_public_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum NamespaceMode {
+    PerLearner,
+    Shared,
 }
 
 fn init_tracing(format: LogFormat) {
@@ -121,6 +154,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => exercises::validate(&args),
         Command::Check(args) => exercises::check(&args),
         Command::Grade(args) => grade::run(&args),
+        Command::Instructor(cmd) => admin::instructor(cmd),
         Command::Serve(args) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

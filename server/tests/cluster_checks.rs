@@ -284,6 +284,14 @@ async fn serve(env: Vec<(String, String)>, remove: Vec<String>) -> Served {
         .arg(content_dir())
         .arg("--site-root")
         .arg(site.path())
+        // One namespace for every check (KUBELAB_NAMESPACE), a throwaway store.
+        .arg("--learner-namespaces")
+        .arg("shared")
+        .arg("--database")
+        .arg(format!(
+            "sqlite://{}",
+            site.path().join("kubelab.db").display()
+        ))
         .env("KUBELAB_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());

@@ -10,7 +10,7 @@ use tower::ServiceExt;
 use crate::http::{leptos_options, router, AppState};
 
 /// The real exercise catalog with a one-chapter course, and no cluster.
-fn state() -> (AppState, tempfile::TempDir) {
+pub(crate) async fn state() -> (AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("content");
     let write = |rel: &str, text: &str| {
@@ -39,6 +39,9 @@ fn state() -> (AppState, tempfile::TempDir) {
         cluster: Err(crate::cluster::Error::NoKubeconfig),
         namespace: "default".to_string(),
         pages: Default::default(),
+        accounts: crate::http::tests::test_accounts(dir.path()).await,
+        secure_cookies: false,
+        public_origin: None,
     };
     (state, dir)
 }
@@ -63,7 +66,7 @@ async fn send(state: AppState, method: &str, uri: &str, body: Vec<u8>) -> (Statu
 }
 
 async fn call(method: &str, uri: &str, body: &[u8]) -> (StatusCode, Value) {
-    let (state, _dir) = state();
+    let (state, _dir) = state().await;
     send(state, method, uri, body.to_vec()).await
 }
 
@@ -81,7 +84,7 @@ fn assert_error(json: &Value, code: &str) {
 
 #[tokio::test]
 async fn list_gives_every_exercise_without_quiz_answers() {
-    let (state, _dir) = state();
+    let (state, _dir) = state().await;
     let count = state.catalog.len();
     let (status, json) = send(state, "GET", "/api/exercises", Vec::new()).await;
     assert_eq!(status, StatusCode::OK);
@@ -231,7 +234,7 @@ async fn cluster_check_of_an_unknown_exercise_is_404() {
 
 #[tokio::test]
 async fn cluster_check_against_an_unreachable_api_is_503_with_the_cause() {
-    let (mut state, dir) = state();
+    let (mut state, dir) = state().await;
     let path = dir.path().join("kubeconfig");
     std::fs::write(
         &path,

@@ -13,6 +13,7 @@ fn rows() -> Vec<GradeRow> {
     ["alice", "bob"]
         .into_iter()
         .map(|ns| GradeRow {
+            evidence: Vec::new(),
             namespace: ns.to_string(),
             exercise: ex.id.clone(),
             verdict: kubelab_checks::evaluate(

@@ -11,8 +11,23 @@ fn write(root: &std::path::Path, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// Accounts on a fresh SQLite file in `dir`, namespaces per learner, no cluster.
+pub(crate) async fn test_accounts(
+    dir: &std::path::Path,
+) -> std::sync::Arc<crate::accounts::Accounts> {
+    let url = format!("sqlite://{}", dir.join("kubelab.db").display());
+    let store = kubelab_store::Store::open(&url).await.expect("store opens");
+    std::sync::Arc::new(crate::accounts::Accounts::new(
+        store,
+        crate::accounts::Namespaces::PerLearner {
+            prefix: "kl-".into(),
+        },
+        None,
+    ))
+}
+
 /// A three-chapter course in both languages, independent of the real content.
-fn state() -> (AppState, tempfile::TempDir) {
+async fn state() -> (AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("content");
     write(
@@ -41,12 +56,15 @@ fn state() -> (AppState, tempfile::TempDir) {
         cluster: Err(crate::cluster::Error::NoKubeconfig),
         namespace: "default".to_string(),
         pages: Default::default(),
+        accounts: crate::http::tests::test_accounts(dir.path()).await,
+        secure_cookies: false,
+        public_origin: None,
     };
     (state, dir)
 }
 
 async fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, String) {
-    let (state, _dir) = state();
+    let (state, _dir) = state().await;
     let mut req = Request::builder().uri(uri);
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -200,7 +218,7 @@ async fn unknown_lesson_language_or_path_is_a_real_404_page() {
 
 #[tokio::test]
 async fn a_lesson_is_rendered_once_then_served_from_cache_until_the_course_changes() {
-    let (state, _dir) = state();
+    let (state, _dir) = state().await;
     let app = router(state.clone());
     let fetch = |app: Router| async move {
         let resp = app
