@@ -1,8 +1,9 @@
-//! kubelab's web app. Pages render on the server; only islands (the copy buttons, later the
-//! exercise panel) hydrate in the browser, so a lesson costs little WASM.
+//! kubelab's web app. Pages render on the server; only islands (the copy buttons and the
+//! exercise panels) hydrate in the browser, so a lesson costs little WASM.
 
 #![recursion_limit = "256"]
 
+pub mod exercise;
 pub mod i18n;
 pub mod islands;
 pub mod model;

@@ -6,6 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
+use kubelab_checks::{Catalog, ExerciseKind, PublicExercise};
+
+use crate::exercise::{kind_label, kind_slug, ExercisePanel, PanelData};
 use crate::i18n::{t, Msg};
 use crate::islands::CopyCode;
 use crate::model::{Course, CourseHandle, Lang, Lesson, Progress};
@@ -14,6 +17,11 @@ fn course() -> Arc<Course> {
     use_context::<CourseHandle>()
         .map(|h| h.current())
         .unwrap_or_default()
+}
+
+/// The exercise catalog the server provides; pages use only each exercise's public form.
+fn catalog() -> Option<Arc<Catalog>> {
+    use_context::<Arc<Catalog>>()
 }
 
 fn progress() -> Progress {
@@ -87,6 +95,62 @@ fn ProgressBar(lang: Lang, chapter: String, exercises: Vec<String>) -> impl Into
                 aria-valuenow=p.passed aria-label=t(lang, Msg::Progress)>
                 <span class="progress-fill" style=format!("width:{pct}%")></span>
             </div>
+        }
+    })
+}
+
+/// Exercise instructions are Markdown; the server renders them like lesson text.
+#[cfg(feature = "ssr")]
+fn markdown(text: &str, lang: Lang) -> String {
+    crate::content::render::render(text, lang, &Default::default()).html
+}
+
+#[cfg(not(feature = "ssr"))]
+fn markdown(_text: &str, _lang: Lang) -> String {
+    String::new()
+}
+
+#[component]
+fn Exercise(ex: PublicExercise, lang: Lang) -> impl IntoView {
+    let heading = format!("exercise-{}-title", ex.id);
+    let labelled_by = heading.clone();
+    let badge = |kind: ExerciseKind| {
+        view! { <span class=format!("kind-badge kind-{}", kind_slug(kind))>{kind_label(lang, kind)}</span> }
+    };
+    let offline = ex
+        .offline
+        .filter(|_| ex.kind == ExerciseKind::Cluster)
+        .map(|_| {
+            view! { <span class="kind-badge kind-offline">{t(lang, Msg::OfflineToo)}</span> }
+        });
+    view! {
+        <article class="exercise" id=format!("exercise-{}", ex.id) aria-labelledby=labelled_by>
+            <header class="exercise-head">
+                <h3 id=heading>{ex.title.get(lang.code()).to_string()}</h3>
+                <p class="badges">{badge(ex.kind)}{offline}</p>
+            </header>
+            <div class="prose exercise-instructions" inner_html=markdown(ex.instructions.get(lang.code()), lang)></div>
+            <ExercisePanel data=PanelData::new(&ex, lang, None) />
+        </article>
+    }
+}
+
+/// One panel per exercise the lesson lists (the lesson's own "Exercises" section explains them;
+/// this one is where they are checked), in its order; ids missing from the catalog are skipped
+/// (`kubelab content check` reports them).
+#[component]
+fn Exercises(lang: Lang, ids: Vec<String>) -> impl IntoView {
+    let catalog = catalog()?;
+    let exercises: Vec<PublicExercise> = ids
+        .iter()
+        .filter_map(|id| catalog.get(id).map(|ex| ex.public()))
+        .collect();
+    (!exercises.is_empty()).then(|| {
+        view! {
+            <section class="exercises" aria-labelledby="exercise-panels">
+                <h2 id="exercise-panels">{t(lang, Msg::CheckYourWork)}</h2>
+                {exercises.into_iter().map(|ex| view! { <Exercise ex=ex lang=lang /> }).collect_view()}
+            </section>
         }
     })
 }
@@ -228,6 +292,9 @@ pub fn LessonPage() -> impl IntoView {
         })
         .collect_view();
     let exercise_count = lesson.exercises.len();
+    let exercises_toc = (exercise_count > 0 && catalog().is_some()).then(|| {
+        view! { <li class="toc-l2"><a href="#exercise-panels">{t(lang, Msg::CheckYourWork)}</a></li> }
+    });
     view! {
         <Html {..} lang=lang.html_tag() />
         <Title text=format!("{} · kubelab", lesson.title) />
@@ -250,6 +317,7 @@ pub fn LessonPage() -> impl IntoView {
                 <CopyCode>
                     <article class="prose" inner_html=lesson.html.clone()></article>
                 </CopyCode>
+                <Exercises lang=lang ids=lesson.exercises.clone() />
                 <nav class="pager" aria-label=format!("{} / {}", t(lang, Msg::Previous), t(lang, Msg::Next))>
                     {prev.map(|p| view! {
                         <a class="pager-prev" rel="prev" href=lesson_href(lang, &p.id)>
@@ -267,7 +335,7 @@ pub fn LessonPage() -> impl IntoView {
             </main>
             <aside class="toc" aria-label=t(lang, Msg::OnThisPage)>
                 <p class="toc-title">{t(lang, Msg::OnThisPage)}</p>
-                <ol>{toc}</ol>
+                <ol>{toc}{exercises_toc}</ol>
             </aside>
         </div>
         <Footer lang=lang />
@@ -298,5 +366,126 @@ pub fn NotFound() -> impl IntoView {
             <a class="button" href=format!("/{}", lang.code())>{t(lang, Msg::BackHome)}</a>
         </main>
         <Footer lang=lang />
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    /// The repository's own exercise specs are the fixtures: what a learner would see.
+    fn catalog() -> Catalog {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/exercises");
+        let sources = ["dockerfile", "image-tags", "pod-yaml", "deployment"].map(|id| {
+            let path = dir.join(format!("{id}.yaml"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path.display().to_string(), text)
+        });
+        Catalog::from_sources(sources).unwrap()
+    }
+
+    /// Renders a lesson's exercise section as the lesson page does. (The whole page needs the
+    /// server's hydration context for the copy island; the e2e tests cover the page.)
+    fn render(lang: Lang, ids: &[&str], catalog: Option<Catalog>) -> String {
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        Owner::new().with(|| {
+            if let Some(c) = catalog {
+                provide_context(Arc::new(c));
+            }
+            view! { <Exercises lang=lang ids=ids /> }.to_html()
+        })
+    }
+
+    #[test]
+    fn a_lesson_renders_one_panel_per_exercise_with_kind_instructions_and_island() {
+        let html = render(
+            Lang::En,
+            &["dockerfile", "image-tags", "pod-yaml"],
+            Some(catalog()),
+        );
+        assert!(html.contains(r#"id="exercise-panels""#), "{html}");
+        for id in ["dockerfile", "image-tags", "pod-yaml"] {
+            assert!(
+                html.contains(&format!(r#"id="exercise-{id}""#)),
+                "panel for {id}"
+            );
+            assert!(
+                html.contains(&format!(r#"data-exercise="{id}""#)),
+                "island for {id}"
+            );
+        }
+        assert_eq!(html.matches("<leptos-island").count(), 3);
+        // Static part: title, kind badges, instructions rendered from Markdown on the server.
+        assert!(html.contains("Write an nginx-based Dockerfile"));
+        assert!(html.contains(r#"class="kind-badge kind-dockerfile""#));
+        assert!(html.contains(r#"class="kind-badge kind-quiz""#));
+        assert!(html.contains(r#"class="kind-badge kind-cluster""#));
+        assert!(
+            html.contains("<code>nginx:1.25-alpine</code>"),
+            "markdown rendered"
+        );
+        // Interactive part, server-rendered before hydration: editor, quiz form, cluster buttons.
+        assert!(html.contains(r#"aria-label="Your answer (Dockerfile)""#));
+        assert!(html.contains(r#"spellcheck="false""#));
+        assert!(html.contains("Check my answer"));
+        assert!(html.contains(r#"type="radio" name="image-tags--nginx-tag""#));
+        assert!(html.contains("Check now") && html.contains(r#"class="live-toggle""#));
+        assert!(html.contains(r#"aria-live="polite""#));
+        // Buttons wait for hydration, so nothing submits the page as a plain form.
+        let buttons: Vec<&str> = html
+            .split("<button")
+            .skip(1)
+            .filter_map(|b| b.split('>').next())
+            .filter(|b| b.contains("check-btn"))
+            .collect();
+        assert_eq!(buttons.len(), 4, "{buttons:?}");
+        assert!(
+            buttons.iter().all(|b| b.contains(" disabled")),
+            "{buttons:?}"
+        );
+        // The first hint stays hidden until asked for.
+        assert!(html.contains("Show a hint (1/3)"));
+        assert!(!html.contains("<li>Every RUN and COPY adds an image layer"));
+    }
+
+    #[test]
+    fn quiz_answers_and_explanations_never_reach_the_page() {
+        let catalog = catalog();
+        let quiz = catalog.get("image-tags").unwrap().clone();
+        for lang in Lang::ALL {
+            let html = render(lang, &["image-tags"], Some(catalog.clone()));
+            assert!(
+                html.contains("nginx:1.21.6-alpine"),
+                "the questions are there"
+            );
+            for q in &quiz.questions {
+                let explanation = q.explanation.as_ref().unwrap();
+                // A long stretch: short ones also occur in the (public) options.
+                let probe: String = explanation.get(lang.code()).chars().take(24).collect();
+                assert!(
+                    !html.contains(&probe),
+                    "{lang:?}: explanation of {} leaked",
+                    q.id
+                );
+            }
+            assert!(!html.contains("answer&quot;") && !html.contains("\"answer\""));
+        }
+    }
+
+    #[test]
+    fn without_a_catalog_or_exercises_a_lesson_has_no_panels() {
+        assert!(!render(Lang::En, &["dockerfile"], None).contains("exercise-panels"));
+        assert!(!render(Lang::En, &[], Some(catalog())).contains("exercise-panels"));
+        let html = render(
+            Lang::Zh,
+            &["no-such-exercise", "dockerfile"],
+            Some(catalog()),
+        );
+        assert_eq!(
+            html.matches("<leptos-island").count(),
+            1,
+            "unknown ids are skipped"
+        );
+        assert!(html.contains("检查我的答案"));
     }
 }

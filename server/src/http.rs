@@ -82,9 +82,11 @@ pub fn leptos_options(site_root: &std::path::Path, addr: std::net::SocketAddr) -
 pub fn router(state: AppState) -> Router {
     let course = state.course.clone();
     let progress = state.progress.clone();
+    let catalog = state.catalog.clone();
     let context = move || {
         provide_context(course.clone());
         provide_context(progress.clone());
+        provide_context(catalog.clone());
     };
     let leptos = state.leptos.clone();
     let routes = generate_route_list(App);

@@ -21,6 +21,15 @@ function freePort() {
   });
 }
 
+function childEnv(extra) {
+  const env = { ...process.env, KUBELAB_LOG: 'warn' };
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
 /** Polls `fn` until it returns a truthy value or the deadline passes. */
 export async function until(what, fn, { timeoutMs = 15000, everyMs = 100 } = {}) {
   const deadline = Date.now() + timeoutMs;
@@ -37,7 +46,11 @@ export async function until(what, fn, { timeoutMs = 15000, everyMs = 100 } = {})
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-export async function startServer() {
+/**
+ * Starts `kubelab serve`. `env` adds or (with `undefined`) removes variables, e.g. KUBECONFIG for
+ * the cluster tests or none of them for "no cluster connected"; `args` adds flags.
+ */
+export async function startServer({ env = {}, args = [] } = {}) {
   const bin = process.env.KUBELAB_BIN;
   const siteRoot = process.env.KUBELAB_SITE_ROOT;
   if (!bin || !siteRoot) {
@@ -47,8 +60,8 @@ export async function startServer() {
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     bin,
-    ['serve', '--addr', `127.0.0.1:${port}`, '--content', join(repo, 'content'), '--site-root', siteRoot],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBELAB_LOG: 'warn' } },
+    ['serve', '--addr', `127.0.0.1:${port}`, '--content', join(repo, 'content'), '--site-root', siteRoot, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env) },
   );
   let log = '';
   child.stdout.on('data', (d) => (log += d));
@@ -108,4 +121,11 @@ export async function waitForHydration(page) {
     // The CopyCode island marks itself once its hydration effect has run.
     page.evaluate(() => !!document.querySelector('.copy-scope[data-ready]')),
   );
+}
+
+/** Waits until the exercise panel of `id` has hydrated (its buttons work from then on). */
+export async function waitForPanel(page, id) {
+  const panel = page.locator(`.panel[data-exercise="${id}"]`);
+  await panel.and(page.locator('[data-ready]')).waitFor();
+  return panel;
 }
