@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -768,11 +769,11 @@ pub fn MyLab(lang: Lang, links: Vec<ExerciseLink>) -> impl IntoView {
                     <tr data-exercise=p.exercise_id.clone() data-status=p.status.code()>
                         <th scope="row">
                             {match link {
-                                Some(l) => view! {
+                                Some(l) => Either::Left(view! {
                                     <a href=l.href><code>{p.exercise_id.clone()}</code></a>
                                     <span class="muted">{format!(" · {}", l.lesson)}</span>
-                                }.into_any(),
-                                None => view! { <code>{p.exercise_id.clone()}</code> }.into_any(),
+                                }),
+                                None => Either::Right(view! { <code>{p.exercise_id.clone()}</code> }),
                             }}
                         </th>
                         <td class=format!("status status-{}", p.status.code())>
@@ -808,19 +809,19 @@ pub fn MyLab(lang: Lang, links: Vec<ExerciseLink>) -> impl IntoView {
                 <p class=format!("cluster-status cluster-{}", cluster_line.0) data-field="cluster">{cluster_line.1}</p>
                 {cluster.message.clone().map(|m| view! { <p class="muted">{m.get(lang).to_string()}</p> })}
                 {if cluster.connected {
-                    view! {
+                    Either::Left(view! {
                         <a class="button" href="/api/me/kubeconfig" download=kubeconfig_file(&ns)>
                             {tr(lang, "下载 kubeconfig", "Download kubeconfig")}
                         </a>
                         <p>{tr(lang, "下载后在终端里运行：", "After downloading, run in a terminal:")}</p>
                         <pre class="howto"><code>{kubeconfig_howto(&ns)}</code></pre>
-                    }.into_any()
+                    })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <p class="muted">{tr(lang,
                             "连接集群后才能下载 kubeconfig。",
                             "The kubeconfig can be downloaded once a cluster is connected.")}</p>
-                    }.into_any()
+                    })
                 }}
                 <button type="button" class="button button-danger" disabled=move || busy.get()
                     on:click=move |_| {
@@ -837,9 +838,9 @@ pub fn MyLab(lang: Lang, links: Vec<ExerciseLink>) -> impl IntoView {
             <section class="card" aria-labelledby="progress-h">
                 <h2 id="progress-h">{tr(lang, "进度", "Progress")}</h2>
                 {if total == 0 {
-                    view! { <p class="muted">{tr(lang, "还没有练习记录。", "No exercises yet.")}</p> }.into_any()
+                    Either::Left(view! { <p class="muted">{tr(lang, "还没有练习记录。", "No exercises yet.")}</p> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <p>{match lang {
                             Lang::Zh => format!("已通过 {passed} / {total}"),
                             Lang::En => format!("{passed} of {total} passed"),
@@ -854,7 +855,7 @@ pub fn MyLab(lang: Lang, links: Vec<ExerciseLink>) -> impl IntoView {
                                 <tbody>{rows}</tbody>
                             </table>
                         </div>
-                    }.into_any()
+                    })
                 }}
             </section>
             <p>
@@ -884,14 +885,14 @@ pub fn MyLab(lang: Lang, links: Vec<ExerciseLink>) -> impl IntoView {
         }>
             <div class="live-region" aria-live="polite">{notice_for(Form::Account)}</div>
             {move || match state.get() {
-                MeState::Loading => view! {
+                MeState::Loading => EitherOf4::A(view! {
                     <p class="muted" role="status">{tr(lang, "正在加载……", "Loading…")}</p>
-                }.into_any(),
-                MeState::Failed(text) => view! {
+                }),
+                MeState::Failed(text) => EitherOf4::B(view! {
                     <p class="notice notice-bad" role="alert">{text}</p>
-                }.into_any(),
-                MeState::SignedOut => signed_out().into_any(),
-                MeState::SignedIn(me) => signed_in(*me).into_any(),
+                }),
+                MeState::SignedOut => EitherOf4::C(signed_out()),
+                MeState::SignedIn(me) => EitherOf4::D(signed_in(*me)),
             }}
         </div>
     }

@@ -1,5 +1,6 @@
 //! The instructor pages: `/:lang/teach` (sign in, classrooms) and `/:lang/teach/:id` (the live board).
 
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
@@ -430,11 +431,11 @@ pub fn TeachHome(lang: Lang) -> impl IntoView {
                 {move || {
                     let list = classrooms.get();
                     if list.is_empty() {
-                        return view! {
+                        return Either::Left(view! {
                             <p class="muted">{tr(lang, "还没有课堂。", "No classrooms yet.")}</p>
-                        }.into_any();
+                        });
                     }
-                    view! {
+                    Either::Right(view! {
                         <ul class="classroom-list">
                             {list.into_iter().map(|c| {
                                 let archived = c.archived_at.is_some();
@@ -477,7 +478,7 @@ pub fn TeachHome(lang: Lang) -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                    }.into_any()
+                    })
                 }}
             </section>
         }
@@ -494,14 +495,14 @@ pub fn TeachHome(lang: Lang) -> impl IntoView {
                 {move || notice.get().map(|(ok, text)| notice_view(ok, text))}
             </div>
             {move || match state.get() {
-                TeachState::Loading => view! {
+                TeachState::Loading => EitherOf4::A(view! {
                     <p class="muted" role="status">{tr(lang, "正在加载……", "Loading…")}</p>
-                }.into_any(),
-                TeachState::Failed(text) => view! {
+                }),
+                TeachState::Failed(text) => EitherOf4::B(view! {
                     <p class="notice notice-bad" role="alert">{text}</p>
-                }.into_any(),
-                TeachState::SignedOut => signed_out().into_any(),
-                TeachState::SignedIn(me) => signed_in(me).into_any(),
+                }),
+                TeachState::SignedOut => EitherOf4::C(signed_out()),
+                TeachState::SignedIn(me) => EitherOf4::D(signed_in(me)),
             }}
         </div>
     }
@@ -672,17 +673,17 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
     });
     let matrix = move || {
         let Some((exercises, empty, code)) = shape.get() else {
-            return view! { <p class="muted">{tr(lang, "正在加载看板……", "Loading the board…")}</p> }
-                .into_any();
+            return EitherOf3::A(
+                view! { <p class="muted">{tr(lang, "正在加载看板……", "Loading the board…")}</p> },
+            );
         };
         if empty {
-            return view! {
+            return EitherOf3::B(view! {
                 <p class="muted" data-field="no-learners">{match lang {
                     Lang::Zh => format!("还没有学员加入。加入码：{code}"),
                     Lang::En => format!("No learners have joined yet. Join code: {code}"),
                 }}</p>
-            }
-            .into_any();
+            });
         }
         let head = exercises
             .iter()
@@ -695,7 +696,7 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
                 }
             })
             .collect_view();
-        view! {
+        EitherOf3::C(view! {
             <div class="matrix-scroll" role="region" tabindex="0"
                 aria-label=tr(lang, "学员 × 练习", "Learners × exercises")>
                 <table class="matrix">
@@ -756,8 +757,7 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
                 " · – "{Status::NotStarted.label(lang)}" · "
                 {tr(lang, "数字 = 尝试次数。点击格子查看历史。", "number = attempts. Select a cell for its history.")}
             </p>
-        }
-        .into_any()
+        })
     };
 
     let stuck = move || {
@@ -767,9 +767,9 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
             <section class="card stuck" aria-labelledby="stuck-h">
                 <h2 id="stuck-h">{tr(lang, "卡在哪里", "Where are they stuck")}</h2>
                 {if list.is_empty() {
-                    view! { <p class="muted">{tr(lang, "目前没有失败的检查。", "No failing checks right now.")}</p> }.into_any()
+                    Either::Left(view! { <p class="muted">{tr(lang, "目前没有失败的检查。", "No failing checks right now.")}</p> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <ol class="stuck-list">
                             {list.into_iter().map(|s| view! {
                                 <li data-exercise=s.exercise_id.clone() data-assertion=s.assertion_id.clone()>
@@ -782,7 +782,7 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ol>
-                    }.into_any()
+                    })
                 }}
             </section>
         })
@@ -803,16 +803,16 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
                     </button>
                 </div>
                 {move || match history.get() {
-                    History::Loading => view! { <p class="muted" role="status">{tr(lang, "正在加载……", "Loading…")}</p> }.into_any(),
-                    History::Failed(text) => view! { <p class="notice notice-bad" role="alert">{text}</p> }.into_any(),
-                    History::Loaded(list) if list.is_empty() => view! {
+                    History::Loading => EitherOf4::A(view! { <p class="muted" role="status">{tr(lang, "正在加载……", "Loading…")}</p> }),
+                    History::Failed(text) => EitherOf4::B(view! { <p class="notice notice-bad" role="alert">{text}</p> }),
+                    History::Loaded(list) if list.is_empty() => EitherOf4::C(view! {
                         <p class="muted">{tr(lang, "这个练习还没有尝试记录。", "No attempts at this exercise yet.")}</p>
-                    }.into_any(),
-                    History::Loaded(list) => view! {
+                    }),
+                    History::Loaded(list) => EitherOf4::D(view! {
                         <ol class="attempts">
                             {list.into_iter().map(|a| attempt_view(lang, a)).collect_view()}
                         </ol>
-                    }.into_any(),
+                    }),
                 }}
             </section>
         })
