@@ -37,7 +37,8 @@ export async function until(what, fn, { timeoutMs = 15000, everyMs = 100 } = {})
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-export async function startServer() {
+/** `extraArgs` are appended to `kubelab serve` (e.g. `--database sqlite://…`). */
+export async function startServer({ extraArgs = [] } = {}) {
   const bin = process.env.KUBELAB_BIN;
   const siteRoot = process.env.KUBELAB_SITE_ROOT;
   if (!bin || !siteRoot) {
@@ -47,7 +48,7 @@ export async function startServer() {
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     bin,
-    ['serve', '--addr', `127.0.0.1:${port}`, '--content', join(repo, 'content'), '--site-root', siteRoot],
+    ['serve', '--addr', `127.0.0.1:${port}`, '--content', join(repo, 'content'), '--site-root', siteRoot, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBELAB_LOG: 'warn' } },
   );
   let log = '';
