@@ -3,11 +3,13 @@
 
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod exercise;
 pub mod i18n;
 pub mod islands;
 pub mod model;
 pub mod pages;
+pub mod teach;
 
 #[cfg(feature = "ssr")]
 pub mod content;
@@ -51,6 +53,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/:lang") view=pages::HomePage />
                 <Route path=path!("/:lang/learn/:id") view=pages::LessonPage />
+                <Route path=path!("/:lang/me") view=account::MePage />
+                <Route path=path!("/:lang/teach") view=teach::TeachPage />
+                <Route path=path!("/:lang/teach/:id") view=teach::BoardPage />
             </Routes>
         </Router>
     }
