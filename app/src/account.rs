@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::i18n::{t, Msg};
 use crate::model::{CourseHandle, Lang};
+use crate::pages::{Footer, Header};
 
 /// A string in the page language. Strings of these pages stay next to the code that shows them.
 pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -454,17 +455,8 @@ pub fn optional(text: &str) -> Value {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The page frame. pages.rs keeps its Header/Footer private; this mirrors them (same classes)
-// until they are shared.
+// The page frame: the site's header and footer around an account page.
 // ---------------------------------------------------------------------------------------------
-
-fn switch_href(lang: Lang, path_after_lang: &str) -> String {
-    format!(
-        "/lang/{}?next=/{}{path_after_lang}",
-        lang.other().code(),
-        lang.other().code()
-    )
-}
 
 pub(crate) fn lang_param() -> Option<Lang> {
     use_params_map()
@@ -486,31 +478,12 @@ pub(crate) fn Frame(
         <Html {..} lang=lang.html_tag() />
         <Title text=format!("{title} · kubelab") />
         <Meta name="robots" content="noindex" />
-        <a class="skip-link" href="#main">{t(lang, Msg::SkipToContent)}</a>
-        <header class="site-header">
-            <a class="brand" href=format!("/{}", lang.code())>
-                <span class="brand-mark" aria-hidden="true">"⎈"</span>
-                <span class="brand-name">{t(lang, Msg::SiteName)}</span>
-            </a>
-            <nav class="header-nav">
-                <a
-                    class="lang-switch"
-                    href=switch_href(lang, &path_after_lang)
-                    hreflang=lang.other().code()
-                    lang=lang.other().html_tag()
-                    title=t(lang, Msg::SwitchLanguage)
-                >
-                    {t(lang, Msg::LanguageName)}
-                </a>
-            </nav>
-        </header>
+        <Header lang path_after_lang />
         <main id="main" class=format!("account-page {class}")>
             <h1>{title}</h1>
             {children()}
         </main>
-        <footer class="site-footer">
-            <p>{t(lang, Msg::Footer)}</p>
-        </footer>
+        <Footer lang />
     }
 }
 

@@ -54,7 +54,7 @@ fn switch_href(lang: Lang, path_after_lang: &str) -> String {
 }
 
 #[component]
-fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
+pub(crate) fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{t(lang, Msg::SkipToContent)}</a>
         <header class="site-header">
@@ -63,6 +63,7 @@ fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
                 <span class="brand-name">{t(lang, Msg::SiteName)}</span>
             </a>
             <nav class="header-nav">
+                <a class="my-lab" href=format!("/{}/me", lang.code())>{t(lang, Msg::MyLab)}</a>
                 <a
                     class="lang-switch"
                     href=switch_href(lang, &path_after_lang)
@@ -78,7 +79,7 @@ fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
 }
 
 #[component]
-fn Footer(lang: Lang) -> impl IntoView {
+pub(crate) fn Footer(lang: Lang) -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{t(lang, Msg::Footer)}</p>

@@ -72,7 +72,7 @@ pub fn build(
                     |ex| match progress.iter().find(|p| p.exercise_id == ex.id) {
                         Some(p) => Cell {
                             exercise_id: ex.id.clone(),
-                            status: p.status.clone(),
+                            status: p.status,
                             attempts: p.attempts,
                             first_pass_at: p.first_pass_at,
                         },
