@@ -169,6 +169,19 @@ pub enum LiveNote {
     Paused,
 }
 
+impl LiveNote {
+    /// For `data-state` (tests and CSS).
+    fn name(self) -> &'static str {
+        match self {
+            LiveNote::Off => "off",
+            LiveNote::Connecting => "connecting",
+            LiveNote::Watching => "watching",
+            LiveNote::Reconnecting => "reconnecting",
+            LiveNote::Paused => "paused",
+        }
+    }
+}
+
 fn editor_rows(kind: ExerciseKind) -> u32 {
     match kind {
         ExerciseKind::Command => 3,
@@ -388,7 +401,7 @@ fn cluster_view(
                 on:click=move |_| live.update(|on| *on = !*on)>
                 <span class="live-dot" aria-hidden="true"></span>{t(lang, Msg::Live)}
             </button>
-            <p class="live-note" data-state=move || format!("{:?}", note.get()).to_lowercase()>{note_text}</p>
+            <p class="live-note" data-state=move || note.get().name()>{note_text}</p>
         </div>
     }
 }

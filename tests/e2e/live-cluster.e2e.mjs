@@ -1,0 +1,74 @@
+// The cluster panel against the real sandbox control plane: Live turns green without a reload.
+// Needs the sandbox (KUBECONFIG from `source ~/.cache/kubelab/sandbox.env`); it fails without it.
+// Not matched by `node --test .` (scripts/test stops the sandbox before the browser tests); run:
+//   node --test live-cluster.e2e.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { startServer, startBrowser, openPage, waitForPanel, artifacts } from './harness.mjs';
+
+const kubectl = process.env.KUBECTL || join(homedir(), '.cache/kubelab/kubectl/1.37.1/bin/kubectl');
+const namespace = `e2e-panel-${process.pid}`;
+let server;
+let browser;
+
+function k(args, input) {
+  return execFileSync(kubectl, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ngx-dep
+  labels: { app: ngx-dep }
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: ngx-dep }
+  template:
+    metadata:
+      labels: { app: ngx-dep }
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:alpine
+`;
+
+before(async () => {
+  assert.ok(process.env.KUBECONFIG, 'KUBECONFIG is not set: source ~/.cache/kubelab/sandbox.env');
+  k(['create', 'namespace', namespace]);
+  server = await startServer({ args: ['--namespace', namespace] });
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  try {
+    k(['delete', 'namespace', namespace, '--wait=false']);
+  } catch {
+    // best effort: the namespace is unique to this run
+  }
+});
+
+test('Live shows the failing verdict, then turns green when the Deployment becomes available', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  await page.goto('/en/learn/deployment');
+  const panel = await waitForPanel(page, 'deployment');
+  await panel.locator('.live-toggle').click();
+  await panel.locator('.verdict[data-passed="false"]').waitFor({ timeout: 15000 });
+  await panel.locator('.live-note[data-state="watching"]').waitFor();
+
+  k(['apply', '-n', namespace, '-f', '-'], DEPLOYMENT);
+  // kwok makes the Pods ready; the watch pushes the new verdict without a reload.
+  await panel.locator('.verdict[data-passed="true"]').waitFor({ timeout: 60000 });
+  assert.equal(await panel.locator('.result.fail').count(), 0);
+  await page.screenshot({ path: join(artifacts, 'exercise-live-pass.png'), fullPage: false });
+
+  // Toggling off closes the stream.
+  await panel.locator('.live-toggle').click();
+  await panel.locator('.live-note[data-state="off"]').waitFor({ state: 'attached' });
+  await context.close();
+});
