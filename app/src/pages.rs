@@ -63,7 +63,7 @@ pub(crate) fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
                 <span class="brand-name">{t(lang, Msg::SiteName)}</span>
             </a>
             <nav class="header-nav">
-                <a class="my-lab" href=format!("/{}/me", lang.code())>{t(lang, Msg::MyLab)}</a>
+                <a class="header-link" href=format!("/{}/me", lang.code())>{t(lang, Msg::MyLab)}</a>
                 <a
                     class="lang-switch"
                     href=switch_href(lang, &path_after_lang)

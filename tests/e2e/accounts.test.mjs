@@ -1,13 +1,17 @@
-// Accounts in real Chromium: an instructor signs in and creates a classroom, a learner joins it in
-// another browser context and gets a namespace, and the instructor's board shows the learner.
-// Needs the accounts API (server) and a kubelab binary with `instructor add`.
+// Accounts in real Chromium against the sandbox cluster: an instructor signs in and creates a
+// classroom, a learner joins it in another browser context and gets a namespace, applies the
+// deployment exercise with their downloaded kubeconfig and sees it pass; the instructor's board
+// turns green without a reload, and the CSV export has the pass.
+// Needs KUBECONFIG (the sandbox; scripts/test keeps it up for the browser tests).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, until, artifacts } from './harness.mjs';
+import { startServer, startBrowser, openPage, waitForPanel, until, artifacts } from './harness.mjs';
+
+const kubectl = process.env.KUBECTL || join(homedir(), '.cache/kubelab/kubectl/1.37.1/bin/kubectl');
 
 const EMAIL = 'teacher@example.test';
 const PASSWORD = 'correct horse battery staple';
@@ -16,10 +20,11 @@ let server;
 let browser;
 let dataDir;
 let classroom; // { id, code }
+let learnerNs; // the namespace the learner got
 
 /** Chromium logs every 4xx fetch as a console error; a signed-out page starts with a 401 on purpose. */
 function realProblems(problems) {
-  return problems.filter((p) => !/Failed to load resource: the server responded with a status of 40[19]/.test(p));
+  return problems.filter((p) => !/Failed to load resource: the server responded with a status of 40[0139]/.test(p));
 }
 
 /** The page's state attribute is set by the island, so this also waits for hydration. */
@@ -30,6 +35,7 @@ async function waitForState(page, selector, state) {
 }
 
 before(async () => {
+  assert.ok(process.env.KUBECONFIG, 'KUBECONFIG is not set: source ~/.cache/kubelab/sandbox.env');
   dataDir = mkdtempSync(join(tmpdir(), 'kubelab-e2e-accounts-'));
   const database = `sqlite://${join(dataDir, 'kubelab.db')}`;
   const add = spawnSync(
@@ -123,6 +129,8 @@ test('a learner joins with code and name and sees their namespace', async () => 
   assert.equal((await page.textContent('[data-field="namespace"]')).trim(), ns);
   await page.screenshot({ path: join(artifacts, 'me-signed-in.png'), fullPage: true });
   assert.deepEqual(realProblems(problems), []);
+  learnerNs = ns;
+  await context.storageState({ path: join(artifacts, 'learner-state.json') });
   await context.close();
 });
 
@@ -161,6 +169,72 @@ test('the instructor board shows the learner row', async () => {
   await page.screenshot({ path: join(artifacts, 'teach-board.png'), fullPage: true });
   assert.deepEqual(realProblems(problems), []);
   await context.close();
+});
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ngx-dep
+  labels: { app: ngx-dep }
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: ngx-dep }
+  template:
+    metadata:
+      labels: { app: ngx-dep }
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:alpine
+`;
+
+test('the learner passes the deployment exercise and the board turns green live; the CSV has it', async () => {
+  assert.ok(classroom && learnerNs, 'needs the classroom and the learner from the earlier tests');
+  const teacher = await openPage(browser, server.base, { storageState: join(artifacts, 'instructor-state.json') });
+  await teacher.page.goto(`/en/teach/${classroom.id}`);
+  await until('the live feed', async () => (await teacher.page.getAttribute('.class-board', 'data-feed')) === 'live');
+  const row = teacher.page.locator('tr[data-learner]', { hasText: 'Ada' });
+  await row.waitFor();
+  const cell = row.locator('td[data-exercise="deployment"]');
+  assert.notEqual(await cell.getAttribute('data-status'), 'passed');
+
+  const learner = await openPage(browser, server.base, { storageState: join(artifacts, 'learner-state.json') });
+  // The learner's own kubeconfig works in their namespace (and is what they would use).
+  const resp = await learner.page.request.get(`${server.base}/api/me/kubeconfig`);
+  assert.equal(resp.status(), 200, await resp.text());
+  const kubeconfig = join(dataDir, 'learner-kubeconfig.yaml');
+  writeFileSync(kubeconfig, await resp.text());
+  const applied = execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], {
+    input: DEPLOYMENT,
+    encoding: 'utf8',
+  });
+  assert.match(applied, /deployment.apps\/ngx-dep (created|configured)/);
+  const other = spawnSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'pods', '-n', 'kube-system'], { encoding: 'utf8' });
+  assert.notEqual(other.status, 0, 'the learner kubeconfig must not read kube-system');
+  assert.match(other.stderr, /forbidden/i);
+
+  await learner.page.goto('/en/learn/deployment');
+  const panel = await waitForPanel(learner.page, 'deployment');
+  await panel.locator('.live-toggle').click();
+  // kwok makes the Pods ready; Live pushes the passing verdict.
+  await panel.locator('.verdict[data-passed="true"]').waitFor({ timeout: 60000 });
+  await learner.page.screenshot({ path: join(artifacts, 'learner-deployment-pass.png') });
+
+  // The instructor's board, open all along, turns green without a reload.
+  await until('the board cell to turn green', async () => (await cell.getAttribute('data-status')) === 'passed', {
+    timeoutMs: 20000,
+  });
+  await teacher.page.screenshot({ path: join(artifacts, 'teach-board-green.png'), fullPage: true });
+
+  const csv = await teacher.page.request.get(`${server.base}/api/teach/classrooms/${classroom.id}/export.csv`);
+  assert.equal(csv.status(), 200);
+  const text = await csv.text();
+  assert.match(text, new RegExp(`^Ada,${learnerNs},deployment,passed,\\d{4}-\\d\\d-\\d\\dT[^,]+Z,\\d+$`, 'm'), text);
+  assert.deepEqual(realProblems(teacher.problems), []);
+  assert.deepEqual(realProblems(learner.problems), []);
+  await learner.context.close();
+  await teacher.context.close();
 });
 
 test('on a phone the learner page fits without sideways scrolling', async () => {

@@ -1,7 +1,8 @@
 // Starts a real kubelab server and a real headless Chromium for the end-to-end tests.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -60,7 +61,10 @@ export async function startServer({ env = {}, args = [] } = {}) {
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     bin,
-    ['serve', '--addr', `127.0.0.1:${port}`, '--content', join(repo, 'content'), '--site-root', siteRoot, ...args],
+    ['serve', '--addr', `127.0.0.1:${port}`, '--content', join(repo, 'content'), '--site-root', siteRoot,
+      // A throwaway store unless the test brings its own.
+      ...(args.includes('--database') ? [] : ['--database', `sqlite://${join(mkdtempSync(join(tmpdir(), 'kubelab-e2e-')), 'kubelab.db')}`]),
+      ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env) },
   );
   let log = '';

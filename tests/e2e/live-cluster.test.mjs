@@ -1,7 +1,6 @@
 // The cluster panel against the real sandbox control plane: Live turns green without a reload.
-// Needs the sandbox (KUBECONFIG from `source ~/.cache/kubelab/sandbox.env`); it fails without it.
-// Not matched by `node --test .` (scripts/test stops the sandbox before the browser tests); run:
-//   node --test live-cluster.e2e.mjs
+// Needs the sandbox (KUBECONFIG from `source ~/.cache/kubelab/sandbox.env`; scripts/test keeps it
+// up for the browser tests); it fails without it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -39,7 +38,7 @@ spec:
 before(async () => {
   assert.ok(process.env.KUBECONFIG, 'KUBECONFIG is not set: source ~/.cache/kubelab/sandbox.env');
   k(['create', 'namespace', namespace]);
-  server = await startServer({ args: ['--namespace', namespace] });
+  server = await startServer({ args: ['--learner-namespaces', 'shared', '--namespace', namespace] });
   browser = await startBrowser();
 });
 
