@@ -246,6 +246,19 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             },
         )
     });
+    // Expired sessions are deleted in the background, hourly.
+    {
+        use tower_sessions::ExpiredDeletion;
+        let sessions = store.session_store();
+        tokio::spawn(async move {
+            if let Err(e) = sessions
+                .continuously_delete_expired(std::time::Duration::from_secs(3600))
+                .await
+            {
+                tracing::warn!("expired sessions are no longer deleted: {e}");
+            }
+        });
+    }
     let accounts = crate::accounts::Accounts::new(store, namespaces, provisioner);
     let public_origin = match &args.public_url {
         Some(url) => Some(origin_of_url(url).ok_or_else(|| ServeError::PublicUrl(url.clone()))?),
