@@ -544,6 +544,45 @@ async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
         "{timing:#}"
     );
 
+    // The same class by a label selector on the namespaces.
+    let class = kubelab_testkit::unique_name("class");
+    let namespaces_api: kube::Api<k8s_openapi::api::core::v1::Namespace> =
+        kube::Api::all(good.client());
+    for ns in [&good, &empty] {
+        namespaces_api
+            .patch(
+                ns.name(),
+                &PatchParams::default(),
+                &Patch::Merge(json!({ "metadata": { "labels": { "kubelab.dev/class": class } } })),
+            )
+            .await
+            .expect("label the namespace");
+    }
+    let (out, _) = kubelab(vec![
+        "grade".into(),
+        "--selector".into(),
+        format!("kubelab.dev/class={class}"),
+        "--json".into(),
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let by_selector = verdict(&out);
+    let mut graded: Vec<&str> = by_selector["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["namespace"].as_str())
+        .collect();
+    graded.dedup();
+    let mut want = vec![good.name(), empty.name()];
+    want.sort();
+    assert_eq!(graded, want, "{by_selector:#}");
+
     let dir = tempfile::tempdir().expect("tempdir");
     let csv = dir.path().join("grades.csv");
     let (out, _) = kubelab(vec![
