@@ -346,6 +346,22 @@ impl IntoResponse for AccountError {
     }
 }
 
+/// A download: never cached (it carries a token or learners' data).
+pub fn attachment(content_type: &str, filename: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// A display name: trimmed, 1–60 characters, no control characters.
 pub fn clean_name(name: &str) -> Option<String> {
     let name = name.trim();
@@ -585,21 +601,11 @@ async fn kubeconfig(
     };
     let ns = accounts.ensure_namespace(&learner).await?;
     let yaml = p.kubeconfig(&ns, accounts.kubeconfig_ttl).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/yaml; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"kubelab-{ns}.yaml\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
+    Ok(attachment(
+        "application/yaml; charset=utf-8",
+        &format!("kubelab-{ns}.yaml"),
         yaml,
-    )
-        .into_response())
+    ))
 }
 
 async fn reset(State(state): State<AppState>, session: Session) -> Result<Json<Me>, AccountError> {

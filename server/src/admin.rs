@@ -81,15 +81,8 @@ pub fn instructor(cmd: InstructorCommand) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("kubelab: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(runtime) = crate::runtime(false) else {
+        return ExitCode::from(2);
     };
     let result = runtime.block_on(async {
         let store = kubelab_store::Store::open(&args.database.url).await?;

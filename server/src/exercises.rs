@@ -386,25 +386,10 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     if ex.kind != ExerciseKind::Cluster {
         return Problem::error("not-cluster", not_cluster_text(&ex.id)).report(&args.output);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("kubelab: cannot start the async runtime: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+    let Some(runtime) = crate::runtime(false) else {
+        return ExitCode::from(EXIT_ERROR);
     };
-    // Logs of this command go to stderr (stdout is the verdict, possibly JSON) and are off unless
-    // KUBELAB_LOG asks for them: the result already says what went wrong. The runtime runs on
-    // this thread only, so the scoped subscriber sees every event, the kube client's included.
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KUBELAB_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .finish();
+    let logs = crate::command_logs();
     let result = tracing::subscriber::with_default(logs, || {
         runtime.block_on(async {
             let cluster = crate::cluster::Cluster::connect(&args.cluster).await?;

@@ -274,15 +274,7 @@ fn run_inner(args: &GradeArgs) -> Result<(), GradeError> {
         .enable_all()
         .build()
         .map_err(|e| GradeError::Runtime(e.to_string()))?;
-    // As for `kubelab check`: logs off unless KUBELAB_LOG asks; the runtime runs on this thread
-    // only, so the scoped subscriber sees every event.
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KUBELAB_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .finish();
-    let _logs = tracing::subscriber::set_default(logs);
+    let _logs = tracing::subscriber::set_default(crate::command_logs());
     let (rows, timing) = runtime.block_on(async {
         let cluster = Cluster::connect(&ClusterArgs {
             namespace: "default".to_string(),

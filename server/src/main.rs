@@ -145,6 +145,33 @@ fn init_tracing(format: LogFormat) {
     }
 }
 
+/// The async runtime of a command, or None after saying on stderr why there is none.
+fn runtime(multi_thread: bool) -> Option<tokio::runtime::Runtime> {
+    let mut builder = if multi_thread {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    match builder.enable_all().build() {
+        Ok(rt) => Some(rt),
+        Err(e) => {
+            eprintln!("kubelab: cannot start the async runtime: {e}");
+            None
+        }
+    }
+}
+
+/// Logs of a one-shot command: to stderr (stdout is the result, possibly JSON) and off unless
+/// KUBELAB_LOG asks — the result already says what went wrong. Use it on a current-thread
+/// runtime, so a scoped subscriber sees every event.
+fn command_logs() -> impl tracing::Subscriber + Send + Sync {
+    let filter = EnvFilter::try_from_env("KUBELAB_LOG").unwrap_or_else(|_| EnvFilter::new("off"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .finish()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
@@ -156,15 +183,8 @@ fn main() -> ExitCode {
         Command::Grade(args) => grade::run(&args),
         Command::Instructor(cmd) => admin::instructor(cmd),
         Command::Serve(args) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    eprintln!("kubelab: cannot start the async runtime: {e}");
-                    return ExitCode::from(2);
-                }
+            let Some(runtime) = runtime(true) else {
+                return ExitCode::from(2);
             };
             match runtime.block_on(http::serve(args)) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -408,16 +408,9 @@ async fn export_csv(
     let c = owned(&state, &session, &id).await?;
     let board = build_board(&state, &c).await?;
     let safe_code: String = c.code.chars().filter(char::is_ascii_alphanumeric).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"kubelab-{safe_code}.csv\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
+    Ok(crate::accounts::attachment(
+        "text/csv; charset=utf-8",
+        &format!("kubelab-{safe_code}.csv"),
         board::csv(&board),
-    )
-        .into_response())
+    ))
 }

@@ -7,11 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, waitForPanel, until, artifacts } from './harness.mjs';
+import { startServer, startBrowser, openPage, waitForPanel, until, artifacts, kubectl, NGX_DEPLOYMENT } from './harness.mjs';
 
-const kubectl = process.env.KUBECTL || join(homedir(), '.cache/kubelab/kubectl/1.37.1/bin/kubectl');
 
 const EMAIL = 'teacher@example.test';
 const PASSWORD = 'correct horse battery staple';
@@ -171,24 +170,6 @@ test('the instructor board shows the learner row', async () => {
   await context.close();
 });
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ngx-dep
-  labels: { app: ngx-dep }
-spec:
-  replicas: 2
-  selector:
-    matchLabels: { app: ngx-dep }
-  template:
-    metadata:
-      labels: { app: ngx-dep }
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:alpine
-`;
-
 test('the learner passes the deployment exercise and the board turns green live; the CSV has it', async () => {
   assert.ok(classroom && learnerNs, 'needs the classroom and the learner from the earlier tests');
   const teacher = await openPage(browser, server.base, { storageState: join(artifacts, 'instructor-state.json') });
@@ -206,7 +187,7 @@ test('the learner passes the deployment exercise and the board turns green live;
   const kubeconfig = join(dataDir, 'learner-kubeconfig.yaml');
   writeFileSync(kubeconfig, await resp.text());
   const applied = execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], {
-    input: DEPLOYMENT,
+    input: NGX_DEPLOYMENT,
     encoding: 'utf8',
   });
   assert.match(applied, /deployment.apps\/ngx-dep (created|configured)/);

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -133,3 +133,25 @@ export async function waitForPanel(page, id) {
   await panel.and(page.locator('[data-ready]')).waitFor();
   return panel;
 }
+
+/** kubectl matching the sandbox (scripts/sandbox installs it there), or $KUBECTL. */
+export const kubectl = process.env.KUBECTL || join(homedir(), '.cache/kubelab/kubectl/1.37.1/bin/kubectl');
+
+/** The deployment exercise's correct answer. */
+export const NGX_DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ngx-dep
+  labels: { app: ngx-dep }
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: ngx-dep }
+  template:
+    metadata:
+      labels: { app: ngx-dep }
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:alpine
+`;

@@ -5,10 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { homedir } from 'node:os';
-import { startServer, startBrowser, openPage, waitForPanel, artifacts } from './harness.mjs';
+import { startServer, startBrowser, openPage, waitForPanel, artifacts, kubectl, NGX_DEPLOYMENT } from './harness.mjs';
 
-const kubectl = process.env.KUBECTL || join(homedir(), '.cache/kubelab/kubectl/1.37.1/bin/kubectl');
 const namespace = `e2e-panel-${process.pid}`;
 let server;
 let browser;
@@ -16,24 +14,6 @@ let browser;
 function k(args, input) {
   return execFileSync(kubectl, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
-
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ngx-dep
-  labels: { app: ngx-dep }
-spec:
-  replicas: 2
-  selector:
-    matchLabels: { app: ngx-dep }
-  template:
-    metadata:
-      labels: { app: ngx-dep }
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:alpine
-`;
 
 before(async () => {
   assert.ok(process.env.KUBECONFIG, 'KUBECONFIG is not set: source ~/.cache/kubelab/sandbox.env');
@@ -60,7 +40,7 @@ test('Live shows the failing verdict, then turns green when the Deployment becom
   await panel.locator('.verdict[data-passed="false"]').waitFor({ timeout: 15000 });
   await panel.locator('.live-note[data-state="watching"]').waitFor();
 
-  k(['apply', '-n', namespace, '-f', '-'], DEPLOYMENT);
+  k(['apply', '-n', namespace, '-f', '-'], NGX_DEPLOYMENT);
   // kwok makes the Pods ready; the watch pushes the new verdict without a reload.
   await panel.locator('.verdict[data-passed="true"]').waitFor({ timeout: 60000 });
   assert.equal(await panel.locator('.result.fail').count(), 0);
