@@ -379,6 +379,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/me/kubeconfig", get(kubeconfig))
         .route("/api/me/reset", post(reset))
         .route("/api/me/attempts", get(my_attempts))
+        .route("/api/me/summary", get(summary))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -621,6 +622,55 @@ async fn reset(State(state): State<AppState>, session: Session) -> Result<Json<M
     accounts.mark_ensured(&ns, true);
     tracing::info!(learner = %learner.id, namespace = %ns, "namespace reset");
     Ok(Json(me_of(&state, &learner).await?))
+}
+
+/// What lesson pages show of a learner: progress per exercise and the last verdict of each.
+/// Anonymous visitors get `signed_in: false` and nothing else — a 200, not a 401, because every
+/// lesson page asks and a refusal would be noise in the browser console.
+#[derive(Debug, Serialize)]
+struct Summary {
+    signed_in: bool,
+    progress: Vec<ExerciseProgress>,
+    last: std::collections::BTreeMap<String, LastVerdict>,
+}
+
+#[derive(Debug, Serialize)]
+struct LastVerdict {
+    at: i64,
+    verdict: Verdict,
+}
+
+async fn summary(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Summary>, AccountError> {
+    let store = &state.accounts.store;
+    let Some(learner) = session::learner(store, &session).await? else {
+        return Ok(Json(Summary {
+            signed_in: false,
+            progress: Vec::new(),
+            last: Default::default(),
+        }));
+    };
+    let progress = store.progress(&learner.id).await?;
+    let mut last = std::collections::BTreeMap::new();
+    for p in &progress {
+        if let Some(a) = store
+            .attempts(&learner.id, Some(&p.exercise_id), 1)
+            .await?
+            .into_iter()
+            .next()
+        {
+            // A re-grading is the verdict that counts now.
+            let verdict = a.regraded.unwrap_or(a.verdict);
+            last.insert(p.exercise_id.clone(), LastVerdict { at: a.at, verdict });
+        }
+    }
+    Ok(Json(Summary {
+        signed_in: true,
+        progress,
+        last,
+    }))
 }
 
 #[derive(Debug, Deserialize)]

@@ -172,6 +172,7 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
     let routes: Vec<(Method, String, Option<&str>)> = vec![
         (Method::GET, "/api/me".into(), None),
         (Method::GET, "/api/me/attempts".into(), None),
+        (Method::GET, "/api/me/summary".into(), None),
         (Method::GET, "/api/me/kubeconfig".into(), None),
         (Method::POST, "/api/me/reset".into(), Some("{}")),
         (Method::GET, "/api/teach/me".into(), None),
@@ -237,6 +238,17 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
                     p.name,
                     a.body
                 ),
+                // Every lesson page asks for the summary: no learner gets a 200 saying so.
+                ("anonymous" | "instructor" | "other instructor", false)
+                    if path == "/api/me/summary" =>
+                {
+                    assert_eq!(a.status, StatusCode::OK, "{path} as {}", p.name);
+                    assert_eq!(
+                        a.body, r#"{"signed_in":false,"progress":[],"last":{}}"#,
+                        "{path} as {}",
+                        p.name
+                    );
+                }
                 ("anonymous" | "instructor" | "other instructor", false) => assert_eq!(
                     a.status,
                     StatusCode::UNAUTHORIZED,
