@@ -21,7 +21,11 @@ WORKDIR /app
 COPY --from=build /out/kubelab /usr/local/bin/kubelab
 COPY --from=build /out/site /app/site
 COPY content /app/content
+RUN mkdir -p /app/data && chown kubelab /app/data
 USER kubelab
-ENV KUBELAB_ADDR=0.0.0.0:3000 KUBELAB_CONTENT=/app/content KUBELAB_SITE_ROOT=/app/site KUBELAB_LOG_FORMAT=json
+# The SQLite file lives in a volume; set DATABASE_URL=postgres://… to run several replicas.
+VOLUME /app/data
+ENV KUBELAB_ADDR=0.0.0.0:3000 KUBELAB_CONTENT=/app/content KUBELAB_SITE_ROOT=/app/site KUBELAB_LOG_FORMAT=json \
+    DATABASE_URL=sqlite:///app/data/kubelab.db
 EXPOSE 3000
 CMD ["kubelab", "serve"]
