@@ -12,7 +12,9 @@ use kubelab_checks::{AssertionResult, ExerciseKind, PublicExercise, Text, Verdic
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::account::format_time;
 use crate::i18n::{not_passed_summary, t, Msg};
+use crate::islands::Summary;
 use crate::model::Lang;
 
 /// A quiz question in the page's language, without its answer.
@@ -36,8 +38,9 @@ pub struct PanelData {
     /// Tiered hints, gentle first, shown one at a time.
     pub hints: Vec<String>,
     pub questions: Vec<QuizQuestion>,
-    /// The learner's last verdict, shown until they check again. The seam for stored progress:
-    /// nothing fills it yet. A page that fills it is per learner and must bypass the page cache.
+    /// A verdict to show before the learner checks. Pages leave it empty: they are cached and the
+    /// same for everyone, so the island fills the learner's stored verdict in the browser instead
+    /// (see [`restore`]).
     pub last: Option<Verdict>,
 }
 
@@ -104,6 +107,9 @@ pub enum Status {
     Idle,
     Busy,
     Done(Verdict),
+    /// The verdict of the learner's last check in an earlier visit, with its time (unix ms);
+    /// any new check replaces it.
+    Stored(Verdict, i64),
     /// A readable message (already in the page's language), never a raw reply.
     Failed(String),
 }
@@ -156,6 +162,16 @@ pub fn choose(
     chosen.retain(|o| o != option);
     if on {
         chosen.push(option.to_string());
+    }
+}
+
+/// Shows the learner's stored last verdict, unless they already checked in this page view.
+pub fn restore(status: &mut Status, summary: &Summary, exercise: &str) {
+    if *status != Status::Idle {
+        return;
+    }
+    if let Some(last) = summary.last.get(exercise) {
+        *status = Status::Stored(last.verdict.clone(), last.at);
     }
 }
 
@@ -227,7 +243,15 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
     let status = RwSignal::new(last.map(Status::Done).unwrap_or(Status::Idle));
     let ready = RwSignal::new(false);
     // Effects run only in the browser: until then the buttons stay disabled (no form posts the page).
-    Effect::new(move |_| ready.set(true));
+    let exercise = id.clone();
+    Effect::new(move |_| {
+        ready.set(true);
+        let exercise = exercise.clone();
+        crate::islands::with_summary(move |summary| {
+            let Some(summary) = summary else { return };
+            let _ = status.try_update(|s| restore(s, &summary, &exercise));
+        });
+    });
     let busy = move || !ready.get() || status.get() == Status::Busy;
 
     let editor = input
@@ -415,6 +439,11 @@ fn status_view(status: &Status, lang: Lang) -> AnyView {
         }
         .into_any(),
         Status::Done(v) => verdict_view(v, lang).into_any(),
+        Status::Stored(v, at) => view! {
+            <p class="verdict-when">{format!("{}{}", t(lang, Msg::LastChecked), format_time(*at))}</p>
+            {verdict_view(v, lang)}
+        }
+        .into_any(),
     }
 }
 
@@ -706,5 +735,23 @@ mod tests {
             read_live_error(data, Lang::En),
             "The cluster is unreachable"
         );
+    }
+
+    #[test]
+    fn the_stored_verdict_shows_only_until_the_learner_checks() {
+        let summary: Summary = serde_json::from_str(
+            r#"{"signed_in":true,"progress":[],"last":{"a":{"at":7,"verdict":{"exercise":"a","mode":"cluster","passed":true,"results":[]}}}}"#,
+        )
+        .unwrap();
+        let mut status = Status::Idle;
+        restore(&mut status, &summary, "a");
+        assert!(matches!(&status, Status::Stored(v, 7) if v.passed && v.exercise == "a"));
+        let mut other = Status::Idle;
+        restore(&mut other, &summary, "b");
+        assert_eq!(other, Status::Idle);
+        // Checked already in this page view: the newer verdict stays.
+        let mut busy = Status::Busy;
+        restore(&mut busy, &summary, "a");
+        assert_eq!(busy, Status::Busy);
     }
 }

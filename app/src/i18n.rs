@@ -33,6 +33,7 @@ pub enum Msg {
     Outline,
     SkipToContent,
     Progress,
+    LastChecked,
     Footer,
     ChapterCount,
     CheckYourWork,
@@ -130,6 +131,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, SkipToContent) => "Skip to content",
         (Lang::Zh, Progress) => "进度",
         (Lang::En, Progress) => "Progress",
+        (Lang::Zh, LastChecked) => "上次检查：",
+        (Lang::En, LastChecked) => "Last checked: ",
         (Lang::Zh, Footer) => "kubelab：开源的 Kubernetes 动手实验课",
         (Lang::En, Footer) => "kubelab: an open, hands-on Kubernetes course",
         (Lang::Zh, ChapterCount) => "章",
@@ -215,5 +218,13 @@ pub fn not_passed_summary(lang: Lang, passed: usize, total: usize) -> String {
             "{}: {passed} of {total} checks pass",
             t(lang, Msg::NotReady)
         ),
+    }
+}
+
+/// A chapter's progress in words, beside its bar.
+pub fn progress_text(lang: Lang, passed: u32, total: u32) -> String {
+    match lang {
+        Lang::Zh => format!("已通过 {passed}/{total}"),
+        Lang::En => format!("{passed}/{total} passed"),
     }
 }

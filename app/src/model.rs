@@ -189,8 +189,9 @@ impl CourseHandle {
     }
 }
 
-/// How far a learner is through a chapter. Fed by the progress store once learners exist;
-/// until then the course shows no bars rather than made-up numbers.
+/// How far a learner is through a chapter: what `islands::ChapterBar` draws from
+/// `/api/me/summary` in the browser. `ProgressSource` below is the older server-side seam; pages
+/// no longer read it, since a cached page cannot carry one learner's numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChapterProgress {
     pub passed: u32,

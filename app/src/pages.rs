@@ -10,8 +10,8 @@ use kubelab_checks::{Catalog, ExerciseKind, PublicExercise};
 
 use crate::exercise::{kind_label, kind_slug, ExercisePanel, PanelData};
 use crate::i18n::{t, Msg};
-use crate::islands::CopyCode;
-use crate::model::{Course, CourseHandle, Lang, Lesson, Progress};
+use crate::islands::{ChapterBar, CopyCode};
+use crate::model::{Course, CourseHandle, Lang, Lesson};
 
 fn course() -> Arc<Course> {
     use_context::<CourseHandle>()
@@ -22,10 +22,6 @@ fn course() -> Arc<Course> {
 /// The exercise catalog the server provides; pages use only each exercise's public form.
 fn catalog() -> Option<Arc<Catalog>> {
     use_context::<Arc<Catalog>>()
-}
-
-fn progress() -> Progress {
-    use_context::<Progress>().unwrap_or_default()
 }
 
 fn param(name: &str) -> Option<String> {
@@ -87,17 +83,11 @@ pub(crate) fn Footer(lang: Lang) -> impl IntoView {
     }
 }
 
+/// A chapter's bar, filled in the browser from the learner's stored progress (pages are cached
+/// and the same for everyone). Chapters without exercises get none.
 #[component]
-fn ProgressBar(lang: Lang, chapter: String, exercises: Vec<String>) -> impl IntoView {
-    progress().0.chapter(&chapter, &exercises).map(|p| {
-        let pct = (p.passed * 100).checked_div(p.total).unwrap_or(0);
-        view! {
-            <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=p.total
-                aria-valuenow=p.passed aria-label=t(lang, Msg::Progress)>
-                <span class="progress-fill" style=format!("width:{pct}%")></span>
-            </div>
-        }
-    })
+fn ProgressBar(lang: Lang, exercises: Vec<String>) -> impl IntoView {
+    (!exercises.is_empty()).then(|| view! { <ChapterBar lang=lang exercises=exercises /> })
 }
 
 /// Exercise instructions are Markdown; the server renders them like lesson text.
@@ -191,7 +181,7 @@ pub fn HomePage() -> impl IntoView {
                                     <span>{format!("{exercises} {}", t(lang, Msg::Exercises))}</span>
                                 })}
                             </p>
-                            <ProgressBar lang=lang chapter=l.id.clone() exercises=l.exercises.clone() />
+                            <ProgressBar lang=lang exercises=l.exercises.clone() />
                         </li>
                     }
                 })
@@ -235,10 +225,11 @@ fn Outline(lang: Lang, course: Arc<Course>, current: String) -> impl IntoView {
                 .map(|l| {
                     let here = l.id == current;
                     view! {
-                        <li>
+                        <li data-chapter=l.id.clone()>
                             <a href=lesson_href(lang, &l.id) aria-current=here.then_some("page")>
                                 {l.title.clone()}
                             </a>
+                            <ProgressBar lang=lang exercises=l.exercises.clone() />
                         </li>
                     }
                 })
@@ -313,7 +304,7 @@ pub fn LessonPage() -> impl IntoView {
                             <span class="exercise-count">{format!("{exercise_count} {}", t(lang, Msg::Exercises))}</span>
                         })}
                     </p>
-                    <ProgressBar lang=lang chapter=lesson.id.clone() exercises=lesson.exercises.clone() />
+                    <ProgressBar lang=lang exercises=lesson.exercises.clone() />
                 </header>
                 <CopyCode>
                     <article class="prose" inner_html=lesson.html.clone()></article>

@@ -227,3 +227,47 @@ test('on a phone the learner page fits without sideways scrolling', async () => 
   await page.screenshot({ path: join(artifacts, 'me-phone.png'), fullPage: true });
   await context.close();
 });
+
+test('a lesson shows the learner their last verdict and chapter progress without a click', async () => {
+  assert.ok(learnerNs, 'needs the learner who passed the deployment exercise');
+  const learner = await openPage(browser, server.base, { storageState: join(artifacts, 'learner-state.json') });
+  const { page } = learner;
+  await page.goto('/en/learn/deployment');
+  const panel = await waitForPanel(page, 'deployment');
+  // The page is the cached one everybody gets; the island fills in the stored verdict.
+  await panel.locator('.verdict[data-passed="true"]').waitFor({ timeout: 15000 });
+  assert.match(
+    await panel.locator('.verdict-when').innerText(),
+    /^Last checked: \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+  );
+  // The outline's bar for the chapter: deployment passed, deployment-scale not tried.
+  const bar = page.locator('.outline li[data-chapter="deployment"] [role="progressbar"]');
+  await bar.waitFor({ state: 'attached' });
+  assert.equal(await bar.getAttribute('aria-valuenow'), '1');
+  assert.equal(await bar.getAttribute('aria-valuemax'), '2');
+  assert.equal(await bar.getAttribute('aria-valuetext'), '1/2 passed');
+  // The lesson's own header shows the same count.
+  assert.equal(await page.locator('.lesson-head [role="progressbar"]').getAttribute('aria-valuenow'), '1');
+  // The summary is asked once for all islands on the page.
+  const asked = await page.evaluate(
+    () => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/me/summary')).length,
+  );
+  assert.equal(asked, 1);
+  await page.screenshot({ path: join(artifacts, 'learner-lesson-progress.png') });
+
+  // A visitor gets the same page with no verdict and no bars.
+  const visitor = await openPage(browser, server.base);
+  await visitor.page.goto('/en/learn/deployment');
+  const empty = await waitForPanel(visitor.page, 'deployment');
+  await until('the visitor summary to arrive', () =>
+    visitor.page.evaluate(
+      () => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/me/summary')),
+    ),
+  );
+  assert.equal(await empty.locator('.verdict').count(), 0);
+  assert.equal(await visitor.page.locator('[role="progressbar"]').count(), 0);
+  assert.deepEqual(realProblems(learner.problems), []);
+  assert.deepEqual(realProblems(visitor.problems), []);
+  await visitor.context.close();
+  await learner.context.close();
+});
