@@ -190,35 +190,11 @@ impl CourseHandle {
 }
 
 /// How far a learner is through a chapter: what `islands::ChapterBar` draws from
-/// `/api/me/summary` in the browser. `ProgressSource` below is the older server-side seam; pages
-/// no longer read it, since a cached page cannot carry one learner's numbers.
+/// `/api/me/summary` in the browser (a cached page cannot carry one learner's numbers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChapterProgress {
     pub passed: u32,
     pub total: u32,
-}
-
-pub trait ProgressSource: Send + Sync + std::fmt::Debug {
-    fn chapter(&self, chapter_id: &str, exercises: &[String]) -> Option<ChapterProgress>;
-}
-
-/// The progress source before learner identity exists: knows nothing, claims nothing.
-#[derive(Debug, Default)]
-pub struct NoProgress;
-
-impl ProgressSource for NoProgress {
-    fn chapter(&self, _chapter_id: &str, _exercises: &[String]) -> Option<ChapterProgress> {
-        None
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Progress(pub Arc<dyn ProgressSource>);
-
-impl Default for Progress {
-    fn default() -> Self {
-        Progress(Arc::new(NoProgress))
-    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use kubelab_app::model::{CourseHandle, Lang, Progress};
+use kubelab_app::model::{CourseHandle, Lang};
 use kubelab_app::{shell, App};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -46,7 +46,6 @@ pub enum ServeError {
 pub struct AppState {
     pub leptos: LeptosOptions,
     pub course: CourseHandle,
-    pub progress: Progress,
     /// The exercise specs (content/exercises).
     pub catalog: std::sync::Arc<kubelab_checks::Catalog>,
     /// The cluster for cluster checks, or why there is none (then checks answer 503).
@@ -81,11 +80,9 @@ pub fn leptos_options(site_root: &std::path::Path, addr: std::net::SocketAddr) -
 /// Every route of the site, ready for `axum::serve` or for `oneshot` in tests.
 pub fn router(state: AppState) -> Router {
     let course = state.course.clone();
-    let progress = state.progress.clone();
     let catalog = state.catalog.clone();
     let context = move || {
         provide_context(course.clone());
-        provide_context(progress.clone());
         provide_context(catalog.clone());
     };
     let leptos = state.leptos.clone();
@@ -280,7 +277,6 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let state = AppState {
         leptos: leptos_options(&args.site_root, args.addr),
         course: handle,
-        progress: Progress::default(),
         catalog: std::sync::Arc::new(catalog),
         cluster,
         namespace: args.cluster.namespace.clone(),

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use kubelab_app::model::{CourseHandle, Progress};
+use kubelab_app::model::CourseHandle;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -34,7 +34,6 @@ pub(crate) async fn state() -> (AppState, tempfile::TempDir) {
     let state = AppState {
         leptos: leptos_options(dir.path(), "127.0.0.1:0".parse().expect("addr")),
         course: CourseHandle::new(course),
-        progress: Progress::default(),
         catalog: Arc::new(catalog),
         cluster: Err(crate::cluster::Error::NoKubeconfig),
         namespace: "default".to_string(),

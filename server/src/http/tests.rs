@@ -51,7 +51,6 @@ async fn state() -> (AppState, tempfile::TempDir) {
     let state = AppState {
         leptos: leptos_options(dir.path(), "127.0.0.1:0".parse().expect("addr")),
         course: CourseHandle::new(course),
-        progress: Progress::default(),
         catalog: std::sync::Arc::new(kubelab_checks::Catalog::default()),
         cluster: Err(crate::cluster::Error::NoKubeconfig),
         namespace: "default".to_string(),
