@@ -628,3 +628,97 @@ async fn grade_with_a_bad_namespace_name_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("is not a namespace name"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn grade_a_classroom_from_the_store_and_record_the_verdicts_as_attempts() {
+    use kubelab_store::{NewLearner, Status, Store};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("kubelab.db").display());
+    let store = Store::open(&url).await.expect("store");
+    let teacher = store
+        .add_instructor("grader@example.test", "a long enough password")
+        .await
+        .expect("instructor");
+    let class = store
+        .create_classroom(&teacher.id, "Grading")
+        .await
+        .expect("classroom");
+    let learner = |name: &'static str| NewLearner {
+        display_name: Some(name),
+        classroom_id: Some(&class.id),
+        namespace_prefix: "kl-",
+    };
+    let done = store
+        .create_learner(learner("Done"))
+        .await
+        .expect("learner");
+    let idle = store
+        .create_learner(learner("Idle"))
+        .await
+        .expect("learner");
+    let done_ns = TestNamespace::create_named(&done.namespace).await;
+    let _idle_ns = TestNamespace::create_named(&idle.namespace).await;
+    apply_and_wait(&done_ns, ngx_dep(|_| {})).await;
+
+    let (out, _) = kubelab(vec![
+        "grade".into(),
+        "--classroom".into(),
+        class.code.to_lowercase(), // codes are read case-insensitively
+        "--database".into(),
+        url.clone(),
+        "--json".into(),
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = verdict(&out);
+    let rows = v["rows"].as_array().expect("rows");
+    let cluster_exercises = 9;
+    assert_eq!(rows.len(), 2 * cluster_exercises, "{v:#}");
+    let passed = |ns: &str| {
+        rows.iter()
+            .find(|r| r["namespace"] == ns && r["exercise"] == "deployment")
+            .map(|r| r["passed"].clone())
+    };
+    assert_eq!(passed(&done.namespace), Some(json!(true)), "{v:#}");
+    assert_eq!(passed(&idle.namespace), Some(json!(false)), "{v:#}");
+
+    // Every verdict is now an attempt: the board and the CSV show them.
+    assert_eq!(
+        store.count_attempts().await.expect("count"),
+        (2 * cluster_exercises) as u64
+    );
+    let status = |progress: Vec<kubelab_store::ExerciseProgress>| {
+        progress
+            .into_iter()
+            .find(|p| p.exercise_id == "deployment")
+            .map(|p| p.status)
+    };
+    assert_eq!(
+        status(store.progress(&done.id).await.expect("progress")),
+        Some(Status::Passed)
+    );
+    assert_eq!(
+        status(store.progress(&idle.id).await.expect("progress")),
+        Some(Status::Failing)
+    );
+
+    let (out, _) = kubelab(vec![
+        "grade".into(),
+        "--classroom".into(),
+        "ZZZZ-ZZZZ".into(),
+        "--database".into(),
+        url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ZZZZ-ZZZZ"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -133,7 +133,17 @@ impl TestNamespace {
 
     /// Like [`TestNamespace::create`] with an existing connection.
     pub async fn create_in(cluster: Cluster, prefix: &str) -> TestNamespace {
-        let name = unique_name(prefix);
+        Self::create_named_in(cluster, unique_name(prefix)).await
+    }
+
+    /// A namespace with exactly this name (e.g. a learner's, from the store); deleted on drop
+    /// like the others.
+    pub async fn create_named(name: &str) -> TestNamespace {
+        let cluster = Cluster::connect().await;
+        Self::create_named_in(cluster, name.to_string()).await
+    }
+
+    async fn create_named_in(cluster: Cluster, name: String) -> TestNamespace {
         let namespaces: Api<Namespace> = Api::all(cluster.client());
         let ns = Namespace {
             metadata: ObjectMeta {
