@@ -60,6 +60,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// `https://lab.example`: where browsers reach kubelab, for the same-origin check.
     pub public_origin: Option<String>,
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -87,7 +89,7 @@ pub fn router(state: AppState) -> Router {
     };
     let leptos = state.leptos.clone();
     let routes = generate_route_list(App);
-    Router::new()
+    let router = Router::new()
         .route("/", get(root))
         .route("/healthz", get(healthz))
         .route("/lang/{lang}", get(choose_lang))
@@ -115,9 +117,13 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.public_origin.clone(),
             crate::session::same_origin,
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        ));
+    let router = if state.trust_forwarded_for {
+        router.layer(axum::middleware::from_fn(crate::session::forwarded_client))
+    } else {
+        router
+    };
+    router.layer(TraceLayer::new_for_http()).with_state(state)
 }
 
 /// `/zh/` and `/en/learn/x/` are what people type; send them to the one canonical URL.
@@ -286,6 +292,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             .as_deref()
             .is_some_and(|o| o.starts_with("https://")),
         public_origin,
+        trust_forwarded_for: args.trust_forwarded_for,
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

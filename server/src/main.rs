@@ -124,6 +124,10 @@ struct ServeArgs {
     /// kubelab uses.
     #[arg(long, env = "KUBELAB_KUBE_PUBLIC_URL")]
     kube_public_url: Option<String>,
+    /// Behind a reverse proxy: rate-limit by the client address the proxy puts last in
+    /// X-Forwarded-For. Leave off when clients reach kubelab directly (they could forge it).
+    #[arg(long, env = "KUBELAB_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -232,6 +232,27 @@ impl FailureLimiter {
     }
 }
 
+/// Behind a reverse proxy every request comes from the proxy's address, which would put a whole
+/// site in one rate-limit bucket. With `--trust-forwarded-for` the client is the last address the
+/// proxy appended to `X-Forwarded-For` (the only entry a client cannot forge).
+pub async fn forwarded_client(mut req: Request, next: Next) -> Response {
+    if let Some(ip) = last_forwarded(req.headers()) {
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(ip, 0)));
+    }
+    next.run(req).await
+}
+
+fn last_forwarded(headers: &HeaderMap) -> Option<std::net::IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|ip| ip.trim().parse().ok())
+}
+
 /// The client's address, when the server was started with connect info (tests run without).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<SocketAddr>);
@@ -321,6 +342,19 @@ mod tests {
             ("origin", "http://10.0.0.5:3000"),
         ]);
         assert!(!is_same_origin(&h, Some("https://lab.example")));
+    }
+
+    #[test]
+    fn the_client_behind_a_proxy_is_the_last_forwarded_address() {
+        let h = headers(&[("x-forwarded-for", "6.6.6.6, 10.1.2.3")]);
+        assert_eq!(last_forwarded(&h), Some("10.1.2.3".parse().unwrap()));
+        let h = headers(&[("x-forwarded-for", "2001:db8::1")]);
+        assert_eq!(last_forwarded(&h), Some("2001:db8::1".parse().unwrap()));
+        assert_eq!(
+            last_forwarded(&headers(&[("x-forwarded-for", "junk")])),
+            None
+        );
+        assert_eq!(last_forwarded(&HeaderMap::new()), None);
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub(crate) async fn state() -> (AppState, tempfile::TempDir) {
         accounts: crate::http::tests::test_accounts(dir.path()).await,
         secure_cookies: false,
         public_origin: None,
+        trust_forwarded_for: false,
     };
     (state, dir)
 }
