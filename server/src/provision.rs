@@ -392,7 +392,15 @@ pub struct Provisioner {
     ca: ClusterCa,
     tls_server_name: Option<String>,
     options: ProvisionOptions,
+    /// Acts as a learner would (impersonated), to see the admission policies at work.
+    probe: Option<Client>,
+    /// Set once the probe has seen the policies mutate and refuse: a freshly created policy is
+    /// enforced only when the API server's informers have it, a moment after it is stored.
+    policies_live: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
+
+/// The impersonated user of the policy probe: it matches the policies' learner condition.
+const PROBE_NAMESPACE: &str = "kubelab-probe";
 
 impl std::fmt::Debug for Provisioner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -421,6 +429,19 @@ impl Provisioner {
             Some(data) => ClusterCa::Data(data.clone()),
             None => ca_of(kube_config),
         };
+        let mut probe_config = kube_config.clone();
+        probe_config.auth_info.impersonate = Some(format!(
+            "system:serviceaccount:{PROBE_NAMESPACE}:{SERVICE_ACCOUNT}"
+        ));
+        // RBAC is not what the probe tests: the group lets its dry-run requests reach admission.
+        probe_config.auth_info.impersonate_groups = Some(vec!["system:masters".to_string()]);
+        let probe = match Client::try_from(probe_config) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!("no admission policy probe: {e}");
+                None
+            }
+        };
         Provisioner {
             client,
             url,
@@ -428,7 +449,62 @@ impl Provisioner {
             ca,
             tls_server_name: kube_config.tls_server_name.clone(),
             options,
+            probe,
+            policies_live: Default::default(),
         }
+    }
+
+    /// Waits until the policies act on a learner's requests: a dry-run IngressClass with the
+    /// learner prefix comes back owner-stamped, one without it is refused.
+    async fn wait_policies_live(&self) -> Result<(), ProvisionError> {
+        use std::sync::atomic::Ordering;
+        let Some(probe) = &self.probe else {
+            return Ok(());
+        };
+        if self.policies_live.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let classes: Api<IngressClass> = Api::all(probe.clone());
+        let dry_run = PostParams {
+            dry_run: true,
+            ..PostParams::default()
+        };
+        let class = |name: &str| -> Result<IngressClass, ProvisionError> {
+            serde_json::from_value(json!({
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "IngressClass",
+                "metadata": { "name": name },
+                "spec": { "controller": "kubelab.dev/policy-probe" },
+            }))
+            .map_err(|e| ProvisionError::Api {
+                url: self.url.clone(),
+                op: Op::Apply,
+                object: "IngressClass (policy probe)".into(),
+                code: 0,
+                message: e.to_string(),
+            })
+        };
+        let prefixed = class(&format!("{PROBE_NAMESPACE}-probe"))?;
+        let unprefixed = class("kubelab-policy-probe")?;
+        let what = "the admission policies (a learner's dry-run IngressClass)";
+        self.settle(what, || async {
+            let stamped = match classes.create(&dry_run, &prefixed).await {
+                Ok(c) => {
+                    c.metadata.labels.as_ref().and_then(|l| l.get(OWNER_LABEL))
+                        == Some(&PROBE_NAMESPACE.to_string())
+                }
+                Err(kube::Error::Api(_)) => false,
+                Err(e) => return Err(classify(&self.url, Op::Apply, what, e)),
+            };
+            let refused = matches!(
+                classes.create(&dry_run, &unprefixed).await,
+                Err(kube::Error::Api(ref s)) if s.code == 403 || s.code == 422
+            );
+            Ok(stamped && refused)
+        })
+        .await?;
+        self.policies_live.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Creates or repairs the learner's namespace and everything around it (see the module
@@ -683,7 +759,7 @@ impl Provisioner {
             })
             .await?;
         }
-        Ok(())
+        self.wait_policies_live().await
     }
 
     /// Server-side apply of `value` (which names its apiVersion, kind and metadata.name).
