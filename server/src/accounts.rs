@@ -81,6 +81,14 @@ impl Accounts {
         }
     }
 
+    /// Refuses (429) while any of `keys` has used up its failed tries.
+    pub fn refuse_if_limited(&self, keys: &[String]) -> Result<(), AccountError> {
+        if self.limiter.is_limited(keys) {
+            return Err(AccountError::RateLimited);
+        }
+        Ok(())
+    }
+
     /// The namespace the learner's cluster checks read.
     pub fn namespace_of(&self, learner: &Learner) -> String {
         match &self.namespaces {
@@ -509,9 +517,7 @@ async fn resume(
     let Json(body) = body?;
     let accounts = &state.accounts;
     let keys = [client.key()];
-    if accounts.limiter.is_limited(&keys) {
-        return Err(AccountError::RateLimited);
-    }
+    accounts.refuse_if_limited(&keys)?;
     let Some(learner) = accounts.store.learner_by_resume_code(&body.code).await? else {
         accounts.limiter.record_failure(&keys);
         return Err(AccountError::UnknownResumeCode);
@@ -541,9 +547,7 @@ async fn join(
         .map(|c| c.to_ascii_uppercase())
         .collect();
     let keys = [client.key(), format!("join:{code_key}")];
-    if accounts.limiter.is_limited(&keys) {
-        return Err(AccountError::RateLimited);
-    }
+    accounts.refuse_if_limited(&keys)?;
     let Some(classroom) = accounts.store.classroom_by_code(&body.code).await? else {
         accounts.limiter.record_failure(&keys);
         return Err(AccountError::JoinFailed);

@@ -91,9 +91,7 @@ async fn login(
         client.key(),
         format!("email:{}", body.email.trim().to_lowercase()),
     ];
-    if accounts.limiter.is_limited(&keys) {
-        return Err(AccountError::RateLimited);
-    }
+    accounts.refuse_if_limited(&keys)?;
     let Some(instructor) = accounts
         .store
         .verify_instructor(&body.email, &body.password)

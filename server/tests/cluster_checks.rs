@@ -505,6 +505,23 @@ async fn live_endpoint_pushes_a_new_verdict_when_the_learner_fixes_the_deploymen
     let _ = reader.join();
 }
 
+/// The cluster exercises of the course (content/exercises with `kind: cluster`).
+const CLUSTER_EXERCISES: usize = 9;
+
+/// `kubelab grade --json` output: exit 0 and one row per namespace × cluster exercise.
+fn graded(out: &Output, namespaces: usize) -> Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = verdict(out);
+    let rows = v["rows"].as_array().expect("rows").len();
+    assert_eq!(rows, namespaces * CLUSTER_EXERCISES, "{v:#}");
+    v
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
     let good = TestNamespace::create("grade-good").await;
@@ -518,16 +535,8 @@ async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
         "--json".into(),
     ])
     .await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = verdict(&out);
+    let v = graded(&out, 2);
     let rows = v["rows"].as_array().expect("rows");
-    let cluster_exercises = 9;
-    assert_eq!(rows.len(), 2 * cluster_exercises, "{v:#}");
     let row = |ns: &str, ex: &str| {
         rows.iter()
             .find(|r| r["namespace"] == ns && r["exercise"] == ex)
@@ -607,7 +616,7 @@ async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
         lines[0],
         "namespace,exercise,passed,passed_assertions,assertions,failed"
     );
-    assert_eq!(lines.len(), 1 + 2 * cluster_exercises, "{text}");
+    assert_eq!(lines.len(), 1 + 2 * CLUSTER_EXERCISES, "{text}");
     assert!(
         lines.contains(&format!("{},deployment,true,6,6,", good.name()).as_str()),
         "{text}"
@@ -669,16 +678,8 @@ async fn grade_a_classroom_from_the_store_and_record_the_verdicts_as_attempts() 
         "--json".into(),
     ])
     .await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = verdict(&out);
+    let v = graded(&out, 2);
     let rows = v["rows"].as_array().expect("rows");
-    let cluster_exercises = 9;
-    assert_eq!(rows.len(), 2 * cluster_exercises, "{v:#}");
     let passed = |ns: &str| {
         rows.iter()
             .find(|r| r["namespace"] == ns && r["exercise"] == "deployment")
@@ -690,7 +691,7 @@ async fn grade_a_classroom_from_the_store_and_record_the_verdicts_as_attempts() 
     // Every verdict is now an attempt: the board and the CSV show them.
     assert_eq!(
         store.count_attempts().await.expect("count"),
-        (2 * cluster_exercises) as u64
+        (2 * CLUSTER_EXERCISES) as u64
     );
     let status = |progress: Vec<kubelab_store::ExerciseProgress>| {
         progress
