@@ -3,6 +3,9 @@
 use kubelab_checks::Verdict;
 use serde::Serialize;
 
+// The records that cross HTTP as they are are wire types, defined once in kubelab-wire.
+pub use kubelab_wire::{Attempt, AttemptSource, ExerciseProgress, Status, StuckCount};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -47,42 +50,6 @@ pub struct Classroom {
     pub archived_at: Option<i64>,
 }
 
-/// What produced an attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AttemptSource {
-    /// The learner pressed "check".
-    Check,
-    /// Submitted text (offline exercises).
-    Submit,
-    /// A live verdict pushed on a watch event.
-    Live,
-    /// An instructor's grading run.
-    Grade,
-}
-
-impl AttemptSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttemptSource::Check => "check",
-            AttemptSource::Submit => "submit",
-            AttemptSource::Live => "live",
-            AttemptSource::Grade => "grade",
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> Option<Self> {
-        [
-            AttemptSource::Check,
-            AttemptSource::Submit,
-            AttemptSource::Live,
-            AttemptSource::Grade,
-        ]
-        .into_iter()
-        .find(|source| source.as_str() == s)
-    }
-}
-
 pub struct NewAttempt<'a> {
     pub learner_id: &'a str,
     pub exercise_id: &'a str,
@@ -92,46 +59,4 @@ pub struct NewAttempt<'a> {
     pub evidence: &'a [serde_json::Value],
     /// The submitted text of offline exercises.
     pub input: Option<&'a str>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Attempt {
-    pub id: i64,
-    pub learner_id: String,
-    pub exercise_id: String,
-    pub at: i64,
-    pub source: AttemptSource,
-    /// The original verdict's `passed`.
-    pub passed: bool,
-    pub verdict: Verdict,
-    pub evidence: Vec<serde_json::Value>,
-    pub input: Option<String>,
-    /// A later re-grading's verdict, stored beside the original (which is never changed).
-    pub regraded: Option<Verdict>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    NotStarted,
-    Failing,
-    Passed,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ExerciseProgress {
-    pub exercise_id: String,
-    /// Passed once any attempt passed.
-    pub status: Status,
-    pub attempts: u32,
-    pub first_pass_at: Option<i64>,
-    pub last_at: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StuckCount {
-    pub exercise_id: String,
-    pub assertion_id: String,
-    /// Learners whose latest attempt at the exercise fails this assertion.
-    pub learners: u32,
 }

@@ -1,0 +1,78 @@
+//! The learner's API: `/api/session/*` bodies, `/api/me` and `/api/me/summary`.
+
+use std::collections::BTreeMap;
+
+use kubelab_checks::{Text, Verdict};
+use serde::{Deserialize, Serialize};
+
+use crate::progress::ExerciseProgress;
+
+/// `POST /api/session/start`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartBody {
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+/// `POST /api/session/resume`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumeBody {
+    pub code: String,
+}
+
+/// `POST /api/session/join`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinBody {
+    pub code: String,
+    pub name: String,
+}
+
+/// `GET /api/me` (and the answer of start, resume, join and reset): the learner's page data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub learner: MeLearner,
+    pub cluster: ClusterStatus,
+    pub progress: Vec<ExerciseProgress>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeLearner {
+    pub id: String,
+    pub display_name: Option<String>,
+    /// The namespace their cluster checks read.
+    pub namespace: String,
+    pub resume_code: String,
+    pub created_at: i64,
+    pub classroom: Option<ClassroomRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassroomRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A cluster that is down is reported here, not as an error: the rest of the page still works.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterStatus {
+    pub connected: bool,
+    pub namespace_ready: bool,
+    pub message: Option<Text>,
+}
+
+/// `GET /api/me/summary`: what lesson pages show of a learner. A visitor without a session gets
+/// `signed_in: false` and nothing else (a 200: every lesson page asks).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub signed_in: bool,
+    pub progress: Vec<ExerciseProgress>,
+    /// The last verdict per exercise id.
+    pub last: BTreeMap<String, LastVerdict>,
+}
+
+/// The last answered attempt of one exercise: when (unix ms), and its (possibly re-graded) verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastVerdict {
+    pub at: i64,
+    pub verdict: Verdict,
+}

@@ -1,0 +1,29 @@
+//! Every type that crosses kubelab's HTTP API, defined once: the server serialises these and the
+//! browser islands deserialise the same structs, so the two sides cannot drift apart.
+//!
+//! Serde only (plus the check engine's `Verdict`, `Text` and `ExerciseKind`, which are wire types
+//! too): no I/O, builds for wasm32. Server-side logic (stores, handlers) and browser-side logic
+//! (views) stay in their crates; what is here is data and a few pure helpers on it.
+
+pub mod error;
+pub mod learner;
+pub mod paths;
+pub mod progress;
+pub mod teach;
+pub mod time;
+
+pub use error::{ErrorBody, ErrorDetail};
+pub use kubelab_checks::{ExerciseKind, Text, Verdict};
+pub use learner::{
+    ClassroomRef, ClusterStatus, JoinBody, LastVerdict, Me, MeLearner, ResumeBody, StartBody,
+    Summary,
+};
+pub use progress::{Attempt, AttemptSource, ExerciseProgress, Status, StuckCount};
+pub use teach::{
+    Board, BoardClassroom, BoardExercise, BoardLearner, Cell, ClassroomView, GradeSummary,
+    InstructorRef, InstructorView, LoginBody, NewClassroomBody, RegradeSummary,
+};
+
+/// The header that carries the id of the attempt a check or submission stored: an answer that is
+/// 2xx has been stored.
+pub const ATTEMPT_HEADER: &str = "x-kubelab-attempt";

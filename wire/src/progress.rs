@@ -1,0 +1,112 @@
+//! Progress and attempts: what the store keeps and the pages show.
+
+use kubelab_checks::Verdict;
+use serde::{Deserialize, Serialize};
+
+/// Where a learner is with one exercise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    NotStarted,
+    Failing,
+    Passed,
+}
+
+impl Status {
+    /// The word used in CSV exports, `data-status` attributes and CSS classes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not-started",
+            Status::Failing => "failing",
+            Status::Passed => "passed",
+        }
+    }
+
+    /// Never told by colour alone: every cell and row carries this symbol and a word.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Status::Passed => "✓",
+            Status::Failing => "✗",
+            Status::NotStarted => "–",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExerciseProgress {
+    pub exercise_id: String,
+    /// Passed once any attempt passed.
+    pub status: Status,
+    pub attempts: u32,
+    pub first_pass_at: Option<i64>,
+    pub last_at: Option<i64>,
+}
+
+/// How many learners of a classroom fail one assertion in their latest attempt at an exercise.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StuckCount {
+    pub exercise_id: String,
+    pub assertion_id: String,
+    pub learners: u32,
+}
+
+/// What produced an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AttemptSource {
+    /// The learner pressed "check".
+    Check,
+    /// Submitted text (offline exercises).
+    Submit,
+    /// A live verdict pushed on a watch event.
+    Live,
+    /// An instructor's grading run.
+    Grade,
+}
+
+impl AttemptSource {
+    pub const ALL: [AttemptSource; 4] = [
+        AttemptSource::Check,
+        AttemptSource::Submit,
+        AttemptSource::Live,
+        AttemptSource::Grade,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptSource::Check => "check",
+            AttemptSource::Submit => "submit",
+            AttemptSource::Live => "live",
+            AttemptSource::Grade => "grade",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|source| source.as_str() == s)
+    }
+}
+
+/// A recorded check or submission with the evidence it was decided on. Times are unix ms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub id: i64,
+    pub learner_id: String,
+    pub exercise_id: String,
+    pub at: i64,
+    pub source: AttemptSource,
+    /// The original verdict's `passed`.
+    pub passed: bool,
+    pub verdict: Verdict,
+    pub evidence: Vec<serde_json::Value>,
+    pub input: Option<String>,
+    /// A later re-grading's verdict, stored beside the original (which is never changed).
+    pub regraded: Option<Verdict>,
+}
+
+impl Attempt {
+    /// The verdict that counts now: a re-grading if there is one.
+    pub fn current_verdict(&self) -> &Verdict {
+        self.regraded.as_ref().unwrap_or(&self.verdict)
+    }
+}
