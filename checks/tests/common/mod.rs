@@ -106,27 +106,53 @@ pub fn drop_kind(s: &mut Snapshot, kind: &str) {
 }
 
 pub fn assert_passes(v: &Verdict) {
+    assert_case_passes(&v.exercise, v);
+}
+
+/// [`assert_passes`] for a table row: the message names the `case`.
+pub fn assert_case_passes(case: &str, v: &Verdict) {
     let bad: Vec<&AssertionResult> = v.results.iter().filter(|r| !r.passed).collect();
     assert!(
         v.passed && bad.is_empty(),
-        "expected {} to pass, failures: {bad:#?}",
+        "{case}: expected {} to pass, failures: {bad:#?}",
         v.exercise
     );
 }
 
 /// The verdict fails, and the FIRST real failure is `id` on a field containing `field`.
 pub fn assert_fails_on<'a>(v: &'a Verdict, id: &str, field: Option<&str>) -> &'a AssertionResult {
-    assert!(!v.passed, "expected {} to fail", v.exercise);
-    let first = v.first_failure().expect("a failure");
-    assert_eq!(first.id, id, "first failure is {first:#?}");
+    assert_case_fails_on(&v.exercise, v, id, field)
+}
+
+/// [`assert_fails_on`] for a table row: every message names the `case`.
+pub fn assert_case_fails_on<'a>(
+    case: &str,
+    v: &'a Verdict,
+    id: &str,
+    field: Option<&str>,
+) -> &'a AssertionResult {
+    assert!(!v.passed, "{case}: expected {} to fail", v.exercise);
+    let first = v
+        .first_failure()
+        .unwrap_or_else(|| panic!("{case}: a failure"));
+    assert_eq!(first.id, id, "{case}: first failure is {first:#?}");
     if let Some(f) = field {
         let got = first.field.as_deref().unwrap_or_default();
         assert!(
             got.contains(f),
-            "field {got:?} does not contain {f:?}: {first:#?}"
+            "{case}: field {got:?} does not contain {f:?}: {first:#?}"
         );
     }
-    assert!(first.hint.is_some(), "a failure carries a hint");
-    assert!(!first.message.zh.is_empty() && !first.message.en.is_empty());
+    assert!(first.hint.is_some(), "{case}: a failure carries a hint");
+    assert!(
+        !first.message.zh.is_empty() && !first.message.en.is_empty(),
+        "{case}: a failure has a message in both languages"
+    );
     first
+}
+
+/// The result with this `id`; a table row's `case` is named if there is none.
+pub fn result<'a>(case: &str, v: &'a Verdict, id: &str) -> &'a AssertionResult {
+    v.result(id)
+        .unwrap_or_else(|| panic!("{case}: {} has no result {id}", v.exercise))
 }
