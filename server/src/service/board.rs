@@ -1,0 +1,114 @@
+//! The instructor's view of a classroom, built purely from the catalog and the store's rows:
+//! the learner × exercise matrix, where learners are stuck, and the CSV export.
+
+use kubelab_checks::Catalog;
+use kubelab_store::{Classroom, ExerciseProgress, Learner, StuckCount};
+use kubelab_wire::time::iso8601;
+use kubelab_wire::{Board, BoardClassroom, BoardExercise, BoardLearner, Cell};
+
+/// Every exercise of the catalog gets a column, including those nobody has tried; learners are
+/// in the order the store gives (join order). `namespace_of` maps a learner to the namespace
+/// their checks read.
+pub fn build(
+    catalog: &Catalog,
+    classroom: &Classroom,
+    matrix: Vec<(Learner, Vec<ExerciseProgress>)>,
+    stuck: Vec<StuckCount>,
+    namespace_of: impl Fn(&Learner) -> String,
+) -> Board {
+    let exercises: Vec<BoardExercise> = catalog
+        .iter()
+        .map(|ex| BoardExercise {
+            id: ex.id.clone(),
+            kind: ex.kind,
+            title: ex.title.clone(),
+        })
+        .collect();
+    let learners = matrix
+        .into_iter()
+        .map(|(learner, progress)| {
+            let cells = exercises
+                .iter()
+                .map(
+                    |ex| match progress.iter().find(|p| p.exercise_id == ex.id) {
+                        Some(p) => Cell {
+                            exercise_id: ex.id.clone(),
+                            status: p.status,
+                            attempts: p.attempts,
+                            first_pass_at: p.first_pass_at,
+                        },
+                        None => Cell::not_started(&ex.id),
+                    },
+                )
+                .collect();
+            BoardLearner {
+                namespace: namespace_of(&learner),
+                id: learner.id,
+                display_name: learner.display_name,
+                cells,
+            }
+        })
+        .collect();
+    Board {
+        classroom: BoardClassroom {
+            id: classroom.id.clone(),
+            code: classroom.code.clone(),
+            name: classroom.name.clone(),
+            archived_at: classroom.archived_at,
+        },
+        exercises,
+        learners,
+        stuck,
+    }
+}
+
+/// `learner,namespace,exercise,status,first_pass_at,attempts`, one row per learner × exercise.
+/// Spreadsheet formula injection is defused: a cell starting with `= + - @` gets a leading `'`.
+pub fn csv(board: &Board) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut rows: Vec<[String; 6]> = vec![[
+        "learner".into(),
+        "namespace".into(),
+        "exercise".into(),
+        "status".into(),
+        "first_pass_at".into(),
+        "attempts".into(),
+    ]];
+    for l in &board.learners {
+        let name = l.display_name.clone().unwrap_or_else(|| l.id.clone());
+        for c in &l.cells {
+            rows.push([
+                defuse(&name),
+                l.namespace.clone(),
+                c.exercise_id.clone(),
+                c.status.code().to_string(),
+                c.first_pass_at.map(iso8601).unwrap_or_default(),
+                c.attempts.to_string(),
+            ]);
+        }
+    }
+    for row in rows {
+        // Writing to a Vec cannot fail; a failure here would be a bug in csv, not input.
+        if let Err(e) = w.write_record(&row) {
+            tracing::error!("csv export: {e}");
+        }
+    }
+    match w.into_inner() {
+        Ok(bytes) => String::from_utf8(bytes).unwrap_or_default(),
+        Err(e) => {
+            tracing::error!("csv export: {e}");
+            String::new()
+        }
+    }
+}
+
+fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests;

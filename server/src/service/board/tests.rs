@@ -1,0 +1,121 @@
+use super::*;
+use kubelab_store::Status;
+use std::path::Path;
+
+fn catalog() -> Catalog {
+    crate::service::catalog::load_catalog(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"))
+        .expect("the real catalog loads")
+}
+
+fn learner(id: &str, name: Option<&str>) -> Learner {
+    Learner {
+        id: id.to_string(),
+        display_name: name.map(str::to_string),
+        namespace: format!("kl-{id}"),
+        classroom_id: Some("c1".to_string()),
+        resume_code: "AAAA-BBBB".to_string(),
+        created_at: 0,
+    }
+}
+
+fn classroom() -> Classroom {
+    Classroom {
+        id: "c1".to_string(),
+        code: "K7QF-2M9P".to_string(),
+        name: "Workshop".to_string(),
+        instructor_id: "i1".to_string(),
+        created_at: 0,
+        archived_at: None,
+    }
+}
+
+fn progress(ex: &str, status: Status, attempts: u32, first: Option<i64>) -> ExerciseProgress {
+    ExerciseProgress {
+        exercise_id: ex.to_string(),
+        status,
+        attempts,
+        first_pass_at: first,
+        last_at: Some(1),
+    }
+}
+
+#[test]
+fn every_learner_has_a_cell_for_every_exercise_in_catalog_order() {
+    let catalog = catalog();
+    let matrix = vec![
+        (
+            learner("a", Some("Ada")),
+            vec![progress(
+                "deployment",
+                Status::Passed,
+                3,
+                Some(1_764_126_245_000),
+            )],
+        ),
+        (learner("b", None), vec![]),
+    ];
+    let board = build(&catalog, &classroom(), matrix, vec![], |l| {
+        l.namespace.clone()
+    });
+    let ids: Vec<&str> = catalog.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(board.exercises.len(), ids.len());
+    for l in &board.learners {
+        let cell_ids: Vec<&str> = l.cells.iter().map(|c| c.exercise_id.as_str()).collect();
+        assert_eq!(cell_ids, ids);
+    }
+    let a = &board.learners[0];
+    let dep = a
+        .cells
+        .iter()
+        .find(|c| c.exercise_id == "deployment")
+        .unwrap();
+    assert!(matches!(dep.status, Status::Passed));
+    assert_eq!(dep.attempts, 3);
+    let other = a.cells.iter().find(|c| c.exercise_id == "ingress").unwrap();
+    assert!(matches!(other.status, Status::NotStarted));
+    assert_eq!(other.attempts, 0);
+    assert!(board.learners[1]
+        .cells
+        .iter()
+        .all(|c| matches!(c.status, Status::NotStarted)));
+}
+
+#[test]
+fn csv_has_a_row_per_learner_and_exercise_with_the_pass_time() {
+    let catalog = catalog();
+    let matrix = vec![(
+        learner("a", Some("Ada")),
+        vec![
+            progress("deployment", Status::Passed, 2, Some(1_764_126_245_000)),
+            progress("ingress", Status::Failing, 5, None),
+        ],
+    )];
+    let board = build(&catalog, &classroom(), matrix, vec![], |l| {
+        l.namespace.clone()
+    });
+    let text = csv(&board);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "learner,namespace,exercise,status,first_pass_at,attempts"
+    );
+    assert_eq!(lines.len(), 1 + catalog.len());
+    assert!(lines.contains(&"Ada,kl-a,deployment,passed,2025-11-26T03:04:05Z,2"));
+    assert!(lines.contains(&"Ada,kl-a,ingress,failing,,5"));
+    assert!(lines.contains(&"Ada,kl-a,dockerfile,not-started,,0"));
+}
+
+#[test]
+fn csv_defuses_formulas_and_quotes_commas() {
+    let catalog = catalog();
+    let matrix = vec![(learner("a", Some("=HYPERLINK(\"x\"), hi")), vec![])];
+    let board = build(&catalog, &classroom(), matrix, vec![], |l| {
+        l.namespace.clone()
+    });
+    let text = csv(&board);
+    let row = text.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with("\"'=HYPERLINK(\"\"x\"\"), hi\",kl-a,"),
+        "row: {row}"
+    );
+}

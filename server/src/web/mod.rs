@@ -1,0 +1,248 @@
+//! The HTTP edge: the router (pages, static files, the JSON API), sessions, the one error map,
+//! extractors, the rendered-page cache, dev-mode reload, serving and graceful shutdown. Nothing
+//! below this layer knows about HTTP.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use kubelab_app::model::CourseHandle;
+use kubelab_app::{shell, App};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+
+use crate::config::{NamespaceMode, ServeArgs};
+use crate::service::{Lab, Namespaces};
+
+pub mod error;
+pub mod extract;
+pub mod page_cache;
+pub mod reload;
+pub mod routes;
+pub mod session;
+pub mod state;
+
+pub use state::{leptos_options, AppState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("the course content has problems (run `kubelab content check` for the list):\n{0}")]
+    Content(#[from] kubelab_app::content::Errors),
+    #[error(
+        "cannot listen on {addr}: {source} (is another kubelab running? try --addr 127.0.0.1:3001)"
+    )]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(#[from] std::io::Error),
+    #[error("cannot watch content for changes: {0}")]
+    Watch(#[from] notify::Error),
+    #[error("the exercise catalog has problems (run `kubelab content check`):\n{0}")]
+    Catalog(#[from] crate::service::catalog::LoadError),
+    #[error("{}", .0.text().en)]
+    Store(#[from] kubelab_store::StoreError),
+    #[error("--public-url {0} is not an http(s) URL")]
+    PublicUrl(String),
+}
+
+/// Every route of the site, ready for `axum::serve` or for `oneshot` in tests.
+pub fn router(state: AppState) -> Router {
+    let course = state.course.clone();
+    let catalog = state.lab.catalog.clone();
+    let context = move || {
+        provide_context(course.clone());
+        provide_context(catalog.clone());
+    };
+    let leptos = state.leptos.clone();
+    let pages = generate_route_list(App);
+    let router = Router::new()
+        .merge(routes::site())
+        .merge(routes::exercises::routes())
+        .merge(routes::learner::routes())
+        .merge(routes::teach::routes())
+        .leptos_routes_with_context(&state, pages, context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            (state.pages.clone(), state.course.clone()),
+            page_cache::layer,
+        ))
+        .layer(axum::middleware::from_fn(trim_trailing_slash))
+        .layer(session::layer(&state.lab.store, state.secure_cookies))
+        .layer(axum::middleware::from_fn_with_state(
+            state.public_origin.clone(),
+            session::same_origin,
+        ));
+    let router = if state.trust_forwarded_for {
+        router.layer(axum::middleware::from_fn(session::forwarded_client))
+    } else {
+        router
+    };
+    router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+/// `/zh/` and `/en/learn/x/` are what people type; send them to the one canonical URL.
+async fn trim_trailing_slash(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("//") {
+        let mut to = path.trim_end_matches('/').to_string();
+        if to.is_empty() {
+            to.push('/');
+        }
+        if let Some(q) = req.uri().query() {
+            to.push('?');
+            to.push_str(q);
+        }
+        return Redirect::permanent(&to).into_response();
+    }
+    next.run(req).await
+}
+
+pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
+    let content_dir: PathBuf = args.content.content.clone();
+    let course = kubelab_app::content::load(&content_dir)?;
+    tracing::info!(chapters = course.order.len(), dir = %content_dir.display(), "content loaded");
+    let catalog = crate::service::catalog::load_catalog(&content_dir)?;
+    tracing::info!(exercises = catalog.len(), "exercise catalog loaded");
+    let cluster = crate::cluster::Cluster::connect(&args.cluster).await;
+    match &cluster {
+        Ok(c) => {
+            tracing::info!(api = %c.url(), namespace = %args.cluster.namespace, "cluster checks read this cluster")
+        }
+        Err(e) => tracing::warn!("cluster checks are off: {e}"),
+    }
+    let store = kubelab_store::Store::open(&args.database.url).await?;
+    tracing::info!(backend = ?store.backend(), "store opened");
+    let namespaces = match args.learner_namespaces {
+        NamespaceMode::PerLearner => Namespaces::PerLearner {
+            prefix: args.namespace_prefix.clone(),
+        },
+        NamespaceMode::Shared => Namespaces::Shared(args.cluster.namespace.clone()),
+    };
+    let provisioner = cluster.as_ref().ok().map(|c| {
+        crate::cluster::provision::Provisioner::new(
+            c.client(),
+            c.kube_config(),
+            crate::cluster::provision::ProvisionOptions {
+                public_server_url: args.kube_public_url.clone(),
+                ..Default::default()
+            },
+        )
+    });
+    // Expired sessions are deleted in the background, hourly.
+    {
+        use tower_sessions::ExpiredDeletion;
+        let sessions = store.session_store();
+        tokio::spawn(async move {
+            if let Err(e) = sessions
+                .continuously_delete_expired(std::time::Duration::from_secs(3600))
+                .await
+            {
+                tracing::warn!("expired sessions are no longer deleted: {e}");
+            }
+        });
+    }
+    let lab = Lab::new(
+        store,
+        Arc::new(catalog),
+        cluster,
+        namespaces,
+        provisioner,
+    );
+    let public_origin = match &args.public_url {
+        Some(url) => Some(origin_of_url(url).ok_or_else(|| ServeError::PublicUrl(url.clone()))?),
+        None => None,
+    };
+    let handle = CourseHandle::new(course);
+    let _watcher = if args.dev {
+        tracing::info!("dev mode: content reloads on change");
+        Some(reload::watch(content_dir, handle.clone())?)
+    } else {
+        None
+    };
+    if !args.site_root.join("pkg").join("kubelab.js").exists() {
+        tracing::warn!(
+            site_root = %args.site_root.display(),
+            "no built site (pkg/kubelab.js) found: pages work, but copy buttons won't until `scripts/build-site` runs"
+        );
+    }
+    let state = AppState {
+        leptos: leptos_options(&args.site_root, args.addr),
+        course: handle,
+        pages: page_cache::PageCache::new(!args.no_page_cache),
+        lab: Arc::new(lab),
+        secure_cookies: public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://")),
+        public_origin,
+        trust_forwarded_for: args.trust_forwarded_for,
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: args.addr,
+            source,
+        })?;
+    tracing::info!("kubelab listening on http://{}", args.addr);
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("kubelab stopped");
+    Ok(())
+}
+
+/// `https://lab.example/path` → `https://lab.example`; None unless http(s) with a host.
+fn origin_of_url(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+/// Finishes in-flight requests on SIGTERM (what orchestrators send) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod authz_tests;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+pub(crate) mod testkit;

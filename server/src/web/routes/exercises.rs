@@ -1,0 +1,138 @@
+//! The exercise API.
+//!
+//! * `GET /api/exercises`: every exercise, in its public form (no quiz answers).
+//! * `GET /api/exercises/{id}`: one exercise, public form.
+//! * `POST /api/exercises/{id}/submit`: check submitted text (Dockerfile, command, YAML, quiz
+//!   answers) offline; the body is the raw text, at most 1 MiB.
+//! * `POST /api/exercises/{id}/check`: check a cluster exercise in the learner's namespace, read
+//!   from the server's shared watch caches.
+//! * `GET /api/exercises/{id}/live`: server-sent events; a `verdict` event now, and another each
+//!   time a change in the shared caches changes the verdict.
+
+use std::convert::Infallible;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures::StreamExt;
+use kubelab_checks::{Exercise, PublicExercise, Verdict};
+use kubelab_store::Attempt;
+use kubelab_wire::ATTEMPT_HEADER;
+use tower_sessions::Session;
+
+use crate::service::grading::LiveUpdate;
+use crate::service::ServiceError;
+use crate::web::error::{body_of, WebError};
+use crate::web::session::learner_or_start;
+use crate::web::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/exercises", get(list))
+        .route("/api/exercises/{id}", get(one))
+        .route(
+            "/api/exercises/{id}/submit",
+            post(submit).layer(DefaultBodyLimit::max(kubelab_checks::MAX_INPUT_BYTES)),
+        )
+        .route("/api/exercises/{id}/check", post(check))
+        .route("/api/exercises/{id}/live", get(live))
+}
+
+async fn list(State(state): State<AppState>) -> Json<Vec<PublicExercise>> {
+    Json(state.lab.catalog.iter().map(Exercise::public).collect())
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PublicExercise>, WebError> {
+    Ok(Json(state.lab.exercise(&id)?.public()))
+}
+
+/// The verdict, with the id of the stored attempt in a header: an answer that is 2xx has been
+/// stored.
+fn answered(verdict: Verdict, attempt: &Attempt) -> Response {
+    ([(ATTEMPT_HEADER, attempt.id.to_string())], Json(verdict)).into_response()
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, WebError> {
+    let lab = &state.lab;
+    let ex = lab.exercise(&id)?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge
+        } else {
+            WebError::Body(rejection.body_text())
+        }
+    })?;
+    let verdict = lab.validate(ex, &body)?;
+    // Only a readable submission makes a visitor a learner.
+    let learner = learner_or_start(lab, &session).await?;
+    let attempt = lab.record_submission(&learner, ex, &verdict, &body).await?;
+    Ok(answered(verdict, &attempt))
+}
+
+async fn check(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let lab = &state.lab;
+    let ex = lab.cluster_exercise(&id)?;
+    lab.cluster()?;
+    let learner = learner_or_start(lab, &session).await?;
+    let (verdict, attempt) = lab.check(ex, &learner).await?;
+    Ok(answered(verdict, &attempt))
+}
+
+fn verdict_event(v: &Verdict) -> Event {
+    Event::default()
+        .event("verdict")
+        .json_data(v)
+        .unwrap_or_else(|_| {
+            Event::default()
+                .event("error")
+                .data("verdict not serialisable")
+        })
+}
+
+/// Live verdicts as server-sent events (`verdict`, and `error` with `{code, message}` when the
+/// cache cannot be read; the stream goes on).
+async fn live(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let lab = state.lab.clone();
+    let ex = lab.cluster_exercise(&id)?.clone();
+    lab.cluster()?;
+    let learner = learner_or_start(&lab, &session).await?;
+    let (first, updates) = lab.live(ex, learner).await?;
+    let updates = updates.map(|update| {
+        Ok::<_, Infallible>(match update {
+            LiveUpdate::Verdict(v) => verdict_event(&v),
+            LiveUpdate::Error(e) => Event::default()
+                .event("error")
+                .json_data(body_of(&ServiceError::from(e)).error)
+                .unwrap_or_default(),
+        })
+    });
+    let stream = futures::stream::once(futures::future::ready(Ok(verdict_event(&first))))
+        .chain(updates);
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

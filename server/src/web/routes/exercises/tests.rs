@@ -1,0 +1,221 @@
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::web::testkit::{state, state_with};
+use crate::web::{router, AppState};
+
+async fn send(state: AppState, method: &str, uri: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", "text/plain")
+        .body(Body::from(body))
+        .expect("request");
+    let resp = router(state).oneshot(req).await.expect("router answers");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "{status}: body is not JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    (status, json)
+}
+
+async fn call(method: &str, uri: &str, body: &[u8]) -> (StatusCode, Value) {
+    let (state, _dir) = state().await;
+    send(state, method, uri, body.to_vec()).await
+}
+
+/// The error body has a code and a message in both languages, with no Rust type names.
+fn assert_error(json: &Value, code: &str) {
+    assert_eq!(json["error"]["code"], code, "{json}");
+    for lang in ["zh", "en"] {
+        let m = json["error"]["message"][lang].as_str().unwrap_or_default();
+        assert!(!m.trim().is_empty(), "{lang} message in {json}");
+        for rust in ["Error", "::", "Some(", "None"] {
+            assert!(!m.contains(rust), "{lang} message shows {rust}: {m}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn list_gives_every_exercise_without_quiz_answers() {
+    let (state, _dir) = state().await;
+    let count = state.lab.catalog.len();
+    let (status, json) = send(state, "GET", "/api/exercises", Vec::new()).await;
+    assert_eq!(status, StatusCode::OK);
+    let list = json.as_array().expect("array");
+    assert_eq!(list.len(), count);
+    let quizzes: Vec<&Value> = list.iter().filter(|e| e["kind"] == "quiz").collect();
+    assert!(!quizzes.is_empty());
+    for q in quizzes {
+        let questions = q["questions"].as_array().expect("questions");
+        assert!(!questions.is_empty());
+        for question in questions {
+            assert!(question.get("answer").is_none(), "{question}");
+            assert!(question.get("explanation").is_none(), "{question}");
+        }
+    }
+    let text = json.to_string();
+    assert!(!text.contains("\"answer\""), "an answer leaked");
+}
+
+#[tokio::test]
+async fn one_exercise_is_public_and_unknown_ids_are_404() {
+    let (status, json) = call("GET", "/api/exercises/service-dns", b"").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["id"], "service-dns");
+    assert!(!json.to_string().contains("\"answer\""));
+    let (status, json) = call("GET", "/api/exercises/nope", b"").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error(&json, "unknown-exercise");
+}
+
+#[tokio::test]
+async fn submit_to_unknown_exercise_is_404() {
+    let (status, json) = call("POST", "/api/exercises/nope/submit", b"FROM nginx:1\n").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error(&json, "unknown-exercise");
+}
+
+#[tokio::test]
+async fn submit_good_dockerfile_passes_and_bad_one_fails_with_a_hint() {
+    let good =
+        b"FROM nginx:1.27-alpine\nCOPY index.html /usr/share/nginx/html/\nRUN echo ok\nEXPOSE 80\n";
+    let (status, json) = call("POST", "/api/exercises/dockerfile/submit", good).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["passed"], true, "{json}");
+    assert_eq!(json["mode"], "offline");
+
+    let bad = b"FROM nginx\nRUN a\nRUN b\n";
+    let (status, json) = call("POST", "/api/exercises/dockerfile/submit", bad).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["passed"], false);
+    let failed = json["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["passed"] == false)
+        .expect("a failure");
+    assert!(failed["hint"]["en"].is_string(), "{failed}");
+}
+
+#[tokio::test]
+async fn quiz_answers_are_graded() {
+    let (status, json) = call(
+        "POST",
+        "/api/exercises/service-dns/submit",
+        br#"{"fqdn": "a"}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["results"][0]["id"], "fqdn");
+    assert_eq!(json["results"][0]["passed"], true);
+}
+
+#[tokio::test]
+async fn oversized_submission_is_413_with_a_json_error() {
+    let body = vec![b'#'; kubelab_checks::MAX_INPUT_BYTES + 1];
+    let (status, json) = call("POST", "/api/exercises/dockerfile/submit", &body).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_error(&json, "too-large");
+}
+
+#[tokio::test]
+async fn garbage_gives_a_verdict_or_a_readable_422_never_a_panic() {
+    let garbage: [&[u8]; 7] = [
+        b"",
+        b"\xff\xfe\x00binary",
+        b"\x00\x01\x02",
+        b"{{{{: : : [[[",
+        b"apiVersion: v1\nkind: Pod\nmetadata: [unclosed\n",
+        "😀 ✓ 汉字".as_bytes(),
+        b"- - - - -\n\t\t: x",
+    ];
+    for id in ["dockerfile", "docker-run", "pod-yaml", "service-dns"] {
+        for body in garbage {
+            let uri = format!("/api/exercises/{id}/submit");
+            let (status, json) = call("POST", &uri, body).await;
+            match status {
+                StatusCode::OK => assert!(json["results"].is_array(), "{json}"),
+                StatusCode::UNPROCESSABLE_ENTITY => assert_error(&json, "invalid-input"),
+                other => panic!("{id} {body:?}: {other} {json}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn syntax_errors_name_the_line_and_column() {
+    let (status, json) = call(
+        "POST",
+        "/api/exercises/pod-yaml/submit",
+        b"apiVersion: v1\nkind: Pod\nmetadata: [unclosed\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let en = json["error"]["message"]["en"].as_str().unwrap_or_default();
+    assert!(en.starts_with("line "), "{en}");
+}
+
+#[tokio::test]
+async fn submitting_text_to_a_cluster_only_exercise_is_409() {
+    let (status, json) = call("POST", "/api/exercises/deployment/submit", b"kind: Pod\n").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_error(&json, "not-offline");
+}
+
+#[tokio::test]
+async fn cluster_check_without_a_cluster_is_503_no_cluster_connected() {
+    let (status, json) = call("POST", "/api/exercises/deployment/check", b"").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_error(&json, "no-cluster");
+    let en = json["error"]["message"]["en"].as_str().unwrap_or_default();
+    assert!(en.contains("no cluster connected"), "{en}");
+}
+
+#[tokio::test]
+async fn cluster_check_of_an_offline_exercise_is_409() {
+    let (status, json) = call("POST", "/api/exercises/dockerfile/check", b"").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_error(&json, "not-cluster");
+}
+
+#[tokio::test]
+async fn cluster_check_of_an_unknown_exercise_is_404() {
+    let (status, json) = call("POST", "/api/exercises/nope/check", b"").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error(&json, "unknown-exercise");
+}
+
+#[tokio::test]
+async fn cluster_check_against_an_unreachable_api_is_503_with_the_cause() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("kubeconfig");
+    std::fs::write(
+        &path,
+        crate::cluster::tests::kubeconfig_for("https://127.0.0.1:1"),
+    )
+    .expect("write");
+    let args = crate::config::ClusterArgs {
+        namespace: "default".into(),
+        kubeconfig: Some(path),
+        context: None,
+    };
+    let cluster = crate::cluster::Cluster::connect(&args).await;
+    assert!(cluster.is_ok());
+    let (state, _dir) = state_with(cluster).await;
+    let (status, json) = send(state, "POST", "/api/exercises/deployment/check", Vec::new()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_error(&json, "cluster-unreachable");
+    let en = json["error"]["message"]["en"].as_str().unwrap_or_default();
+    assert!(
+        en.contains("127.0.0.1:1") && en.contains("connection refused"),
+        "{en}"
+    );
+}
