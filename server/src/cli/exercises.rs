@@ -2,7 +2,6 @@
 //! `kubelab exercises`, `kubelab validate`, `kubelab check`, and the catalog part of
 //! `kubelab content check`.
 
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,7 +16,9 @@ use super::{print_json, OutLang, Problem, EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use crate::config::{ClusterArgs, ContentArgs};
 use crate::service::catalog::load_catalog;
 use crate::service::grading::check_in;
-use crate::service::texts::{input_error_code, input_error_text, not_cluster_text, unknown_exercise};
+use crate::service::texts::{
+    input_error_code, input_error_text, not_cluster_text, unknown_exercise,
+};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -217,7 +218,9 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let result = tracing::subscriber::with_default(logs, || {
         runtime.block_on(async {
             let cluster = crate::cluster::Cluster::connect(&args.cluster).await?;
-            let verdict = check_in(&cluster, ex, &args.cluster.namespace).await?.verdict;
+            let verdict = check_in(&cluster, ex, &args.cluster.namespace)
+                .await?
+                .verdict;
             Ok::<_, crate::cluster::Error>((verdict, cluster.url().to_string()))
         })
     });
@@ -331,7 +334,6 @@ fn render_details(out: &mut String, r: &AssertionResult, lang: OutLang) {
         line("提示", "hint", h.get(l));
     }
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{ArgGroup, Args};
-use kubelab_checks::{Text, Verdict};
+use kubelab_checks::Text;
 use serde::Serialize;
 
 use super::{OutLang, EXIT_ERROR, EXIT_PASS};

@@ -18,11 +18,12 @@ use kube::runtime::reflector::store::Writer;
 use kube::runtime::reflector::Store;
 use kube::runtime::{watcher, WatchStreamExt};
 use kube::Client;
-use kubelab_checks::{Exercise, Need, Snapshot, Verdict};
+use kubelab_checks::{Need, Snapshot};
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
-use super::{api_for, classify, is_dns_label, restore_type, timeout_error, Error, DEADLINE};
+use super::error::{classify, timeout_error, Error};
+use super::resource::{api_for, is_dns_label, restore_type, DEADLINE};
 
 /// Changes buffered per subscriber; one that falls further behind re-reads (it only needs to
 /// know that something changed).
@@ -250,18 +251,6 @@ impl WatchCache {
             }
         }
         Ok(Snapshot::new(namespace, objects))
-    }
-
-    /// Checks `ex` in `namespace` from the cache: one span per check.
-    #[tracing::instrument(name = "cached_check", skip_all, fields(exercise = %ex.id, namespace = %namespace))]
-    pub async fn check(&self, ex: &Exercise, namespace: &str) -> Result<Verdict, Error> {
-        let snapshot = self.snapshot(&ex.needs, namespace).await;
-        if let Err(e) = &snapshot {
-            tracing::warn!(error = %e, "cluster check could not run");
-        }
-        let verdict = kubelab_checks::evaluate(ex, &snapshot?);
-        tracing::debug!(passed = verdict.passed, "cluster check done");
-        Ok(verdict)
     }
 
     /// Every change of `needs`' types that concerns `namespace`, as it happens (a subscriber that

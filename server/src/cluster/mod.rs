@@ -20,10 +20,12 @@ pub mod provision;
 mod resource;
 
 pub(crate) use error::cause_zh;
-pub use error::{root_cause, Error};
+#[cfg(test)]
+use error::strip_os_error;
 use error::{classify, timeout_error};
-pub use resource::{is_dns_label, CONNECT_TIMEOUT, DEADLINE, READ_TIMEOUT};
+pub use error::{root_cause, Error};
 use resource::{api_for, restore_type, MAX_PAGES, PAGE};
+pub use resource::{is_dns_label, CONNECT_TIMEOUT, DEADLINE, READ_TIMEOUT};
 
 /// A client for one API server, and the shared watch caches on it. Building it does no network
 /// I/O; cloning it is cheap (the caches and counters are shared by every clone).

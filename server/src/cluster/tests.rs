@@ -1,4 +1,6 @@
 use super::*;
+use crate::config::ClusterArgs;
+use std::time::Duration;
 
 #[test]
 fn connection_refused_is_said_in_plain_words() {

@@ -9,8 +9,8 @@ use kubelab_checks::Text;
 use tower::ServiceExt;
 
 use super::*;
-use axum::http::{header, HeaderMap, StatusCode};
 use crate::web::testkit::state as accounts_state;
+use axum::http::header;
 
 struct Answer {
     status: StatusCode,

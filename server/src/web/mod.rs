@@ -154,13 +154,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             }
         });
     }
-    let lab = Lab::new(
-        store,
-        Arc::new(catalog),
-        cluster,
-        namespaces,
-        provisioner,
-    );
+    let lab = Lab::new(store, Arc::new(catalog), cluster, namespaces, provisioner);
     let public_origin = match &args.public_url {
         Some(url) => Some(origin_of_url(url).ok_or_else(|| ServeError::PublicUrl(url.clone()))?),
         None => None,
@@ -243,6 +237,6 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod authz_tests;
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 pub(crate) mod testkit;
+#[cfg(test)]
+mod tests;

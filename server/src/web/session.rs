@@ -38,26 +38,15 @@ pub fn layer(
 
 /// The learner of this session, if any (and if they still exist).
 pub async fn learner(store: &Store, session: &Session) -> Result<Option<Learner>, WebError> {
-    let Some(id) = session
-        .get::<String>(LEARNER_KEY)
-        .await
-        ?
-    else {
+    let Some(id) = session.get::<String>(LEARNER_KEY).await? else {
         return Ok(None);
     };
     Ok(store.learner(&id).await?)
 }
 
 /// The instructor of this session, if any.
-pub async fn instructor(
-    store: &Store,
-    session: &Session,
-) -> Result<Option<Instructor>, WebError> {
-    let Some(id) = session
-        .get::<String>(INSTRUCTOR_KEY)
-        .await
-        ?
-    else {
+pub async fn instructor(store: &Store, session: &Session) -> Result<Option<Instructor>, WebError> {
+    let Some(id) = session.get::<String>(INSTRUCTOR_KEY).await? else {
         return Ok(None);
     };
     Ok(store.instructor(&id).await?)
@@ -89,18 +78,12 @@ pub async fn sign_in_instructor(
 }
 
 pub async fn sign_out_learner(session: &Session) -> Result<(), WebError> {
-    session
-        .remove::<String>(LEARNER_KEY)
-        .await
-        ?;
+    session.remove::<String>(LEARNER_KEY).await?;
     Ok(session.cycle_id().await?)
 }
 
 pub async fn sign_out_instructor(session: &Session) -> Result<(), WebError> {
-    session
-        .remove::<String>(INSTRUCTOR_KEY)
-        .await
-        ?;
+    session.remove::<String>(INSTRUCTOR_KEY).await?;
     Ok(session.cycle_id().await?)
 }
 

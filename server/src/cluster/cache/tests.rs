@@ -2,10 +2,12 @@
 //! these fail with instructions, never skip).
 
 use super::*;
-use crate::cluster::{Cluster, ClusterArgs};
+use crate::cluster::Cluster;
+use crate::config::ClusterArgs;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Service;
 use kube::api::{Patch, PatchParams};
+use kubelab_checks::{Exercise, Verdict};
 use kubelab_testkit::{poll_until, TestNamespace};
 use serde_json::{json, Value};
 
@@ -48,7 +50,7 @@ async fn cluster() -> Cluster {
 
 fn catalog() -> kubelab_checks::Catalog {
     let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    crate::exercises::load_catalog(&content).expect("the catalog loads")
+    crate::service::catalog::load_catalog(&content).expect("the catalog loads")
 }
 
 async fn apply<K>(ns: &TestNamespace, name: &str, object: Value)
@@ -101,6 +103,22 @@ fn service_with(selector: Value) -> Value {
     })
 }
 
+/// Snapshot → evaluate, from direct lists.
+async fn direct(cluster: &Cluster, ex: &Exercise, ns: &str) -> Result<Verdict, Error> {
+    Ok(kubelab_checks::evaluate(
+        ex,
+        &cluster.snapshot(&ex.needs, ns).await?,
+    ))
+}
+
+/// Snapshot → evaluate, from the cache.
+async fn cached(cache: &WatchCache, ex: &Exercise, ns: &str) -> Result<Verdict, Error> {
+    Ok(kubelab_checks::evaluate(
+        ex,
+        &cache.snapshot(&ex.needs, ns).await?,
+    ))
+}
+
 fn json_of(v: &Verdict) -> String {
     serde_json::to_string(v).expect("a verdict serialises")
 }
@@ -111,15 +129,14 @@ async fn the_cache_gives_the_same_verdicts_as_direct_lists() {
     apply_service_clusterip(&ns).await;
     let cluster = cluster().await;
     let catalog = catalog();
-    let exercises = crate::grade::cluster_exercises(&catalog);
+    let exercises = crate::service::grading::cluster_exercises(&catalog);
     let svc = catalog.get("service-clusterip").expect("service-clusterip");
     // Until the controllers have made the pods ready, the verdicts move; then they must agree.
     poll_until(
         "service-clusterip to pass (direct lists)",
         Duration::from_secs(90),
         || async {
-            let v = cluster
-                .check(svc, ns.name())
+            let v = direct(&cluster, svc, ns.name())
                 .await
                 .map_err(|e| e.to_string())?;
             if v.passed {
@@ -136,13 +153,10 @@ async fn the_cache_gives_the_same_verdicts_as_direct_lists() {
         || async {
             let mut differ = Vec::new();
             for ex in &exercises {
-                let direct = cluster
-                    .check(ex, ns.name())
+                let direct = direct(&cluster, ex, ns.name())
                     .await
                     .map_err(|e| e.to_string())?;
-                let cached = cluster
-                    .cache()
-                    .check(ex, ns.name())
+                let cached = cached(cluster.cache(), ex, ns.name())
                     .await
                     .map_err(|e| e.to_string())?;
                 if json_of(&direct) != json_of(&cached) {
@@ -162,7 +176,9 @@ async fn the_cache_gives_the_same_verdicts_as_direct_lists() {
         },
     )
     .await;
-    let cached = cluster.cache().check(svc, ns.name()).await.expect("cached");
+    let cached = cached(cluster.cache(), svc, ns.name())
+        .await
+        .expect("cached");
     assert!(cached.passed, "{}", json_of(&cached));
     let snapshot = cluster
         .cache()
@@ -205,8 +221,7 @@ async fn a_change_reaches_the_cache_and_the_namespace_s_change_stream() {
         "the cached verdict to fail on the selector",
         Duration::from_secs(10),
         || async {
-            let v = cache
-                .check(svc, ns.name())
+            let v = cached(cache, svc, ns.name())
                 .await
                 .map_err(|e| e.to_string())?;
             let selects = v.results.iter().find(|r| r.id == "selects-pods");
@@ -238,8 +253,10 @@ async fn one_watch_per_type_however_many_namespaces_and_live_streams_read_it() {
         for _ in 0..4 {
             streams.push((ns.name().to_string(), cache.changes(&svc.needs, ns.name())));
         }
-        cache.check(svc, ns.name()).await.expect("a verdict");
-        cache.check(deployment, ns.name()).await.expect("a verdict");
+        cached(cache, svc, ns.name()).await.expect("a verdict");
+        cached(cache, deployment, ns.name())
+            .await
+            .expect("a verdict");
     }
     let mut types: Vec<TypeKey> = svc
         .needs

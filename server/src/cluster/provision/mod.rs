@@ -24,10 +24,8 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::networking::v1::IngressClass;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
-use k8s_openapi::ByteString;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::{Api, Client, Config};
-use kubelab_checks::Text;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -39,10 +37,10 @@ mod model;
 mod objects;
 mod policies;
 
-pub use error::{NameKind, Op, ProvisionError};
-pub use model::*;
 use error::classify;
+pub use error::{NameKind, Op, ProvisionError};
 use kubeconfig::*;
+pub use model::*;
 use objects::*;
 use policies::*;
 

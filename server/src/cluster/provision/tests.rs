@@ -1,4 +1,5 @@
 use super::*;
+use k8s_openapi::ByteString;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};

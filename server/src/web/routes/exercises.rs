@@ -127,8 +127,8 @@ async fn live(
                 .unwrap_or_default(),
         })
     });
-    let stream = futures::stream::once(futures::future::ready(Ok(verdict_event(&first))))
-        .chain(updates);
+    let stream =
+        futures::stream::once(futures::future::ready(Ok(verdict_event(&first)))).chain(updates);
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response())

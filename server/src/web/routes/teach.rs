@@ -12,8 +12,8 @@ use axum::{Json, Router};
 use futures::StreamExt;
 use kubelab_store::{Attempt, Instructor};
 use kubelab_wire::{
-    Board, ClassroomView, GradeSummary, InstructorRef, InstructorView, LoginBody,
-    NewClassroomBody, RegradeSummary,
+    Board, ClassroomView, GradeSummary, InstructorRef, InstructorView, LoginBody, NewClassroomBody,
+    RegradeSummary,
 };
 use tower_sessions::Session;
 

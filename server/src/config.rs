@@ -1,0 +1,103 @@
+//! Command-line flags and their environment variables, shared by the commands. Defaults work on a
+//! laptop: `127.0.0.1:3000`, `content/`, `data/kubelab.db`, the current kubeconfig context.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ContentArgs {
+    /// The content directory (chapters, diagrams, exercises).
+    #[arg(long, env = "KUBELAB_CONTENT", default_value = "content")]
+    pub content: PathBuf,
+}
+
+/// Where kubelab keeps learners, classrooms, attempts and sessions.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://data/kubelab.db` (created on first run) or `postgres://user@host/db`.
+    #[arg(
+        long = "database",
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/kubelab.db"
+    )]
+    pub url: String,
+}
+
+/// Where the cluster is and which namespace is the learner's.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterArgs {
+    /// The learner's namespace: namespaced objects are read from here.
+    #[arg(
+        long,
+        short = 'n',
+        env = "KUBELAB_NAMESPACE",
+        default_value = "default"
+    )]
+    pub namespace: String,
+    /// The kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
+    #[arg(long, env = "KUBELAB_KUBECONFIG")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use (default: its current context).
+    #[arg(long, env = "KUBELAB_CONTEXT")]
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KUBELAB_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Where the built site (pkg/ with WASM, JS, CSS) is; `scripts/build-site` puts it there.
+    #[arg(long, env = "KUBELAB_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Render every page on every request instead of once per content version (for benchmarks).
+    #[arg(long, env = "KUBELAB_NO_PAGE_CACHE")]
+    pub no_page_cache: bool,
+    /// Development mode: reload content when files change.
+    #[arg(long, env = "KUBELAB_DEV")]
+    pub dev: bool,
+    /// The cluster for cluster checks (optional: without one, lessons and offline exercises work).
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// `per-learner`: each learner gets a namespace `<prefix><id>`, provisioned by kubelab;
+    /// `shared`: everyone's checks read --namespace (one learner on their own kind cluster).
+    #[arg(
+        long,
+        env = "KUBELAB_LEARNER_NAMESPACES",
+        default_value = "per-learner"
+    )]
+    pub learner_namespaces: NamespaceMode,
+    /// The prefix of per-learner namespaces.
+    #[arg(long, env = "KUBELAB_NAMESPACE_PREFIX", default_value = "kl-")]
+    pub namespace_prefix: String,
+    /// Where browsers reach kubelab (e.g. https://lab.example): the same-origin check uses it,
+    /// and https makes the session cookie Secure.
+    #[arg(long, env = "KUBELAB_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The Kubernetes API URL written into learners' kubeconfigs, when it differs from the one
+    /// kubelab uses.
+    #[arg(long, env = "KUBELAB_KUBE_PUBLIC_URL")]
+    pub kube_public_url: Option<String>,
+    /// Behind a reverse proxy: rate-limit by the client address the proxy puts last in
+    /// X-Forwarded-For. Leave off when clients reach kubelab directly (they could forge it).
+    #[arg(long, env = "KUBELAB_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NamespaceMode {
+    PerLearner,
+    Shared,
+}

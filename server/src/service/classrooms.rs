@@ -1,0 +1,236 @@
+//! Instructors and their classrooms: sign-in, classrooms and join codes, archiving, the board
+//! (and its live feed), attempt history, grade-all, re-grading and the CSV export. Another
+//! instructor's classroom is `NotFound`, as if it did not exist.
+
+use std::time::Duration;
+
+use futures::Stream;
+use kubelab_checks::Text;
+use kubelab_store::{Attempt, AttemptSource, Classroom, Instructor};
+use kubelab_wire::{Board, ClassroomView, GradeSummary, RegradeSummary};
+
+use super::grading::{self, regrade};
+use super::{board, Lab, Result, ServiceError};
+
+/// Boards refresh at least this often even without a local event, so a replica sees the
+/// attempts other replicas stored.
+pub const BOARD_REFRESH: Duration = Duration::from_secs(5);
+
+impl Lab {
+    /// The instructor with this email and password. Failures count against the client and the
+    /// email.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client_key: String,
+    ) -> Result<Instructor> {
+        let keys = [client_key, format!("email:{}", email.trim().to_lowercase())];
+        if self.limiter.is_limited(&keys) {
+            return Err(ServiceError::RateLimited);
+        }
+        match self.store.verify_instructor(email, password).await? {
+            Some(instructor) => {
+                tracing::info!(instructor = %instructor.id, "instructor signed in");
+                Ok(instructor)
+            }
+            None => {
+                self.limiter.record_failure(&keys);
+                tracing::warn!("instructor sign-in failed");
+                Err(ServiceError::LoginFailed)
+            }
+        }
+    }
+
+    /// The classroom if it is this instructor's; `NotFound` otherwise (another's is not revealed).
+    pub async fn owned_classroom(&self, instructor: &Instructor, id: &str) -> Result<Classroom> {
+        match self.store.classroom(id).await? {
+            Some(c) if c.instructor_id == instructor.id => Ok(c),
+            _ => Err(ServiceError::NotFound),
+        }
+    }
+
+    async fn classroom_view(&self, c: Classroom) -> Result<ClassroomView> {
+        let learners = self.store.learners_in(&c.id).await?.len();
+        Ok(ClassroomView {
+            id: c.id,
+            code: c.code,
+            name: c.name,
+            created_at: c.created_at,
+            archived_at: c.archived_at,
+            learners: u32::try_from(learners).unwrap_or(u32::MAX),
+        })
+    }
+
+    pub async fn classrooms(&self, instructor: &Instructor) -> Result<Vec<ClassroomView>> {
+        let mut out = Vec::new();
+        for c in self.store.classrooms_of(&instructor.id).await? {
+            out.push(self.classroom_view(c).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn create_classroom(
+        &self,
+        instructor: &Instructor,
+        name: &str,
+    ) -> Result<ClassroomView> {
+        let name = name.trim();
+        let len = name.chars().count();
+        if !(1..=80).contains(&len) || name.chars().any(char::is_control) {
+            return Err(ServiceError::BadInput(Text::new(
+                "班级名称用 1–80 个字符。",
+                "Use 1–80 characters for the classroom name.",
+            )));
+        }
+        let c = self.store.create_classroom(&instructor.id, name).await?;
+        tracing::info!(classroom = %c.id, "classroom created");
+        self.classroom_view(c).await
+    }
+
+    /// Archives the classroom and removes its learners' namespaces.
+    pub async fn archive(&self, c: &Classroom) -> Result<ClassroomView> {
+        self.store.archive_classroom(&c.id).await?;
+        if let Some(p) = &self.provisioner {
+            for learner in self.store.learners_in(&c.id).await? {
+                let ns = self.namespace_of(&learner);
+                // One namespace failing to go must not keep the others.
+                if let Err(e) = p.remove(&ns).await {
+                    tracing::warn!(namespace = %ns, error = %e, "could not remove a learner namespace");
+                }
+            }
+        }
+        self.announce(&c.id);
+        let c = self
+            .store
+            .classroom(&c.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.classroom_view(c).await
+    }
+
+    pub async fn board(&self, c: &Classroom) -> Result<Board> {
+        let matrix = self.store.matrix(&c.id).await?;
+        let stuck = self.store.stuck(&c.id).await?;
+        Ok(board::build(&self.catalog, c, matrix, stuck, |l| {
+            self.namespace_of(l)
+        }))
+    }
+
+    /// The board now, then again whenever a learner of the classroom records an attempt (or
+    /// every [`BOARD_REFRESH`], for attempts stored by other replicas); only boards that changed
+    /// are yielded.
+    pub async fn board_feed(
+        self: std::sync::Arc<Self>,
+        c: Classroom,
+    ) -> Result<impl Stream<Item = Result<Board>> + Send + 'static> {
+        let first = self.board(&c).await?;
+        let events = self.events.subscribe();
+        let last = serde_json::to_string(&first).unwrap_or_default();
+        let initial = futures::stream::once(futures::future::ready(Ok(first)));
+        let updates = futures::stream::unfold(
+            (self, c, events, last),
+            |(lab, c, mut events, mut last)| async move {
+                loop {
+                    let changed = tokio::select! {
+                        e = events.recv() => match e {
+                            Ok(classroom) => classroom == c.id,
+                            // Missed some: refresh to be safe.
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                        },
+                        _ = tokio::time::sleep(BOARD_REFRESH) => true,
+                    };
+                    if !changed {
+                        continue;
+                    }
+                    match lab.board(&c).await {
+                        Ok(board) => {
+                            let json = serde_json::to_string(&board).unwrap_or_default();
+                            if json != last {
+                                last = json;
+                                return Some((Ok(board), (lab, c, events, last)));
+                            }
+                        }
+                        Err(e) => return Some((Err(e), (lab, c, events, last))),
+                    }
+                }
+            },
+        );
+        Ok(futures::StreamExt::chain(initial, updates))
+    }
+
+    /// A learner's attempts, if the learner is in this classroom.
+    pub async fn learner_attempts(&self, c: &Classroom, learner_id: &str) -> Result<Vec<Attempt>> {
+        match self.store.learner(learner_id).await? {
+            Some(l) if l.classroom_id.as_deref() == Some(c.id.as_str()) => {
+                Ok(self.store.attempts(&l.id, None, 200).await?)
+            }
+            _ => Err(ServiceError::NotFound),
+        }
+    }
+
+    /// Re-checks every learner × cluster exercise now, from the shared caches, and records the
+    /// verdicts (source `grade`).
+    pub async fn grade_classroom(&self, c: &Classroom) -> Result<GradeSummary> {
+        let cluster = self.cluster()?;
+        let learners = self.store.learners_in(&c.id).await?;
+        let namespaces: Vec<String> = learners.iter().map(|l| self.namespace_of(l)).collect();
+        grading::sync(&self.catalog, cluster.cache()).await?;
+        let rows = grading::grade(&self.catalog, cluster.cache(), &namespaces).await?;
+        let mut summary = GradeSummary::default();
+        for (learner, ns) in learners.iter().zip(&namespaces) {
+            for row in rows.iter().filter(|r| &r.namespace == ns) {
+                self.record(
+                    learner,
+                    &row.exercise,
+                    AttemptSource::Grade,
+                    &row.verdict,
+                    &row.evidence,
+                    None,
+                )
+                .await?;
+                summary.checked += 1;
+                summary.passed += u32::from(row.verdict.passed);
+            }
+        }
+        tracing::info!(classroom = %c.id, checked = summary.checked, passed = summary.passed, "graded");
+        Ok(summary)
+    }
+
+    /// Re-evaluates every stored attempt of the classroom with the current rules; the new
+    /// verdicts are stored beside the originals.
+    pub async fn regrade_classroom(&self, c: &Classroom) -> Result<RegradeSummary> {
+        let learners = self.store.learners_in(&c.id).await?;
+        let mut summary = RegradeSummary::default();
+        for attempt in self.store.attempts_in_classroom(&c.id).await? {
+            let Some(ex) = self.catalog.get(&attempt.exercise_id) else {
+                continue;
+            };
+            let ns = learners
+                .iter()
+                .find(|l| l.id == attempt.learner_id)
+                .map(|l| self.namespace_of(l))
+                .unwrap_or_default();
+            let Some(verdict) = regrade(ex, &attempt, &ns) else {
+                continue;
+            };
+            summary.attempts += 1;
+            if verdict.passed != attempt.verdict.passed
+                || verdict.results != attempt.verdict.results
+            {
+                summary.changed += 1;
+            }
+            self.store.record_regrade(attempt.id, &verdict).await?;
+        }
+        self.announce(&c.id);
+        Ok(summary)
+    }
+
+    /// The board as CSV: its file name and text.
+    pub async fn export_csv(&self, c: &Classroom) -> Result<(String, String)> {
+        let board = self.board(c).await?;
+        let safe_code: String = c.code.chars().filter(char::is_ascii_alphanumeric).collect();
+        Ok((format!("kubelab-{safe_code}.csv"), board::csv(&board)))
+    }
+}

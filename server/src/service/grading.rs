@@ -1,0 +1,316 @@
+//! How a verdict is decided, in one place: a snapshot of the objects the exercise needs (from
+//! the shared watch caches in the server, from direct lists in the one-shot CLI, from stored
+//! evidence when re-grading) → `kubelab_checks::evaluate` → an attempt recorded in the store →
+//! the learner's classroom board told. The check route, live verdicts, grade-all, re-grading,
+//! `kubelab check` and `kubelab grade` all come through here; nothing else decides a verdict.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use kubelab_checks::{Catalog, Exercise, ExerciseKind, Need, Snapshot, Verdict};
+use kubelab_store::{Attempt, AttemptSource, Learner, NewAttempt};
+
+use super::{Lab, Result};
+use crate::cluster::cache::{TypeKey, WatchCache};
+use crate::cluster::{Cluster, Error};
+
+/// Where the objects of a check come from.
+pub trait Objects {
+    /// Every object of the `needs` types in `namespace` (cluster-scoped ones cluster-wide).
+    fn snapshot(
+        &self,
+        needs: &[Need],
+        namespace: &str,
+    ) -> impl Future<Output = Result<Snapshot, Error>> + Send;
+}
+
+/// The server's source: memory, kept current by one watch per type.
+impl Objects for WatchCache {
+    fn snapshot(
+        &self,
+        needs: &[Need],
+        namespace: &str,
+    ) -> impl Future<Output = Result<Snapshot, Error>> + Send {
+        WatchCache::snapshot(self, needs, namespace)
+    }
+}
+
+/// The one-shot CLI's source: direct lists (a process that exits would pay for a cache it
+/// never reuses).
+impl Objects for Cluster {
+    fn snapshot(
+        &self,
+        needs: &[Need],
+        namespace: &str,
+    ) -> impl Future<Output = Result<Snapshot, Error>> + Send {
+        Cluster::snapshot(self, needs, namespace)
+    }
+}
+
+/// A verdict and the objects it was decided on (what a stored attempt keeps as evidence).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub verdict: Verdict,
+    pub evidence: Vec<serde_json::Value>,
+}
+
+/// Checks the cluster exercise `ex` in `namespace`: snapshot → evaluate.
+#[tracing::instrument(name = "check", skip_all, fields(exercise = %ex.id, namespace = %namespace))]
+pub async fn check_in(
+    objects: &impl Objects,
+    ex: &Exercise,
+    namespace: &str,
+) -> Result<Checked, Error> {
+    let snapshot = objects.snapshot(&ex.needs, namespace).await?;
+    let verdict = kubelab_checks::evaluate(ex, &snapshot);
+    tracing::debug!(
+        objects = snapshot.objects.len(),
+        passed = verdict.passed,
+        "checked"
+    );
+    Ok(Checked {
+        verdict,
+        evidence: snapshot.objects,
+    })
+}
+
+/// The verdict the current rules give for a stored attempt: cluster exercises are evaluated on
+/// the stored evidence, offline ones on the stored input.
+pub fn regrade(ex: &Exercise, attempt: &Attempt, namespace: &str) -> Option<Verdict> {
+    match ex.kind {
+        ExerciseKind::Cluster => Some(kubelab_checks::evaluate(
+            ex,
+            &Snapshot::new(namespace, attempt.evidence.clone()),
+        )),
+        _ => attempt
+            .input
+            .as_deref()
+            .and_then(|input| kubelab_checks::validate(ex, input).ok()),
+    }
+}
+
+/// One update of a live check.
+#[derive(Debug, Clone)]
+pub enum LiveUpdate {
+    /// A verdict that differs from the one before.
+    Verdict(Verdict),
+    /// The cache could not be read this time (the stream goes on).
+    Error(Error),
+}
+
+impl Lab {
+    /// Stores an attempt and tells the learner's classroom board.
+    pub async fn record(
+        &self,
+        learner: &Learner,
+        exercise_id: &str,
+        source: AttemptSource,
+        verdict: &Verdict,
+        evidence: &[serde_json::Value],
+        input: Option<&str>,
+    ) -> Result<Attempt> {
+        let attempt = self
+            .store
+            .record_attempt(NewAttempt {
+                learner_id: &learner.id,
+                exercise_id,
+                source,
+                verdict,
+                evidence,
+                input,
+            })
+            .await?;
+        if let Some(classroom) = &learner.classroom_id {
+            self.announce(classroom);
+        }
+        Ok(attempt)
+    }
+
+    /// Checks submitted text (offline exercises). Refused input is an error, not an attempt.
+    pub fn validate(&self, ex: &Exercise, body: &[u8]) -> Result<Verdict> {
+        let verdict = kubelab_checks::validate_bytes(ex, body)?;
+        tracing::info!(exercise = %ex.id, passed = verdict.passed, "submission checked");
+        Ok(verdict)
+    }
+
+    /// Records a submission `validate` has decided.
+    pub async fn record_submission(
+        &self,
+        learner: &Learner,
+        ex: &Exercise,
+        verdict: &Verdict,
+        body: &[u8],
+    ) -> Result<Attempt> {
+        // validate_bytes has refused anything that is not UTF-8.
+        let input = String::from_utf8_lossy(body);
+        self.record(
+            learner,
+            &ex.id,
+            AttemptSource::Submit,
+            verdict,
+            &[],
+            Some(&input),
+        )
+        .await
+    }
+
+    /// The learner's check of a cluster exercise, read from the shared caches, recorded.
+    pub async fn check(&self, ex: &Exercise, learner: &Learner) -> Result<(Verdict, Attempt)> {
+        let cluster = self.cluster()?;
+        let namespace = self.ensure_namespace(learner).await?;
+        let Checked { verdict, evidence } = check_in(cluster.cache(), ex, &namespace).await?;
+        tracing::info!(exercise = %ex.id, namespace = %namespace, passed = verdict.passed, "cluster check");
+        let attempt = self
+            .record(
+                learner,
+                &ex.id,
+                AttemptSource::Check,
+                &verdict,
+                &evidence,
+                None,
+            )
+            .await?;
+        Ok((verdict, attempt))
+    }
+
+    /// Live verdicts: one check now (recorded; an unreachable cluster is an error, not an empty
+    /// stream), then one per burst of changes to the objects the exercise reads in the
+    /// learner's namespace (the shared caches announce them; no watch of its own). Only verdicts
+    /// that differ from the last one are yielded, and each is recorded (a store failure is
+    /// logged; the live view goes on).
+    pub async fn live(
+        self: Arc<Self>,
+        ex: Exercise,
+        learner: Learner,
+    ) -> Result<(Verdict, impl Stream<Item = LiveUpdate> + Send + 'static)> {
+        let cache = self.cluster()?.cache().clone();
+        let namespace = self.ensure_namespace(&learner).await?;
+        // Subscribed before the first read, so no change falls between the two.
+        let changes = cache.changes(&ex.needs, &namespace).ready_chunks(256);
+        let first = check_in(&cache, &ex, &namespace).await?;
+        self.record(
+            &learner,
+            &ex.id,
+            AttemptSource::Live,
+            &first.verdict,
+            &first.evidence,
+            None,
+        )
+        .await?;
+        let last = Arc::new(std::sync::Mutex::new(
+            serde_json::to_string(&first.verdict).ok(),
+        ));
+        let (ex, learner) = (Arc::new(ex), Arc::new(learner));
+        let updates = changes
+            .then(move |_| {
+                let (lab, cache, ex, learner) =
+                    (self.clone(), cache.clone(), ex.clone(), learner.clone());
+                let (namespace, last) = (namespace.clone(), last.clone());
+                async move {
+                    let Checked { verdict, evidence } =
+                        match check_in(&cache, &ex, &namespace).await {
+                            Ok(c) => c,
+                            Err(e) => return Some(LiveUpdate::Error(e)),
+                        };
+                    let json = serde_json::to_string(&verdict).ok();
+                    {
+                        let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+                        if *last == json {
+                            return None;
+                        }
+                        *last = json;
+                    }
+                    if let Err(e) = lab
+                        .record(
+                            &learner,
+                            &ex.id,
+                            AttemptSource::Live,
+                            &verdict,
+                            &evidence,
+                            None,
+                        )
+                        .await
+                    {
+                        tracing::warn!(error = %e, "live verdict not stored");
+                    }
+                    Some(LiveUpdate::Verdict(verdict))
+                }
+            })
+            .filter_map(futures::future::ready);
+        Ok((first.verdict, updates))
+    }
+}
+
+/// Listing every type once for a whole class may take longer than one learner's check.
+pub const SYNC_DEADLINE: Duration = Duration::from_secs(30);
+
+/// One learner's namespace × one exercise.
+#[derive(Debug, Clone)]
+pub struct GradeRow {
+    pub namespace: String,
+    pub exercise: String,
+    pub verdict: Verdict,
+    /// The objects evaluated (what a stored attempt keeps as evidence).
+    pub evidence: Vec<serde_json::Value>,
+}
+
+/// The cluster exercises of the catalog, in catalog order.
+pub fn cluster_exercises(catalog: &Catalog) -> Vec<&Exercise> {
+    catalog
+        .iter()
+        .filter(|e| e.kind == ExerciseKind::Cluster)
+        .collect()
+}
+
+/// Every type any of `exercises` reads, once.
+fn all_needs(exercises: &[&Exercise]) -> Vec<Need> {
+    let mut needs = BTreeMap::new();
+    for ex in exercises {
+        for n in &ex.needs {
+            needs.entry(TypeKey::of(n)).or_insert_with(|| n.clone());
+        }
+    }
+    needs.into_values().collect()
+}
+
+/// Waits (within [`SYNC_DEADLINE`]) until the cache holds every type the cluster exercises of
+/// `catalog` read.
+pub async fn sync(catalog: &Catalog, cache: &WatchCache) -> Result<(), Error> {
+    let needs = all_needs(&cluster_exercises(catalog));
+    cache.sync_within(&needs, SYNC_DEADLINE).await
+}
+
+/// Every cluster exercise of `catalog` in every namespace of `namespaces`, from the cache
+/// (namespace by namespace, exercises in catalog order). Reads memory only once the cache is
+/// synced ([`sync`]); a type not yet listed is waited for.
+pub async fn grade(
+    catalog: &Catalog,
+    cache: &WatchCache,
+    namespaces: &[String],
+) -> Result<Vec<GradeRow>, Error> {
+    if let Some(bad) = namespaces
+        .iter()
+        .find(|ns| !crate::cluster::is_dns_label(ns))
+    {
+        return Err(Error::BadNamespace {
+            namespace: bad.clone(),
+        });
+    }
+    let exercises = cluster_exercises(catalog);
+    let mut rows = Vec::with_capacity(namespaces.len() * exercises.len());
+    for ns in namespaces {
+        for ex in &exercises {
+            let Checked { verdict, evidence } = check_in(cache, ex, ns).await?;
+            rows.push(GradeRow {
+                namespace: ns.clone(),
+                exercise: ex.id.clone(),
+                verdict,
+                evidence,
+            });
+        }
+    }
+    Ok(rows)
+}

@@ -1,0 +1,152 @@
+//! What kubelab does, without HTTP: learners and their namespaces, grading (the one way a verdict
+//! is decided and recorded), instructors, classrooms and their board. The web routes and the
+//! command line call these; this layer calls the cluster, the store and the check engine, and
+//! never imports `web`.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kubelab_checks::{Catalog, Exercise, ExerciseKind};
+use kubelab_store::{Learner, Store};
+
+use crate::cluster::provision::Provisioner;
+use crate::cluster::Cluster;
+
+pub mod board;
+pub mod catalog;
+pub mod classrooms;
+mod error;
+pub mod grading;
+pub mod learners;
+pub mod limiter;
+pub mod texts;
+
+pub use error::{Result, ServiceError};
+pub use limiter::FailureLimiter;
+
+/// Which namespace a learner's cluster exercises live in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Namespaces {
+    /// Each learner gets their own, `<prefix><short id>`, provisioned by kubelab.
+    PerLearner { prefix: String },
+    /// Everyone uses this one (a single learner on their own kind/minikube cluster).
+    Shared(String),
+}
+
+/// The lab: everything the services share. One per process; cheap to share behind an `Arc`.
+pub struct Lab {
+    pub store: Store,
+    /// The exercise specs (content/exercises).
+    pub catalog: Arc<Catalog>,
+    /// The cluster for cluster checks, or why there is none (then checks answer "no cluster").
+    pub cluster: Result<Cluster, crate::cluster::Error>,
+    pub namespaces: Namespaces,
+    /// Present when a cluster is connected and namespaces are per learner.
+    pub provisioner: Option<Provisioner>,
+    /// Namespaces this process has provisioned (provisioning is idempotent; this saves the calls).
+    ensured: Mutex<HashSet<String>>,
+    /// Failed sign-ins and joins, per client address, email and join code.
+    pub limiter: FailureLimiter,
+    /// A classroom id each time one of its learners' progress changes (boards listen).
+    pub events: tokio::sync::broadcast::Sender<String>,
+    /// How long a downloaded kubeconfig's token stays valid.
+    pub kubeconfig_ttl: Duration,
+}
+
+impl std::fmt::Debug for Lab {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lab")
+            .field("exercises", &self.catalog.len())
+            .field("cluster", &self.cluster.as_ref().map(Cluster::url))
+            .field("namespaces", &self.namespaces)
+            .field("provisioning", &self.provisioner.is_some())
+            .finish()
+    }
+}
+
+impl Lab {
+    /// `provisioner` is used only when namespaces are per learner.
+    pub fn new(
+        store: Store,
+        catalog: Arc<Catalog>,
+        cluster: Result<Cluster, crate::cluster::Error>,
+        namespaces: Namespaces,
+        provisioner: Option<Provisioner>,
+    ) -> Self {
+        let provisioner = match namespaces {
+            Namespaces::PerLearner { .. } => provisioner,
+            Namespaces::Shared(_) => None,
+        };
+        Lab {
+            store,
+            catalog,
+            cluster,
+            namespaces,
+            provisioner,
+            ensured: Mutex::new(HashSet::new()),
+            limiter: FailureLimiter::new(10, Duration::from_secs(300)),
+            events: tokio::sync::broadcast::channel(1024).0,
+            kubeconfig_ttl: Duration::from_secs(12 * 3600),
+        }
+    }
+
+    /// The exercise with this id.
+    pub fn exercise(&self, id: &str) -> Result<&Exercise, ServiceError> {
+        self.catalog
+            .get(id)
+            .ok_or_else(|| ServiceError::UnknownExercise(id.to_string()))
+    }
+
+    /// The exercise with this id, if it is checked in a cluster.
+    pub fn cluster_exercise(&self, id: &str) -> Result<&Exercise, ServiceError> {
+        let ex = self.exercise(id)?;
+        if ex.kind != ExerciseKind::Cluster {
+            return Err(ServiceError::NotCluster(ex.id.clone()));
+        }
+        Ok(ex)
+    }
+
+    /// The connected cluster, or why there is none.
+    pub fn cluster(&self) -> Result<&Cluster, ServiceError> {
+        self.cluster
+            .as_ref()
+            .map_err(|e| ServiceError::Cluster(e.clone()))
+    }
+
+    /// The namespace the learner's cluster checks read.
+    pub fn namespace_of(&self, learner: &Learner) -> String {
+        match &self.namespaces {
+            Namespaces::PerLearner { .. } => learner.namespace.clone(),
+            Namespaces::Shared(ns) => ns.clone(),
+        }
+    }
+
+    fn namespace_prefix(&self) -> &str {
+        match &self.namespaces {
+            Namespaces::PerLearner { prefix } => prefix,
+            Namespaces::Shared(_) => "kl-",
+        }
+    }
+
+    /// Tells the boards of `classroom` that something changed (nobody listening is fine).
+    pub fn announce(&self, classroom: &str) {
+        let _ = self.events.send(classroom.to_string());
+    }
+
+    fn is_ensured(&self, ns: &str) -> bool {
+        self.ensured
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(ns)
+    }
+
+    fn mark_ensured(&self, ns: &str, yes: bool) {
+        let mut set = self.ensured.lock().unwrap_or_else(|p| p.into_inner());
+        if yes {
+            set.insert(ns.to_string());
+        } else {
+            set.remove(ns);
+        }
+    }
+}

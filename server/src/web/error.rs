@@ -1,0 +1,177 @@
+//! The HTTP edge's one error, and the one place an error becomes a status and a body
+//! `{ "error": { "code", "message": { "zh", "en" } } }` (`kubelab_wire::ErrorBody`). Server
+//! errors are logged here, once.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kubelab_checks::{InputError, Text};
+use kubelab_wire::ErrorBody;
+
+use crate::cluster::Error as ClusterError;
+use crate::service::ServiceError;
+
+/// An error that knows what to tell a client: a stable code, an HTTP status and a message in
+/// both languages.
+pub trait Coded {
+    fn code(&self) -> &'static str;
+    fn status(&self) -> StatusCode;
+    fn text(&self) -> Text;
+}
+
+/// Everything a route can answer instead of what was asked for.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("{0}")]
+    Service(#[from] ServiceError),
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("instructors only")]
+    NotInstructor,
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("session: {0}")]
+    Session(String),
+    #[error("the request body is over its limit")]
+    TooLarge,
+    #[error("cannot read the request body: {0}")]
+    Body(String),
+    #[error("the request is not the JSON expected: {0}")]
+    Json(String),
+}
+
+impl From<ClusterError> for WebError {
+    fn from(e: ClusterError) -> Self {
+        WebError::Service(e.into())
+    }
+}
+
+impl From<kubelab_store::StoreError> for WebError {
+    fn from(e: kubelab_store::StoreError) -> Self {
+        WebError::Service(e.into())
+    }
+}
+
+impl From<InputError> for WebError {
+    fn from(e: InputError) -> Self {
+        WebError::Service(e.into())
+    }
+}
+
+impl From<crate::cluster::provision::ProvisionError> for WebError {
+    fn from(e: crate::cluster::provision::ProvisionError) -> Self {
+        WebError::Service(e.into())
+    }
+}
+
+impl Coded for ServiceError {
+    fn code(&self) -> &'static str {
+        ServiceError::code(self)
+    }
+
+    fn status(&self) -> StatusCode {
+        use ServiceError as E;
+        match self {
+            E::UnknownExercise(_) | E::UnknownResumeCode | E::NotFound => StatusCode::NOT_FOUND,
+            E::NotCluster(_) | E::NotProvisioned => StatusCode::CONFLICT,
+            E::Input(InputError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            E::Input(InputError::NotOffline { .. }) => StatusCode::CONFLICT,
+            E::Input(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            // kubelab made up a namespace name the API would refuse: our bug, not the cluster's.
+            E::Cluster(ClusterError::BadNamespace { .. }) => StatusCode::INTERNAL_SERVER_ERROR,
+            E::Cluster(_) | E::Provision(_) if self.is_unavailable() => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            E::Cluster(_) | E::Provision(_) => StatusCode::BAD_GATEWAY,
+            E::Store(_) if self.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
+            E::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            E::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            E::JoinFailed | E::BadInput(_) => StatusCode::BAD_REQUEST,
+            E::ClassroomArchived => StatusCode::GONE,
+            E::LoginFailed => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    fn text(&self) -> Text {
+        ServiceError::text(self)
+    }
+}
+
+impl Coded for WebError {
+    fn code(&self) -> &'static str {
+        match self {
+            WebError::Service(e) => e.code(),
+            WebError::NotSignedIn => "not-signed-in",
+            WebError::NotInstructor => "not-instructor",
+            WebError::CrossSite => "cross-site",
+            WebError::Session(_) => "session",
+            WebError::TooLarge => "too-large",
+            WebError::Body(_) | WebError::Json(_) => "bad-request",
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::Service(e) => Coded::status(e),
+            WebError::NotSignedIn | WebError::NotInstructor => StatusCode::UNAUTHORIZED,
+            WebError::CrossSite => StatusCode::FORBIDDEN,
+            WebError::Session(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Body(_) | WebError::Json(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn text(&self) -> Text {
+        match self {
+            WebError::Service(e) => Coded::text(e),
+            WebError::NotSignedIn => Text::new(
+                "还没有登录：先开始学习、加入班级或输入续学码。",
+                "Not signed in: start on your own, join a classroom or enter a resume code.",
+            ),
+            WebError::NotInstructor => {
+                Text::new("需要教师登录。", "Sign in as an instructor first.")
+            }
+            WebError::CrossSite => Text::new(
+                "拒绝了来自其他网站的请求。",
+                "A request from another site was refused.",
+            ),
+            WebError::Session(_) => Text::new(
+                "会话暂时不可用，请稍后重试。",
+                "Sessions are unavailable right now; try again shortly.",
+            ),
+            WebError::TooLarge => Text::new(
+                "提交的内容超过 1 MiB，已拒绝。",
+                "The submission is over 1 MiB; refused.",
+            ),
+            WebError::Body(message) => Text::new(
+                format!("无法读取请求内容：{message}"),
+                format!("Cannot read the request body: {message}"),
+            ),
+            WebError::Json(message) => Text::new(
+                format!("请求内容不是预期的 JSON：{message}"),
+                format!("The request is not the JSON expected: {message}"),
+            ),
+        }
+    }
+}
+
+/// The body of an error, for an error response or a stream's `error` event.
+pub fn body_of(e: &impl Coded) -> ErrorBody {
+    ErrorBody::new(e.code(), e.text())
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = Coded::status(&self);
+        if status.is_server_error() {
+            tracing::warn!(code = Coded::code(&self), "request failed: {self}");
+        }
+        (status, Json(body_of(&self))).into_response()
+    }
+}
+
+impl From<tower_sessions::session::Error> for WebError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        WebError::Session(e.to_string())
+    }
+}

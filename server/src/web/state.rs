@@ -1,0 +1,42 @@
+//! What every route and layer shares: the course, the page cache, the services and the web
+//! settings.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use kubelab_app::model::CourseHandle;
+use leptos::prelude::LeptosOptions;
+
+use super::page_cache::PageCache;
+use crate::service::Lab;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos: LeptosOptions,
+    pub course: CourseHandle,
+    /// Rendered lesson pages, per course version.
+    pub pages: PageCache,
+    /// Learners, instructors, grading: the services.
+    pub lab: Arc<Lab>,
+    /// Sessions: cookie `Secure` (set when the public URL is https).
+    pub secure_cookies: bool,
+    /// `https://lab.example`: where browsers reach kubelab, for the same-origin check.
+    pub public_origin: Option<String>,
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+pub fn leptos_options(site_root: &std::path::Path, addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("kubelab")
+        .site_root(site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
