@@ -77,6 +77,13 @@ async fn choosing_a_language_never_redirects_off_site() {
         "//evil.example/x",
         "https://evil.example",
         "/\\evil.example",
+        // Browsers drop tabs and newlines from URLs: `/\t/evil.example` is `//evil.example`.
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "/%20/evil.example",
+        "%2F%2Fevil.example",
+        "/%5cevil.example",
     ] {
         let (_, headers, _) = get(&format!("/lang/zh?next={next}"), &[]).await;
         assert_eq!(location(&headers), "/zh", "next={next}");

@@ -72,10 +72,18 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths: `/en/learn/x` yes, `//evil.example` or `https://…` no.
+/// Only paths of this site: `/en/learn/x` yes; `//evil.example`, `https://…`, `/\\evil` no, and
+/// nothing with whitespace or control characters, which browsers drop from a URL before reading
+/// it (`/\t/evil.example` is `//evil.example` to them).
 fn safe_next(next: Option<&str>, lang: Lang) -> String {
+    let ours = |n: &str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+            && n.len() <= 512
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if ours(n) => n.to_string(),
         _ => format!("/{}", lang.code()),
     }
 }
