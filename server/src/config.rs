@@ -90,6 +90,29 @@ pub struct ServeArgs {
     /// kubelab uses.
     #[arg(long, env = "KUBELAB_KUBE_PUBLIC_URL")]
     pub kube_public_url: Option<String>,
+    /// Host names browsers may use to reach kubelab, besides the loopback names (localhost,
+    /// 127.0.0.1, [::1]) and the host of --public-url: `--allowed-host lab.example`. Requests
+    /// naming another Host are refused (DNS rebinding).
+    #[arg(
+        long = "allowed-host",
+        env = "KUBELAB_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
+    /// New learners one client address may create at once (a classroom behind one NAT joins at
+    /// once)…
+    #[arg(long, env = "KUBELAB_LEARNERS_PER_ADDRESS", default_value_t = 60)]
+    pub learners_per_address: u32,
+    /// …and per hour after that.
+    #[arg(
+        long,
+        env = "KUBELAB_LEARNERS_PER_ADDRESS_PER_HOUR",
+        default_value_t = 60
+    )]
+    pub learners_per_address_per_hour: u32,
+    /// Learners in total; beyond it nobody new can start or join (503).
+    #[arg(long, env = "KUBELAB_MAX_LEARNERS", default_value_t = 20_000)]
+    pub max_learners: u64,
     /// Behind a reverse proxy: rate-limit by the client address the proxy puts last in
     /// X-Forwarded-For. Leave off when clients reach kubelab directly (they could forge it).
     #[arg(long, env = "KUBELAB_TRUST_FORWARDED_FOR")]

@@ -106,6 +106,14 @@ impl Store {
         Ok(())
     }
 
+    /// How many learners there are (for the server's `--max-learners`).
+    pub async fn count_learners(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM learners")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
     /// A classroom's learners, oldest first.
     pub async fn learners_in(&self, classroom_id: &str) -> Result<Vec<Learner>> {
         sqlx::query(&format!(

@@ -41,6 +41,10 @@ pub enum ServiceError {
     BadInput(Text),
     #[error("namespaces are shared, not provisioned by kubelab")]
     NotProvisioned,
+    #[error("too many new learners from one address")]
+    TooManyNewLearners,
+    #[error("the learner limit is reached")]
+    Full,
 }
 
 impl ServiceError {
@@ -62,6 +66,8 @@ impl ServiceError {
             E::NotFound => "not-found",
             E::BadInput(_) => "bad-request",
             E::NotProvisioned => "not-provisioned",
+            E::TooManyNewLearners => "too-many-new-learners",
+            E::Full => "full",
         }
     }
 
@@ -107,6 +113,14 @@ impl ServiceError {
             E::NotProvisioned => Text::new(
                 "这个 kubelab 让所有人共用一个命名空间：请用你自己的 kubeconfig。",
                 "This kubelab shares one namespace: use your own kubeconfig.",
+            ),
+            E::TooManyNewLearners => Text::new(
+                "从你的网络新建的学习者太多了：请稍后再试，或用续学码继续原来的进度。",
+                "Too many new learners from your network: try again later, or continue with your resume code.",
+            ),
+            E::Full => Text::new(
+                "这个 kubelab 的学习者已满，请联系管理员。",
+                "This kubelab has as many learners as it may hold; ask its operator.",
             ),
         }
     }

@@ -49,8 +49,14 @@ impl Lab {
         Ok(ns)
     }
 
-    /// A new self-paced learner (with an optional display name, already cleaned).
-    pub async fn start_learner(&self, display_name: Option<&str>) -> Result<Learner> {
+    /// A new self-paced learner (with an optional display name, already cleaned), if
+    /// `client_key` may create one.
+    pub async fn start_learner(
+        &self,
+        display_name: Option<&str>,
+        client_key: &str,
+    ) -> Result<Learner> {
+        self.admit_new_learner(client_key).await?;
         let learner = self
             .store
             .create_learner(NewLearner {
@@ -121,6 +127,7 @@ impl Lab {
                 return Ok(learner);
             }
         }
+        self.admit_new_learner(&keys[0]).await?;
         let learner = self
             .store
             .create_learner(NewLearner {

@@ -23,7 +23,7 @@ pub mod limiter;
 pub mod texts;
 
 pub use error::{Result, ServiceError};
-pub use limiter::FailureLimiter;
+pub use limiter::{CreationLimiter, FailureLimiter};
 
 /// Which namespace a learner's cluster exercises live in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,27 @@ pub enum Namespaces {
     PerLearner { prefix: String },
     /// Everyone uses this one (a single learner on their own kind/minikube cluster).
     Shared(String),
+}
+
+/// Caps on what one client, one learner or everybody may make kubelab do.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// New learners per client address at once (a classroom behind one NAT)…
+    pub learners_burst: u32,
+    /// …and per hour after that.
+    pub learners_per_hour: u32,
+    /// Learners in the store, in total.
+    pub max_learners: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            learners_burst: 60,
+            learners_per_hour: 60,
+            max_learners: 20_000,
+        }
+    }
 }
 
 /// The lab: everything the services share. One per process; cheap to share behind an `Arc`.
@@ -48,6 +69,9 @@ pub struct Lab {
     ensured: Mutex<HashSet<String>>,
     /// Failed sign-ins and joins, per client address, email and join code.
     pub limiter: FailureLimiter,
+    pub limits: Limits,
+    /// New learners per client address.
+    creations: CreationLimiter,
     /// A classroom id each time one of its learners' progress changes (boards listen).
     pub events: tokio::sync::broadcast::Sender<String>,
     /// How long a downloaded kubeconfig's token stays valid.
@@ -86,9 +110,34 @@ impl Lab {
             provisioner,
             ensured: Mutex::new(HashSet::new()),
             limiter: FailureLimiter::new(10, Duration::from_secs(300)),
+            creations: {
+                let l = Limits::default();
+                CreationLimiter::new(l.learners_burst, l.learners_per_hour)
+            },
+            limits: Limits::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             kubeconfig_ttl: Duration::from_secs(12 * 3600),
         }
+    }
+
+    /// The same lab with these limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.creations = CreationLimiter::new(limits.learners_burst, limits.learners_per_hour);
+        self.limits = limits;
+        self
+    }
+
+    /// Whether `client_key` may create one more learner now, and the store has room for one.
+    async fn admit_new_learner(&self, client_key: &str) -> Result<()> {
+        if self.store.count_learners().await? >= self.limits.max_learners {
+            tracing::warn!(max = self.limits.max_learners, "learner limit reached");
+            return Err(ServiceError::Full);
+        }
+        if !self.creations.try_take(client_key) {
+            tracing::warn!(client = %client_key, "too many new learners from one address");
+            return Err(ServiceError::TooManyNewLearners);
+        }
+        Ok(())
     }
 
     /// The exercise with this id.

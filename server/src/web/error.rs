@@ -30,6 +30,8 @@ pub enum WebError {
     NotInstructor,
     #[error("cross-site request refused")]
     CrossSite,
+    #[error("a request for another host")]
+    MisdirectedHost,
     #[error("session: {0}")]
     Session(String),
     #[error("the request body is over its limit")]
@@ -85,7 +87,8 @@ impl Coded for ServiceError {
             E::Cluster(_) | E::Provision(_) => StatusCode::BAD_GATEWAY,
             E::Store(_) if self.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             E::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            E::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            E::RateLimited | E::TooManyNewLearners => StatusCode::TOO_MANY_REQUESTS,
+            E::Full => StatusCode::SERVICE_UNAVAILABLE,
             E::JoinFailed | E::BadInput(_) => StatusCode::BAD_REQUEST,
             E::ClassroomArchived => StatusCode::GONE,
             E::LoginFailed => StatusCode::UNAUTHORIZED,
@@ -104,6 +107,7 @@ impl Coded for WebError {
             WebError::NotSignedIn => "not-signed-in",
             WebError::NotInstructor => "not-instructor",
             WebError::CrossSite => "cross-site",
+            WebError::MisdirectedHost => "wrong-host",
             WebError::Session(_) => "session",
             WebError::TooLarge => "too-large",
             WebError::Body(_) | WebError::Json(_) => "bad-request",
@@ -115,6 +119,7 @@ impl Coded for WebError {
             WebError::Service(e) => Coded::status(e),
             WebError::NotSignedIn | WebError::NotInstructor => StatusCode::UNAUTHORIZED,
             WebError::CrossSite => StatusCode::FORBIDDEN,
+            WebError::MisdirectedHost => StatusCode::MISDIRECTED_REQUEST,
             WebError::Session(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Body(_) | WebError::Json(_) => StatusCode::BAD_REQUEST,
@@ -134,6 +139,10 @@ impl Coded for WebError {
             WebError::CrossSite => Text::new(
                 "拒绝了来自其他网站的请求。",
                 "A request from another site was refused.",
+            ),
+            WebError::MisdirectedHost => Text::new(
+                "这个地址不是本 kubelab 的地址（管理员可用 --allowed-host 添加）。",
+                "This kubelab does not answer to that host name (an operator can add it with --allowed-host).",
             ),
             WebError::Session(_) => Text::new(
                 "会话暂时不可用，请稍后重试。",

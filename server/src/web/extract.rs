@@ -124,11 +124,35 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 }
 
 impl ClientAddr {
-    /// The rate-limit key of the address ("local" without connect info).
+    /// The rate-limit key of the address ("local" without connect info). An IPv6 client is keyed
+    /// by its /64: one host usually holds the whole prefix and could rotate through it.
     pub fn key(&self) -> String {
-        match self.0 {
-            Some(addr) => format!("ip:{}", addr.ip()),
+        match self.0.map(|a| a.ip()) {
+            Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+                let s = v6.segments();
+                format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Some(std::net::IpAddr::V6(v6)) => format!(
+                "ip:{}",
+                v6.to_ipv4_mapped()
+                    .map_or_else(|| v6.to_string(), |v4| v4.to_string())
+            ),
+            Some(ip) => format!("ip:{ip}"),
             None => "ip:local".to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_keyed_by_its_64_and_a_mapped_ipv4_by_the_ipv4() {
+        let key = |a: &str| ClientAddr(Some(SocketAddr::new(a.parse().unwrap(), 1))).key();
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:10.1.2.3"), "ip:10.1.2.3");
+        assert_eq!(key("10.1.2.3"), "ip:10.1.2.3");
     }
 }

@@ -18,6 +18,7 @@ use crate::service::{Lab, Namespaces};
 
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod page_cache;
 pub mod reload;
 pub mod routes;
@@ -72,6 +73,8 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        // Inside the page cache, so a cached page keeps its script policy.
+        .layer(axum::middleware::from_fn(guard::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             (state.pages.clone(), state.course.clone()),
             page_cache::layer,
@@ -81,7 +84,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.public_origin.clone(),
             session::same_origin,
-        ));
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.allowed_hosts.clone(),
+            guard::allowed_host,
+        ))
+        .layer(axum::middleware::from_fn(guard::common_headers));
     let router = if state.trust_forwarded_for {
         router.layer(axum::middleware::from_fn(session::forwarded_client))
     } else {
@@ -180,6 +188,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         secure_cookies: public_origin
             .as_deref()
             .is_some_and(|o| o.starts_with("https://")),
+        allowed_hosts: guard::AllowedHosts::new(public_origin.as_deref(), &args.allowed_hosts),
         public_origin,
         trust_forwarded_for: args.trust_forwarded_for,
     };

@@ -13,8 +13,11 @@ use tower_sessions::Session;
 use super::error::WebError;
 use crate::service::Lab;
 
-/// The session cookie's name.
+/// The session cookie's name over plain http (development, tests).
 pub const SESSION_COOKIE: &str = "kubelab_session";
+/// Its name over https: the `__Host-` prefix makes browsers refuse it unless it is Secure, has
+/// Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-kubelab_session";
 const LEARNER_KEY: &str = "learner";
 const INSTRUCTOR_KEY: &str = "instructor";
 
@@ -26,7 +29,11 @@ pub fn layer(
 ) -> tower_sessions::SessionManagerLayer<kubelab_store::SessionStore> {
     use tower_sessions::cookie::time::Duration as CookieDuration;
     tower_sessions::SessionManagerLayer::new(store.session_store())
-        .with_name(SESSION_COOKIE)
+        .with_name(if secure {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)
         .with_secure(secure)
@@ -54,11 +61,15 @@ pub async fn instructor(store: &Store, session: &Session) -> Result<Option<Instr
 
 /// The session's learner, or a new self-paced one signed in: the first attempt needs somebody
 /// to belong to.
-pub async fn learner_or_start(lab: &Lab, session: &Session) -> Result<Learner, WebError> {
+pub async fn learner_or_start(
+    lab: &Lab,
+    session: &Session,
+    client_key: &str,
+) -> Result<Learner, WebError> {
     if let Some(l) = learner(&lab.store, session).await? {
         return Ok(l);
     }
-    let learner = lab.start_learner(None).await?;
+    let learner = lab.start_learner(None, client_key).await?;
     sign_in_learner(session, &learner).await?;
     Ok(learner)
 }

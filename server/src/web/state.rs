@@ -22,6 +22,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// `https://lab.example`: where browsers reach kubelab, for the same-origin check.
     pub public_origin: Option<String>,
+    /// The Host names kubelab answers to.
+    pub allowed_hosts: super::guard::AllowedHosts,
     /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_forwarded_for: bool,
 }

@@ -9,7 +9,7 @@ use kubelab_app::model::CourseHandle;
 
 use super::state::{leptos_options, AppState};
 use crate::cluster::{Cluster, Error};
-use crate::service::{Lab, Namespaces};
+use crate::service::{Lab, Limits, Namespaces};
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -47,6 +47,14 @@ pub(crate) fn catalog() -> kubelab_checks::Catalog {
 
 /// The app on the fixture, per-learner namespaces, with `cluster`.
 pub(crate) async fn state_with(cluster: Result<Cluster, Error>) -> (AppState, tempfile::TempDir) {
+    state_with_limits(cluster, Limits::default()).await
+}
+
+/// The same, with these limits.
+pub(crate) async fn state_with_limits(
+    cluster: Result<Cluster, Error>,
+    limits: Limits,
+) -> (AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let course = course(&dir.path().join("content"));
     let url = format!("sqlite://{}", dir.path().join("kubelab.db").display());
@@ -59,7 +67,8 @@ pub(crate) async fn state_with(cluster: Result<Cluster, Error>) -> (AppState, te
             prefix: "kl-".into(),
         },
         None,
-    );
+    )
+    .with_limits(limits);
     let state = AppState {
         leptos: leptos_options(dir.path(), "127.0.0.1:0".parse().expect("addr")),
         course: CourseHandle::new(course),
@@ -67,6 +76,7 @@ pub(crate) async fn state_with(cluster: Result<Cluster, Error>) -> (AppState, te
         lab: Arc::new(lab),
         secure_cookies: false,
         public_origin: None,
+        allowed_hosts: crate::web::guard::AllowedHosts::new(None, &[]),
         trust_forwarded_for: false,
     };
     (state, dir)

@@ -219,3 +219,149 @@ async fn a_trailing_slash_redirects_to_the_canonical_page() {
     let (status, _, _) = get("//evil.example/", &[]).await;
     assert!(!status.is_redirection(), "{status}");
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_pages_allow_only_their_own_scripts() {
+    for uri in [
+        "/en",
+        "/en/learn/beta",
+        "/en/me",
+        "/en/nope",
+        "/api/exercises",
+        "/healthz",
+    ] {
+        let (_, headers, body) = get(uri, &[]).await;
+        let h = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(h("x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(h("x-frame-options"), "DENY", "{uri}");
+        assert_eq!(h("referrer-policy"), "same-origin", "{uri}");
+        let csp = h("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{uri}: {csp}"
+        );
+        if h("content-type").starts_with("text/html") {
+            // The page's inline scripts, and only those, are allowed by hash.
+            let hashes = crate::web::guard::inline_script_hashes(&body);
+            assert!(
+                !hashes.is_empty(),
+                "{uri}: a page hydrates with an inline script"
+            );
+            for hash in hashes {
+                assert!(csp.contains(&format!("'sha256-{hash}'")), "{uri}: {csp}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_request_for_another_host_is_refused_but_health_probes_are_answered() {
+    let (status, _, body) = get("/en", &[("host", "evil.example")]).await;
+    assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{body}");
+    assert!(body.contains("wrong-host"), "{body}");
+    let (status, _, _) = get(
+        "/api/exercises",
+        &[("host", "attacker.rebind.example:3000")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
+    let (status, _, _) = get("/healthz", &[("host", "10.1.2.3:3000")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = get("/en", &[("host", "127.0.0.1:3000")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = get("/en", &[("host", "localhost")]).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_host_prefixed_and_secure() {
+    let (mut state, _dir) = state().await;
+    state.secure_cookies = true;
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/session/start")
+        .header("content-type", "application/json")
+        .body(Body::from("{}"))
+        .expect("request");
+    let resp = router(state).oneshot(req).await.expect("router answers");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let cookie = resp
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(cookie.starts_with("__Host-kubelab_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}
+
+async fn post_json(app: &axum::Router, uri: &str, body: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let resp = app.clone().oneshot(req).await.expect("router answers");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn one_address_creates_a_classroom_of_learners_at_once_but_not_hundreds() {
+    let limits = crate::service::Limits {
+        learners_burst: 40,
+        learners_per_hour: 1,
+        max_learners: 1_000,
+    };
+    let (state, _dir) =
+        crate::web::testkit::state_with_limits(Err(crate::cluster::Error::NoKubeconfig), limits)
+            .await;
+    let store = state.lab.store.clone();
+    let app = router(state);
+    for i in 0..40 {
+        let (status, body) = post_json(&app, "/api/session/start", "{}").await;
+        assert_eq!(status, StatusCode::OK, "learner {i}: {body}");
+    }
+    for _ in 0..260 {
+        let (status, body) = post_json(&app, "/api/session/start", "{}").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert!(body.contains("too-many-new-learners"), "{body}");
+    }
+    // A first submission would create one too: refused the same way, nothing stored.
+    let (status, _) = post_json(&app, "/api/exercises/kubectl-dry-run/submit", "x").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(store.count_learners().await.expect("count"), 40);
+}
+
+#[tokio::test]
+async fn a_full_kubelab_says_so_and_creates_nobody() {
+    let limits = crate::service::Limits {
+        max_learners: 2,
+        ..Default::default()
+    };
+    let (state, _dir) =
+        crate::web::testkit::state_with_limits(Err(crate::cluster::Error::NoKubeconfig), limits)
+            .await;
+    let store = state.lab.store.clone();
+    let app = router(state);
+    for _ in 0..2 {
+        assert_eq!(post_json(&app, "/api/session/start", "{}").await.0, StatusCode::OK);
+    }
+    let (status, body) = post_json(&app, "/api/session/start", "{}").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.contains("\"full\""), "{body}");
+    assert_eq!(store.count_learners().await.expect("count"), 2);
+}

@@ -28,6 +28,7 @@ use tower_sessions::Session;
 use crate::service::grading::LiveUpdate;
 use crate::service::ServiceError;
 use crate::web::error::{body_of, WebError};
+use crate::web::extract::ClientAddr;
 use crate::web::session::learner_or_start;
 use crate::web::state::AppState;
 
@@ -62,6 +63,7 @@ fn answered(verdict: Verdict, attempt: &Attempt) -> Response {
 
 async fn submit(
     State(state): State<AppState>,
+    client: ClientAddr,
     session: Session,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
@@ -77,20 +79,21 @@ async fn submit(
     })?;
     let verdict = lab.validate(ex, &body)?;
     // Only a readable submission makes a visitor a learner.
-    let learner = learner_or_start(lab, &session).await?;
+    let learner = learner_or_start(lab, &session, &client.key()).await?;
     let attempt = lab.record_submission(&learner, ex, &verdict, &body).await?;
     Ok(answered(verdict, &attempt))
 }
 
 async fn check(
     State(state): State<AppState>,
+    client: ClientAddr,
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let lab = &state.lab;
     let ex = lab.cluster_exercise(&id)?;
     lab.cluster()?;
-    let learner = learner_or_start(lab, &session).await?;
+    let learner = learner_or_start(lab, &session, &client.key()).await?;
     let (verdict, attempt) = lab.check(ex, &learner).await?;
     Ok(answered(verdict, &attempt))
 }
@@ -110,13 +113,14 @@ fn verdict_event(v: &Verdict) -> Event {
 /// cache cannot be read; the stream goes on).
 async fn live(
     State(state): State<AppState>,
+    client: ClientAddr,
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let lab = state.lab.clone();
     let ex = lab.cluster_exercise(&id)?.clone();
     lab.cluster()?;
-    let learner = learner_or_start(&lab, &session).await?;
+    let learner = learner_or_start(&lab, &session, &client.key()).await?;
     let (first, updates) = lab.live(ex, learner).await?;
     let updates = updates.map(|update| {
         Ok::<_, Infallible>(match update {

@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
 
 async fn start(
     State(state): State<AppState>,
+    client: ClientAddr,
     MaybeLearner(current): MaybeLearner,
     session: Session,
     AppJson(body): AppJson<StartBody>,
@@ -49,7 +50,7 @@ async fn start(
         return Ok(Json(lab.me(&learner).await?));
     }
     let name = Lab::start_name(body.display_name.as_deref())?;
-    let learner = lab.start_learner(name.as_deref()).await?;
+    let learner = lab.start_learner(name.as_deref(), &client.key()).await?;
     session::sign_in_learner(&session, &learner).await?;
     Ok(Json(lab.me(&learner).await?))
 }

@@ -79,7 +79,9 @@ fn safe_next(next: Option<&str>, lang: Lang) -> String {
     let ours = |n: &str| {
         n.starts_with('/')
             && !n.starts_with("//")
-            && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+            && !n
+                .chars()
+                .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
             && n.len() <= 512
     };
     match next {
