@@ -45,7 +45,7 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
             break;
         };
         if !tag.contains(" src=") {
-            let digest = Sha256::digest(body[..close].as_bytes());
+            let digest = Sha256::digest(&body.as_bytes()[..close]);
             let h = base64::engine::general_purpose::STANDARD.encode(digest);
             if !hashes.contains(&h) {
                 hashes.push(h);
