@@ -403,10 +403,32 @@ async fn serve_without_any_kubeconfig_still_serves_and_cluster_checks_answer_503
     );
 }
 
-/// Reads a server-sent event stream into `buf` until the connection closes or `stop` is set.
+/// A new self-paced learner's session cookie (`name=value`): live streams are for learners.
+async fn start_session(port: u16) -> String {
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let request = "POST /api/session/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+        stream.write_all(request.as_bytes()).expect("write");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        response
+            .lines()
+            .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("no session cookie in: {response}"))
+    })
+    .await
+    .expect("session")
+}
+
+/// Reads a server-sent event stream (as the learner of `cookie`) into `buf` until the connection
+/// closes or `stop` is set.
 fn read_sse(
     port: u16,
     path: &str,
+    cookie: &str,
     buf: std::sync::Arc<std::sync::Mutex<String>>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {
@@ -414,8 +436,9 @@ fn read_sse(
     let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
         return;
     };
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+    );
     if stream.write_all(request.as_bytes()).is_err() {
         return;
     }
@@ -458,11 +481,19 @@ async fn live_endpoint_pushes_a_new_verdict_when_the_learner_fixes_the_deploymen
         vec![],
     )
     .await;
+    // A visitor's GET creates nobody: 401 without a session.
+    let (status, _) = http(server.port, "GET", "/api/exercises/deployment/live")
+        .await
+        .expect("answer");
+    assert_eq!(status, 401);
+    let cookie = start_session(server.port).await;
     let buf = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reader = {
         let (buf, stop, port) = (buf.clone(), stop.clone(), server.port);
-        std::thread::spawn(move || read_sse(port, "/api/exercises/deployment/live", buf, stop))
+        std::thread::spawn(move || {
+            read_sse(port, "/api/exercises/deployment/live", &cookie, buf, stop)
+        })
     };
     let seen = |needle: &'static str| {
         let buf = buf.clone();
@@ -503,6 +534,66 @@ async fn live_endpoint_pushes_a_new_verdict_when_the_learner_fixes_the_deploymen
     );
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = reader.join();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_with_a_live_stream_open_ends_the_stream_and_exits_0_within_10_seconds() {
+    let ns = TestNamespace::create("live-term").await;
+    let mut server = serve(
+        vec![("KUBELAB_NAMESPACE".into(), ns.name().to_string())],
+        vec![],
+    )
+    .await;
+    let cookie = start_session(server.port).await;
+    let buf = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (buf, stop, port) = (buf.clone(), stop.clone(), server.port);
+        std::thread::spawn(move || {
+            read_sse(port, "/api/exercises/deployment/live", &cookie, buf, stop)
+        })
+    };
+    poll_until("the first verdict", Duration::from_secs(30), || {
+        let buf = buf.clone();
+        async move {
+            let text = buf.lock().map(|b| b.clone()).unwrap_or_default();
+            if text.contains("event: verdict") {
+                Ok(())
+            } else {
+                Err(format!("no verdict yet: {text}"))
+            }
+        }
+    })
+    .await;
+    let pid = server.child.id().to_string();
+    let sent = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let code = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status.code();
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(10),
+            "kubelab still running 10 s after SIGTERM with a live stream open"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(code, Some(0), "exit code after SIGTERM");
+    // Well before the server's 8 s grace: the stream ended at once, not by the deadline.
+    assert!(
+        sent.elapsed() < Duration::from_secs(5),
+        "exit took {:?}: the stream kept the server up",
+        sent.elapsed()
+    );
+    // The stream ended with the server (the reader saw the connection close).
+    let ended = reader.join();
+    assert!(ended.is_ok());
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    eprintln!("SIGTERM → exit after {:?}", sent.elapsed());
 }
 
 /// The cluster exercises of the course (content/exercises with `kind: cluster`).

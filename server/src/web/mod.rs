@@ -2,6 +2,7 @@
 //! extractors, the rendered-page cache, dev-mode reload, serving and graceful shutdown. Nothing
 //! below this layer knows about HTTP.
 
+use std::future::IntoFuture;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -26,6 +27,10 @@ pub mod session;
 pub mod state;
 
 pub use state::{leptos_options, AppState};
+
+/// How long requests in flight may take to finish once shutdown begins (orchestrators send
+/// SIGKILL after 30 s by default; event streams end at once).
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -180,6 +185,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             "no built site (pkg/kubelab.js) found: pages work, but copy buttons won't until `scripts/build-site` runs"
         );
     }
+    // Told when shutdown begins, so that event streams end and connections can close.
+    let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
     let state = AppState {
         leptos: leptos_options(&args.site_root, args.addr),
         course: handle,
@@ -191,6 +198,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         allowed_hosts: guard::AllowedHosts::new(public_origin.as_deref(), &args.allowed_hosts),
         public_origin,
         trust_forwarded_for: args.trust_forwarded_for,
+        shutdown: shutdown_rx.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -200,9 +208,23 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         })?;
     tracing::info!("kubelab listening on http://{}", args.addr);
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = shutdown_tx.send(true);
+    });
+    // Requests in flight get SHUTDOWN_GRACE to finish; then the process exits anyway.
+    let mut down = shutdown_rx;
+    let deadline = async move {
+        let _ = down.wait_for(|d| *d).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = server.into_future() => served?,
+        () = deadline => tracing::warn!(
+            "connections still open {} s after the shutdown began; exiting anyway",
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
     tracing::info!("kubelab stopped");
     Ok(())
 }

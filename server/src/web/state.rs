@@ -26,6 +26,20 @@ pub struct AppState {
     pub allowed_hosts: super::guard::AllowedHosts,
     /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Turns true when the server begins to shut down: event streams end then.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// Completes when the server begins to shut down (never, if nobody can tell it to).
+    pub fn shutting_down(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.shutdown.clone();
+        async move {
+            if rx.wait_for(|down| *down).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -77,6 +77,8 @@ pub(crate) async fn state_with_limits(
         secure_cookies: false,
         public_origin: None,
         allowed_hosts: crate::web::guard::AllowedHosts::new(None, &[]),
+        // Nobody signals: streams run until their client goes.
+        shutdown: tokio::sync::watch::channel(false).1,
         trust_forwarded_for: false,
     };
     (state, dir)

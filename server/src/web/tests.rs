@@ -358,7 +358,10 @@ async fn a_full_kubelab_says_so_and_creates_nobody() {
     let store = state.lab.store.clone();
     let app = router(state);
     for _ in 0..2 {
-        assert_eq!(post_json(&app, "/api/session/start", "{}").await.0, StatusCode::OK);
+        assert_eq!(
+            post_json(&app, "/api/session/start", "{}").await.0,
+            StatusCode::OK
+        );
     }
     let (status, body) = post_json(&app, "/api/session/start", "{}").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");

@@ -28,7 +28,7 @@ use tower_sessions::Session;
 use crate::service::grading::LiveUpdate;
 use crate::service::ServiceError;
 use crate::web::error::{body_of, WebError};
-use crate::web::extract::ClientAddr;
+use crate::web::extract::{ClientAddr, CurrentLearner};
 use crate::web::session::learner_or_start;
 use crate::web::state::AppState;
 
@@ -110,17 +110,16 @@ fn verdict_event(v: &Verdict) -> Event {
 }
 
 /// Live verdicts as server-sent events (`verdict`, and `error` with `{code, message}` when the
-/// cache cannot be read; the stream goes on).
+/// cache cannot be read; the stream goes on; it ends when the server shuts down). Only for a
+/// learner who exists: a GET never creates one (an `<img>` on any site could otherwise).
 async fn live(
     State(state): State<AppState>,
-    client: ClientAddr,
-    session: Session,
+    CurrentLearner(learner): CurrentLearner,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let lab = state.lab.clone();
     let ex = lab.cluster_exercise(&id)?.clone();
     lab.cluster()?;
-    let learner = learner_or_start(&lab, &session, &client.key()).await?;
     let (first, updates) = lab.live(ex, learner).await?;
     let updates = updates.map(|update| {
         Ok::<_, Infallible>(match update {
@@ -131,8 +130,9 @@ async fn live(
                 .unwrap_or_default(),
         })
     });
-    let stream =
-        futures::stream::once(futures::future::ready(Ok(verdict_event(&first)))).chain(updates);
+    let stream = futures::stream::once(futures::future::ready(Ok(verdict_event(&first))))
+        .chain(updates)
+        .take_until(state.shutting_down());
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response())

@@ -114,7 +114,7 @@ async fn board_events(
     OwnedClassroom(c): OwnedClassroom,
 ) -> Result<Response, WebError> {
     let feed = state.lab.clone().board_feed(c).await?;
-    let events = feed.map(|board| {
+    let events = feed.take_until(state.shutting_down()).map(|board| {
         Ok::<_, Infallible>(match board {
             Ok(board) => Event::default()
                 .event("board")
