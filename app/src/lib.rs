@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod client;
 pub mod exercise;
 pub mod i18n;
 pub mod islands;
