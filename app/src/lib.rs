@@ -1,15 +1,26 @@
-//! kubelab's web app. Pages render on the server; only islands (the copy buttons and the
-//! exercise panels) hydrate in the browser, so a lesson costs little WASM.
+//! kubelab's web app. Pages render on the server; only islands (copy buttons, exercise panels,
+//! progress bars, the account pages' interactive parts) hydrate in the browser, so a lesson
+//! costs little WASM.
+//!
+//! Imports point one way:
+//!
+//! ```text
+//! lib (shell, App, routes) → pages → islands → client, i18n, model → kubelab_wire, kubelab_checks
+//! ```
+//!
+//! - `pages/`: server-rendered components, one page per file, plus the frame they share.
+//! - `islands/`: the interactive parts; they never import `pages`.
+//! - `client`: the only code that touches the browser (fetch, EventSource, clipboard, …).
+//! - `i18n`: every user-visible string, zh and en. `model`: the course, and pure views of the
+//!   API's data. `content/` (server only): loading and rendering the course.
 
 #![recursion_limit = "256"]
 
-pub mod account;
-pub mod exercise;
+pub mod client;
 pub mod i18n;
 pub mod islands;
 pub mod model;
 pub mod pages;
-pub mod teach;
 
 #[cfg(feature = "ssr")]
 pub mod content;
@@ -53,9 +64,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/:lang") view=pages::HomePage />
                 <Route path=path!("/:lang/learn/:id") view=pages::LessonPage />
-                <Route path=path!("/:lang/me") view=account::MePage />
-                <Route path=path!("/:lang/teach") view=teach::TeachPage />
-                <Route path=path!("/:lang/teach/:id") view=teach::BoardPage />
+                <Route path=path!("/:lang/me") view=pages::MePage />
+                <Route path=path!("/:lang/teach") view=pages::TeachPage />
+                <Route path=path!("/:lang/teach/:id") view=pages::BoardPage />
             </Routes>
         </Router>
     }

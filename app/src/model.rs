@@ -1,9 +1,14 @@
 //! The course as the pages see it: plain data, built by the server-only loader in `content`.
 //! These types compile for the browser too, because islands-mode page components are type-checked there.
+//!
+//! Also the app's pure views of the API's data (`kubelab_wire`): what a page derives from a reply
+//! (a chapter's progress, the board's "stuck" order, a row's fingerprint). No strings for people
+//! here: those are in `i18n`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use kubelab_wire::{Board, BoardLearner, ExerciseKind, Status, StuckCount, Summary};
 use serde::{Deserialize, Serialize};
 
 /// A language the course is written in. Chinese is the default.
@@ -197,6 +202,99 @@ pub struct ChapterProgress {
     pub total: u32,
 }
 
+impl ChapterProgress {
+    /// Passed out of a chapter's exercises; `None` for a visitor or a chapter without exercises,
+    /// so nothing is drawn rather than a bar that means nothing.
+    pub fn of(summary: &Summary, exercises: &[String]) -> Option<ChapterProgress> {
+        if !summary.signed_in || exercises.is_empty() {
+            return None;
+        }
+        let passed = exercises
+            .iter()
+            .filter(|id| {
+                summary
+                    .progress
+                    .iter()
+                    .any(|p| &p.exercise_id == *id && p.status == Status::Passed)
+            })
+            .count();
+        Some(ChapterProgress {
+            passed: u32::try_from(passed).unwrap_or(u32::MAX),
+            total: u32::try_from(exercises.len()).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+/// The CSS and stable name of an exercise kind (`kind-dockerfile`, ...).
+pub fn kind_slug(kind: ExerciseKind) -> &'static str {
+    match kind {
+        ExerciseKind::Dockerfile => "dockerfile",
+        ExerciseKind::Command => "command",
+        ExerciseKind::Manifest => "manifest",
+        ExerciseKind::Quiz => "quiz",
+        ExerciseKind::Cluster => "cluster",
+    }
+}
+
+/// A person's display name, unless it is blank (then the page says "anonymous" in its language).
+pub fn display_name(name: Option<&str>) -> Option<&str> {
+    name.filter(|n| !n.trim().is_empty())
+}
+
+/// What the classroom board derives from a [`Board`].
+pub trait BoardView {
+    /// An exercise's title in `lang`, or its id when the catalog gave none.
+    fn exercise_title(&self, id: &str, lang: Lang) -> String;
+    /// "Where are they stuck": most learners first, then in catalog order; nobody stuck, no row.
+    fn stuck_sorted(&self) -> Vec<StuckCount>;
+}
+
+impl BoardView for Board {
+    fn exercise_title(&self, id: &str, lang: Lang) -> String {
+        self.exercises
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.title.get(lang.code()).to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn stuck_sorted(&self) -> Vec<StuckCount> {
+        let pos = |id: &str| self.exercises.iter().position(|e| e.id == id);
+        let mut stuck: Vec<StuckCount> = self
+            .stuck
+            .iter()
+            .filter(|s| s.learners > 0)
+            .cloned()
+            .collect();
+        stuck.sort_by(|a, b| {
+            b.learners
+                .cmp(&a.learners)
+                .then(pos(&a.exercise_id).cmp(&pos(&b.exercise_id)))
+                .then(a.assertion_id.cmp(&b.assertion_id))
+        });
+        stuck
+    }
+}
+
+/// Changes whenever anything shown in a learner's board row changes; keys the row so a live
+/// update re-renders only rows that changed (and keyboard focus elsewhere survives).
+pub fn row_fingerprint(learner: &BoardLearner) -> String {
+    let mut s = format!(
+        "{}|{:?}|{}",
+        learner.id, learner.display_name, learner.namespace
+    );
+    for c in &learner.cells {
+        s.push_str(&format!(
+            "|{}:{}:{}",
+            c.exercise_id,
+            c.status.code(),
+            c.attempts
+        ));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,5 +361,85 @@ mod tests {
             (Some("b".into()), None)
         );
         assert_eq!(ids(course.neighbours(Lang::Zh, "zz")), (None, None));
+    }
+
+    const SUMMARY: &str = r#"{"signed_in":true,
+        "progress":[{"exercise_id":"a","status":"passed","attempts":2,"first_pass_at":5,"last_at":6},
+                    {"exercise_id":"b","status":"failing","attempts":1,"first_pass_at":null,"last_at":4},
+                    {"exercise_id":"z","status":"passed","attempts":1,"first_pass_at":1,"last_at":1}],
+        "last":{"a":{"at":6,"verdict":{"exercise":"a","mode":"offline","passed":true,"results":[]}}}}"#;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_chapter_counts_only_its_own_passed_exercises() {
+        let s: Summary = serde_json::from_str(SUMMARY).unwrap();
+        assert_eq!(
+            ChapterProgress::of(&s, &ids(&["a", "b", "c"])),
+            Some(ChapterProgress {
+                passed: 1,
+                total: 3
+            })
+        );
+        assert_eq!(ChapterProgress::of(&s, &[]), None);
+        assert_eq!(s.last["a"].at, 6);
+    }
+
+    #[test]
+    fn a_visitor_sees_no_bar() {
+        let s: Summary =
+            serde_json::from_str(r#"{"signed_in":false,"progress":[],"last":{}}"#).unwrap();
+        assert_eq!(ChapterProgress::of(&s, &ids(&["a"])), None);
+    }
+
+    const BOARD: &str = r#"{
+        "classroom": {"id": "3", "code": "ABCD-EFGH", "name": "Mon", "archived_at": null},
+        "exercises": [{"id":"deployment","kind":"cluster","title":{"zh":"部署","en":"Deployment"}},
+                      {"id":"service","kind":"cluster","title":{"zh":"服务","en":"Service"}}],
+        "learners": [{"id":"l1","display_name":"Ada","namespace":"kl-1",
+                      "cells":[{"exercise_id":"service","status":"failing","attempts":2,"first_pass_at":null},
+                               {"exercise_id":"deployment","status":"passed","attempts":1,"first_pass_at":9}]}],
+        "stuck": [{"exercise_id":"deployment","assertion_id":"replicas","learners":1},
+                  {"exercise_id":"service","assertion_id":"selector","learners":4},
+                  {"exercise_id":"service","assertion_id":"port","learners":0}]
+    }"#;
+
+    #[test]
+    fn board_cells_are_found_by_exercise_id_not_position() {
+        let b: Board = serde_json::from_str(BOARD).unwrap();
+        let ada = &b.learners[0];
+        assert_eq!(ada.cell("deployment").status, Status::Passed);
+        assert_eq!(ada.cell("service").attempts, 2);
+        assert_eq!(ada.cell("missing").status, Status::NotStarted);
+    }
+
+    #[test]
+    fn stuck_list_puts_most_learners_first_and_drops_zero() {
+        let b: Board = serde_json::from_str(BOARD).unwrap();
+        let order: Vec<_> = b
+            .stuck_sorted()
+            .into_iter()
+            .map(|s| s.assertion_id)
+            .collect();
+        assert_eq!(order, ["selector", "replicas"]);
+        assert_eq!(b.exercise_title("service", Lang::Zh), "服务");
+        assert_eq!(b.exercise_title("unknown", Lang::En), "unknown");
+    }
+
+    #[test]
+    fn row_fingerprint_changes_when_a_cell_changes() {
+        let mut b: Board = serde_json::from_str(BOARD).unwrap();
+        let before = row_fingerprint(&b.learners[0]);
+        b.learners[0].cells[0].status = Status::Passed;
+        assert_ne!(before, row_fingerprint(&b.learners[0]));
+    }
+
+    #[test]
+    fn a_blank_display_name_is_no_name() {
+        assert_eq!(display_name(Some("  ")), None);
+        assert_eq!(display_name(Some("Ada")), Some("Ada"));
+        assert_eq!(display_name(None), None);
     }
 }

@@ -1,4 +1,5 @@
-//! Browser entry: only the islands (copy buttons, later exercise panels) hydrate; lesson text stays static HTML.
+//! Browser entry: only the islands (`kubelab_app::islands`: copy buttons, exercise panels, progress
+//! bars, the account pages) hydrate; lesson text stays static HTML.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

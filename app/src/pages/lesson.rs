@@ -1,94 +1,17 @@
-//! Server-rendered pages: the course outline, a lesson, and the 404 page.
+//! `/:lang/learn/:id`: a lesson — outline, the chapter's HTML (rendered once at load), its table
+//! of contents, and "Check your work": one exercise panel per exercise the chapter lists.
 
 use std::sync::Arc;
 
+use kubelab_checks::{ExerciseKind, PublicExercise};
 use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
-use leptos_router::hooks::use_params_map;
 
-use kubelab_checks::{Catalog, ExerciseKind, PublicExercise};
-
-use crate::exercise::{kind_label, kind_slug, ExercisePanel, PanelData};
-use crate::i18n::{t, Msg};
-use crate::islands::{ChapterBar, CopyCode};
-use crate::model::{Course, CourseHandle, Lang, Lesson};
-
-fn course() -> Arc<Course> {
-    use_context::<CourseHandle>()
-        .map(|h| h.current())
-        .unwrap_or_default()
-}
-
-/// The exercise catalog the server provides; pages use only each exercise's public form.
-fn catalog() -> Option<Arc<Catalog>> {
-    use_context::<Arc<Catalog>>()
-}
-
-fn param(name: &str) -> Option<String> {
-    use_params_map().with_untracked(|p| p.get(name))
-}
-
-/// Tells the HTTP layer that this render is a 404, so crawlers and tests see the truth.
-fn set_not_found() {
-    #[cfg(feature = "ssr")]
-    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(http::StatusCode::NOT_FOUND);
-    }
-}
-
-fn lesson_href(lang: Lang, id: &str) -> String {
-    format!("/{}/learn/{id}", lang.code())
-}
-
-/// The link that switches language keeps the learner on the same page.
-fn switch_href(lang: Lang, path_after_lang: &str) -> String {
-    format!(
-        "/lang/{}?next=/{}{path_after_lang}",
-        lang.other().code(),
-        lang.other().code()
-    )
-}
-
-#[component]
-pub(crate) fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
-    view! {
-        <a class="skip-link" href="#main">{t(lang, Msg::SkipToContent)}</a>
-        <header class="site-header">
-            <a class="brand" href=format!("/{}", lang.code())>
-                <span class="brand-mark" aria-hidden="true">"⎈"</span>
-                <span class="brand-name">{t(lang, Msg::SiteName)}</span>
-            </a>
-            <nav class="header-nav">
-                <a class="header-link" href=format!("/{}/me", lang.code())>{t(lang, Msg::MyLab)}</a>
-                <a
-                    class="lang-switch"
-                    href=switch_href(lang, &path_after_lang)
-                    hreflang=lang.other().code()
-                    lang=lang.other().html_tag()
-                    title=t(lang, Msg::SwitchLanguage)
-                >
-                    {t(lang, Msg::LanguageName)}
-                </a>
-            </nav>
-        </header>
-    }
-}
-
-#[component]
-pub(crate) fn Footer(lang: Lang) -> impl IntoView {
-    view! {
-        <footer class="site-footer">
-            <p>{t(lang, Msg::Footer)}</p>
-        </footer>
-    }
-}
-
-/// A chapter's bar, filled in the browser from the learner's stored progress (pages are cached
-/// and the same for everyone). Chapters without exercises get none.
-#[component]
-fn ProgressBar(lang: Lang, exercises: Vec<String>) -> impl IntoView {
-    (!exercises.is_empty()).then(|| view! { <ChapterBar lang=lang exercises=exercises /> })
-}
+use super::frame::{catalog, course, lang_param, lesson_href, param, Footer, Header, ProgressBar};
+use super::NotFound;
+use crate::i18n::{self, t, Msg};
+use crate::islands::{CopyCode, ExercisePanel, PanelData};
+use crate::model::{kind_slug, Course, Lang};
 
 /// Exercise instructions are Markdown; the server renders them like lesson text.
 #[cfg(feature = "ssr")]
@@ -106,7 +29,7 @@ fn Exercise(ex: PublicExercise, lang: Lang) -> impl IntoView {
     let heading = format!("exercise-{}-title", ex.id);
     let labelled_by = heading.clone();
     let badge = |kind: ExerciseKind| {
-        view! { <span class=format!("kind-badge kind-{}", kind_slug(kind))>{kind_label(lang, kind)}</span> }
+        view! { <span class=format!("kind-badge kind-{}", kind_slug(kind))>{i18n::kind(lang, kind)}</span> }
     };
     let offline = ex
         .offline
@@ -144,74 +67,6 @@ fn Exercises(lang: Lang, ids: Vec<String>) -> impl IntoView {
             </section>
         }
     })
-}
-
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let Some(lang) = param("lang").as_deref().and_then(Lang::parse) else {
-        return view! { <NotFound /> }.into_any();
-    };
-    let course = course();
-    let first = course
-        .lessons_in_order(lang)
-        .next()
-        .map(|l| lesson_href(lang, &l.id));
-    let parts = course
-        .parts
-        .iter()
-        .filter_map(|part| {
-            let lessons: Vec<Lesson> = course.lessons_of_part(lang, &part.id).cloned().collect();
-            if lessons.is_empty() {
-                return None;
-            }
-            let items = lessons
-                .into_iter()
-                .map(|l| {
-                    let exercises = l.exercises.len();
-                    view! {
-                        <li class="chapter-card">
-                            <a href=lesson_href(lang, &l.id)>
-                                <span class="chapter-num">{format!("{:02}", l.order)}</span>
-                                <span class="chapter-title">{l.title.clone()}</span>
-                            </a>
-                            <p class="chapter-summary">{l.summary.clone()}</p>
-                            <p class="chapter-meta">
-                                <span>{format!("{} {}", l.minutes, t(lang, Msg::Minutes))}</span>
-                                {(exercises > 0).then(|| view! {
-                                    <span>{format!("{exercises} {}", t(lang, Msg::Exercises))}</span>
-                                })}
-                            </p>
-                            <ProgressBar lang=lang exercises=l.exercises.clone() />
-                        </li>
-                    }
-                })
-                .collect_view();
-            Some(view! {
-                <section class="part" aria-labelledby=format!("part-{}", part.id)>
-                    <h2 id=format!("part-{}", part.id)>{part.title.get(lang).to_string()}</h2>
-                    <ol class="chapter-list">{items}</ol>
-                </section>
-            })
-        })
-        .collect_view();
-    let title = course.title.get(lang).to_string();
-    view! {
-        <Html {..} lang=lang.html_tag() />
-        <Title text=format!("{title} · kubelab") />
-        <Meta name="description" content=t(lang, Msg::Tagline) />
-        <Header lang=lang path_after_lang=String::new() />
-        <main id="main" class="home">
-            <section class="hero">
-                <h1>{title}</h1>
-                <p class="tagline">{t(lang, Msg::Tagline)}</p>
-                <p class="intro">{t(lang, Msg::HomeIntro)}</p>
-                {first.map(|href| view! { <a class="button" href=href>{t(lang, Msg::StartCourse)}</a> })}
-            </section>
-            {parts}
-        </main>
-        <Footer lang=lang />
-    }
-    .into_any()
 }
 
 #[component]
@@ -256,7 +111,7 @@ fn Outline(lang: Lang, course: Arc<Course>, current: String) -> impl IntoView {
 
 #[component]
 pub fn LessonPage() -> impl IntoView {
-    let lang = param("lang").as_deref().and_then(Lang::parse);
+    let lang = lang_param();
     let id = param("id").unwrap_or_default();
     let course = course();
     let Some((lang, lesson)) =
@@ -335,34 +190,10 @@ pub fn LessonPage() -> impl IntoView {
     .into_any()
 }
 
-#[component]
-pub fn NotFound() -> impl IntoView {
-    set_not_found();
-    // The fallback runs outside any matched route, so the language comes from the path itself.
-    let lang = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked()
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .and_then(Lang::parse)
-        .unwrap_or_default();
-    view! {
-        <Html {..} lang=lang.html_tag() />
-        <Title text=format!("404 · {}", t(lang, Msg::NotFoundTitle)) />
-        <Header lang=lang path_after_lang=String::new() />
-        <main id="main" class="not-found">
-            <p class="code">"404"</p>
-            <h1>{t(lang, Msg::NotFoundTitle)}</h1>
-            <p>{t(lang, Msg::NotFoundBody)}</p>
-            <a class="button" href=format!("/{}", lang.code())>{t(lang, Msg::BackHome)}</a>
-        </main>
-        <Footer lang=lang />
-    }
-}
-
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
+    use kubelab_checks::Catalog;
+
     use super::*;
 
     /// The repository's own exercise specs are the fixtures: what a learner would see.

@@ -1,0 +1,139 @@
+//! A cluster exercise's actions: "Check now", and "Live", which follows `/live` over
+//! server-sent events while the toggle is on and the page is visible.
+
+use kubelab_wire::{paths, Verdict};
+use leptos::prelude::*;
+
+use super::{run, PanelState};
+use crate::client::{self, EventStream, StreamEvent};
+use crate::i18n::{t, Msg};
+use crate::model::Lang;
+
+/// Whether the live connection is up; shown next to the toggle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveNote {
+    Off,
+    Connecting,
+    Watching,
+    Reconnecting,
+    Paused,
+}
+
+impl LiveNote {
+    /// For `data-state` (tests and CSS).
+    fn name(self) -> &'static str {
+        match self {
+            LiveNote::Off => "off",
+            LiveNote::Connecting => "connecting",
+            LiveNote::Watching => "watching",
+            LiveNote::Reconnecting => "reconnecting",
+            LiveNote::Paused => "paused",
+        }
+    }
+
+    fn text(self, lang: Lang) -> Option<&'static str> {
+        let msg = match self {
+            LiveNote::Off => return None,
+            LiveNote::Connecting => Msg::LiveConnecting,
+            LiveNote::Watching => Msg::LiveWatching,
+            LiveNote::Reconnecting => Msg::LiveReconnecting,
+            LiveNote::Paused => Msg::LivePaused,
+        };
+        Some(t(lang, msg))
+    }
+}
+
+/// The signals one live connection drives.
+#[derive(Clone, Copy)]
+struct Live {
+    lang: Lang,
+    on: RwSignal<bool>,
+    note: RwSignal<LiveNote>,
+    state: RwSignal<PanelState>,
+}
+
+impl Live {
+    /// Asks `/check` once; its reply (or error message) goes to the result area.
+    fn check(self, id: &str) {
+        let url = paths::exercise(id, "check");
+        run(self.state, self.lang, async move {
+            client::post::<Verdict>(&url).await
+        });
+    }
+
+    fn open(self, id: String) -> Option<EventStream> {
+        let url = paths::exercise(&id, "live");
+        let stream = client::open_stream(&url, "verdict", move |event: StreamEvent<Verdict>| {
+            match event {
+                StreamEvent::Open => self.note.set(LiveNote::Watching),
+                StreamEvent::Message(v) => {
+                    self.note.set(LiveNote::Watching);
+                    self.state.set(PanelState::Done(v));
+                }
+                // A check failed (or a message was unreadable); the stream goes on.
+                StreamEvent::Error(e) => self.state.set(PanelState::Failed(e.text(self.lang))),
+                StreamEvent::Reconnecting => self.note.set(LiveNote::Reconnecting),
+                // Refused (e.g. no cluster): the stream's body is not readable, so ask once by
+                // POST, whose reply says why, and leave live mode.
+                StreamEvent::Closed => {
+                    self.on.set(false);
+                    self.check(&id);
+                }
+            }
+        });
+        if stream.is_some() {
+            self.note.set(LiveNote::Connecting);
+        }
+        stream
+    }
+
+    /// Keeps one stream open while the toggle is on and the page is visible.
+    fn follow(self, id: String) {
+        let visible = RwSignal::new(client::page_visible());
+        client::on_visibility_change(move |v| visible.set(v));
+        let conn = StoredValue::new_local(None::<EventStream>);
+        Effect::new(move |_| {
+            let (on, shown) = (self.on.get(), visible.get());
+            conn.update_value(|c| {
+                if on && shown {
+                    if c.is_none() {
+                        *c = self.open(id.clone());
+                    }
+                } else {
+                    *c = None;
+                    self.note
+                        .set(if on { LiveNote::Paused } else { LiveNote::Off });
+                }
+            });
+        });
+        on_cleanup(move || conn.update_value(|c| *c = None));
+    }
+}
+
+#[component]
+pub fn ClusterActions(
+    id: String,
+    lang: Lang,
+    state: RwSignal<PanelState>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let live = Live {
+        lang,
+        on: RwSignal::new(false),
+        note: RwSignal::new(LiveNote::Off),
+        state,
+    };
+    live.follow(id.clone());
+    let note = live.note;
+    view! {
+        <div class="cluster-actions">
+            <button type="button" class="check-btn" disabled=move || busy.get()
+                on:click=move |_| live.check(&id)>{t(lang, Msg::CheckNow)}</button>
+            <button type="button" class="live-toggle" aria-pressed=move || live.on.get().to_string()
+                on:click=move |_| live.on.update(|on| *on = !*on)>
+                <span class="live-dot" aria-hidden="true"></span>{t(lang, Msg::Live)}
+            </button>
+            <p class="live-note" data-state=move || note.get().name()>{move || note.get().text(lang)}</p>
+        </div>
+    }
+}

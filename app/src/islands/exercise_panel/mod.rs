@@ -1,0 +1,238 @@
+//! The exercise panel: the one island on a lesson that talks to the exercise API.
+//!
+//! The page renders the static part (title, kind, instructions) on the server and hands this
+//! island a [`PanelData`] built from the exercise's *public* form, so quiz answers and
+//! explanations never reach the browser before a submission. The island posts the learner's
+//! text or quiz answers to `/api/exercises/{id}/submit`, asks `/check` for cluster exercises,
+//! follows `/live` over server-sent events, and shows the verdict assertion by assertion.
+
+mod cluster;
+mod editor;
+mod quiz;
+mod verdict;
+
+use std::future::Future;
+
+use kubelab_checks::PublicExercise;
+use kubelab_wire::{ExerciseKind, Summary, Text, Verdict};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::client::ClientError;
+use crate::i18n::{show_hint, t, Msg};
+use crate::islands::summary::with_summary;
+use crate::model::Lang;
+
+use cluster::ClusterActions;
+use editor::Editor;
+use quiz::Quiz;
+use verdict::PanelStateView;
+
+/// A quiz question in the page's language, without its answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizQuestion {
+    pub id: String,
+    pub prompt: String,
+    pub multiple: bool,
+    /// (option id, option text)
+    pub options: Vec<(String, String)>,
+}
+
+/// Everything the panel island needs: small, serialisable, in one language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelData {
+    pub id: String,
+    pub lang: Lang,
+    pub kind: ExerciseKind,
+    /// The kind of text the learner may submit offline (also for a cluster exercise like `pod-yaml`).
+    pub input: Option<ExerciseKind>,
+    /// Tiered hints, gentle first, shown one at a time.
+    pub hints: Vec<String>,
+    pub questions: Vec<QuizQuestion>,
+    /// A verdict to show before the learner checks. Pages leave it empty: they are cached and the
+    /// same for everyone, so the island fills the learner's stored verdict in the browser instead
+    /// (see [`restore`]).
+    pub last: Option<Verdict>,
+}
+
+impl PanelData {
+    pub fn new(ex: &PublicExercise, lang: Lang, last: Option<Verdict>) -> Self {
+        let text = |t: &Text| t.get(lang.code()).to_string();
+        let input = match ex.kind {
+            ExerciseKind::Cluster => ex.offline,
+            k => Some(k),
+        };
+        PanelData {
+            id: ex.id.clone(),
+            lang,
+            kind: ex.kind,
+            input,
+            hints: ex.hints.iter().map(text).collect(),
+            questions: ex
+                .questions
+                .iter()
+                .map(|q| QuizQuestion {
+                    id: q.id.clone(),
+                    prompt: text(&q.prompt),
+                    multiple: q.multiple,
+                    options: q
+                        .options
+                        .iter()
+                        .map(|o| (o.id.clone(), text(&o.text)))
+                        .collect(),
+                })
+                .collect(),
+            last,
+        }
+    }
+}
+
+/// What the result area shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PanelState {
+    Idle,
+    Busy,
+    Done(Verdict),
+    /// The verdict of the learner's last check in an earlier visit, with its time (unix ms);
+    /// any new check replaces it.
+    Stored(Verdict, i64),
+    /// A readable message (already in the page's language), never a raw reply.
+    Failed(String),
+}
+
+impl PanelState {
+    fn of(reply: Result<Verdict, ClientError>, lang: Lang) -> Self {
+        match reply {
+            Ok(v) => PanelState::Done(v),
+            Err(e) => PanelState::Failed(e.text(lang)),
+        }
+    }
+}
+
+/// Shows the learner's stored last verdict, unless they already checked in this page view.
+pub fn restore(state: &mut PanelState, summary: &Summary, exercise: &str) {
+    if *state != PanelState::Idle {
+        return;
+    }
+    if let Some(last) = summary.last.get(exercise) {
+        *state = PanelState::Stored(last.verdict.clone(), last.at);
+    }
+}
+
+/// Sends one check or submission and shows its outcome.
+fn run(
+    state: RwSignal<PanelState>,
+    lang: Lang,
+    request: impl Future<Output = Result<Verdict, ClientError>> + 'static,
+) {
+    state.set(PanelState::Busy);
+    leptos::task::spawn_local(async move {
+        state.set(PanelState::of(request.await, lang));
+    });
+}
+
+/// One exercise's interactive part: editor or quiz form, check buttons, live toggle, verdict, hints.
+#[island]
+pub fn ExercisePanel(data: PanelData) -> impl IntoView {
+    let PanelData {
+        id,
+        lang,
+        kind,
+        input,
+        hints,
+        questions,
+        last,
+    } = data;
+    let state = RwSignal::new(last.map(PanelState::Done).unwrap_or(PanelState::Idle));
+    let ready = RwSignal::new(false);
+    // Effects run only in the browser: until then the buttons stay disabled (no form posts the page).
+    let exercise = id.clone();
+    Effect::new(move |_| {
+        ready.set(true);
+        let exercise = exercise.clone();
+        with_summary(move |summary| {
+            let Some(summary) = summary else { return };
+            let _ = state.try_update(|s| restore(s, &summary, &exercise));
+        });
+    });
+    let busy = Signal::derive(move || !ready.get() || state.get() == PanelState::Busy);
+
+    let editor = input
+        .filter(|k| *k != ExerciseKind::Quiz)
+        .map(|k| view! { <Editor id=id.clone() lang=lang kind=k state=state busy=busy /> });
+    let quiz = (input == Some(ExerciseKind::Quiz)).then(
+        || view! { <Quiz id=id.clone() lang=lang questions=questions state=state busy=busy /> },
+    );
+    let cluster = (kind == ExerciseKind::Cluster)
+        .then(|| view! { <ClusterActions id=id.clone() lang=lang state=state busy=busy /> });
+    let hints = (!hints.is_empty())
+        .then(|| view! { <Hints id=id.clone() lang=lang hints=hints ready=ready /> });
+    view! {
+        <div class="panel" data-exercise=id.clone() data-ready=move || ready.get().then_some("")>
+            {editor}
+            {quiz}
+            {cluster}
+            <div class="verdict-area" aria-live="polite">
+                <PanelStateView state=state lang=lang />
+            </div>
+            {hints}
+        </div>
+    }
+}
+
+/// "Show a hint" reveals the exercise's tiered hints one by one.
+#[component]
+fn Hints(id: String, lang: Lang, hints: Vec<String>, ready: RwSignal<bool>) -> impl IntoView {
+    let count = hints.len();
+    let shown = RwSignal::new(0usize);
+    let hints_id = format!("{id}-hints");
+    let all_shown = move || shown.get() >= count;
+    view! {
+        <div class="hints">
+            <button type="button" class="hint-btn" aria-controls=hints_id.clone()
+                disabled=move || !ready.get() || all_shown()
+                on:click=move |_| shown.update(|n| *n = (*n + 1).min(count))>
+                {move || if all_shown() {
+                    t(lang, Msg::NoMoreHints).to_string()
+                } else {
+                    show_hint(lang, shown.get() + 1, count)
+                }}
+            </button>
+            <ol class="hint-list" id=hints_id aria-label=t(lang, Msg::Hints) aria-live="polite">
+                {move || hints.iter().take(shown.get()).map(|h| view! { <li>{h.clone()}</li> }).collect_view()}
+            </ol>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_verdict_shows_only_until_the_learner_checks() {
+        let summary: Summary = serde_json::from_str(
+            r#"{"signed_in":true,"progress":[],"last":{"a":{"at":7,"verdict":{"exercise":"a","mode":"cluster","passed":true,"results":[]}}}}"#,
+        )
+        .unwrap();
+        let mut state = PanelState::Idle;
+        restore(&mut state, &summary, "a");
+        assert!(matches!(&state, PanelState::Stored(v, 7) if v.passed && v.exercise == "a"));
+        let mut other = PanelState::Idle;
+        restore(&mut other, &summary, "b");
+        assert_eq!(other, PanelState::Idle);
+        // Checked already in this page view: the newer verdict stays.
+        let mut busy = PanelState::Busy;
+        restore(&mut busy, &summary, "a");
+        assert_eq!(busy, PanelState::Busy);
+    }
+
+    #[test]
+    fn a_failed_request_shows_its_text_not_the_reply() {
+        let state = PanelState::of(Err(ClientError::Network), Lang::En);
+        assert_eq!(
+            state,
+            PanelState::Failed(t(Lang::En, Msg::NetworkError).to_string())
+        );
+    }
+}
