@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
 
 use super::frame::{course, lang_param, lesson_href, Footer, Header, ProgressBar};
-use super::NotFound;
+use super::not_found::NotFound;
 use crate::i18n::{t, Msg};
 use crate::model::{Lang, Lesson};
 

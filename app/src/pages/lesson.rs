@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
 
 use super::frame::{catalog, course, lang_param, lesson_href, param, Footer, Header, ProgressBar};
-use super::NotFound;
+use super::not_found::NotFound;
 use crate::i18n::{self, t, Msg};
 use crate::islands::{CopyCode, ExercisePanel, PanelData};
 use crate::model::{kind_slug, Course, Lang};

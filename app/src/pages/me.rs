@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::frame::{course, lang_param, lesson_href, Frame};
-use super::NotFound;
+use super::not_found::NotFound;
 use crate::i18n::Msg;
 use crate::islands::{ExerciseLink, MyLab};
 use crate::model::Lang;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::frame::{lang_param, Frame};
-use super::NotFound;
+use super::not_found::NotFound;
 use crate::i18n::Msg;
 use crate::islands::TeachHome;
 

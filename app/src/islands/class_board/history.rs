@@ -6,7 +6,7 @@ use kubelab_wire::{time, Attempt};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 
-use super::{Ctx, History};
+use super::state::{Ctx, History};
 use crate::i18n::{self, t, Msg};
 use crate::islands::parts::{alert, loading, mark, outcome_word};
 use crate::model::{BoardView, Lang};

@@ -5,7 +5,7 @@ use kubelab_wire::{BoardExercise, BoardLearner, Status};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
-use super::{Ctx, Selected};
+use super::state::{Ctx, Selected};
 use crate::i18n::{self, t, Msg};
 use crate::model::{display_name, row_fingerprint, Lang};
 

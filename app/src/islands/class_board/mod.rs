@@ -4,200 +4,21 @@
 
 mod history;
 mod matrix;
+mod state;
 mod stuck;
 
-use kubelab_wire::{paths, Attempt, Board, GradeSummary, RegradeSummary};
+use kubelab_wire::Board;
 use leptos::prelude::*;
+use state::{Action, Ctx, Feed, History};
 
-use crate::client::{self, ClientError, EventStream, StreamEvent};
+use crate::client::EventStream;
 use crate::i18n::{self, t, Msg};
-use crate::islands::parts::{self, alert, Notice};
+use crate::islands::parts::{alert, Notice};
 use crate::model::Lang;
 
 use history::HistoryPanel;
 use matrix::Matrix;
 use stuck::Stuck;
-
-/// How the board gets its data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Feed {
-    Connecting,
-    Live,
-    Reconnecting,
-    /// No event stream: the board is a snapshot, refreshed after every action.
-    Snapshot,
-}
-
-impl Feed {
-    /// For `data-feed` (tests wait for `live`).
-    fn name(self) -> &'static str {
-        match self {
-            Feed::Connecting => "connecting",
-            Feed::Live => "live",
-            Feed::Reconnecting => "reconnecting",
-            Feed::Snapshot => "snapshot",
-        }
-    }
-
-    fn text(self, lang: Lang) -> &'static str {
-        t(
-            lang,
-            match self {
-                Feed::Connecting => Msg::FeedConnecting,
-                Feed::Live => Msg::FeedLive,
-                Feed::Reconnecting => Msg::FeedReconnecting,
-                Feed::Snapshot => Msg::FeedSnapshot,
-            },
-        )
-    }
-}
-
-/// The cell whose history is open.
-#[derive(Clone, Debug, PartialEq)]
-struct Selected {
-    learner_id: String,
-    learner_name: String,
-    exercise_id: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum History {
-    Loading,
-    Loaded(Vec<Attempt>),
-    Failed(String),
-}
-
-/// The grading actions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Action {
-    Grade,
-    Regrade,
-}
-
-/// The island's state, shared by its parts.
-#[derive(Clone, Copy)]
-struct Ctx {
-    lang: Lang,
-    id: StoredValue<String>,
-    board: RwSignal<Option<Board>>,
-    feed: RwSignal<Feed>,
-    /// Why the board could not be shown or updated.
-    error: RwSignal<Option<String>>,
-    /// The outcome of the last action.
-    notice: RwSignal<Option<Notice>>,
-    busy: RwSignal<bool>,
-    selected: RwSignal<Option<Selected>>,
-    history: RwSignal<History>,
-    panel: NodeRef<leptos::html::Section>,
-}
-
-impl Ctx {
-    /// A URL under the classroom's API (`""`, `"/events"`, `"/grade"`, …).
-    fn url(self, tail: &str) -> String {
-        format!("{}{tail}", paths::classroom(&self.id.get_value()))
-    }
-
-    fn show(self, board: Board) {
-        self.error.set(None);
-        self.board.set(Some(board));
-    }
-
-    /// The board once, by `GET`; its error reply also says why a stream was refused.
-    fn load_snapshot(self) {
-        leptos::task::spawn_local(async move {
-            match client::get_json::<Board>(&self.url("")).await {
-                Ok(b) => self.show(b),
-                Err(e) => self.error.set(Some(e.text(self.lang))),
-            }
-        });
-    }
-
-    /// Opens the board's event stream. The browser reconnects by itself after a network blip;
-    /// when the stream cannot be opened at all (or is closed for good) the board falls back to
-    /// a snapshot.
-    fn connect(self) -> Option<EventStream> {
-        let lang = self.lang;
-        let stream = client::open_stream(
-            &self.url("/events"),
-            "board",
-            move |event: StreamEvent<Board>| match event {
-                StreamEvent::Open => {}
-                StreamEvent::Message(b) => {
-                    self.feed.set(Feed::Live);
-                    self.show(b);
-                }
-                StreamEvent::Error(ClientError::Unreadable) => self
-                    .error
-                    .set(Some(t(lang, Msg::BoardUnreadable).to_string())),
-                StreamEvent::Error(e) => self.error.set(Some(e.text(lang))),
-                StreamEvent::Reconnecting => self.feed.set(Feed::Reconnecting),
-                StreamEvent::Closed => self.snapshot(),
-            },
-        );
-        if stream.is_none() {
-            self.snapshot();
-        }
-        stream
-    }
-
-    fn snapshot(self) {
-        self.feed.set(Feed::Snapshot);
-        self.load_snapshot();
-    }
-
-    fn run(self, action: Action) {
-        if self.busy.get_untracked() {
-            return;
-        }
-        let lang = self.lang;
-        self.notice.set(Some(Notice::ok(t(lang, Msg::Working))));
-        let request = async move {
-            match action {
-                Action::Grade => {
-                    let reply = client::post::<GradeSummary>(&self.url("/grade")).await;
-                    Notice::of(&reply, lang, |r| i18n::grade_summary(lang, *r))
-                }
-                Action::Regrade => {
-                    let reply = client::post::<RegradeSummary>(&self.url("/regrade")).await;
-                    Notice::of(&reply, lang, |r| i18n::regrade_summary(lang, *r))
-                }
-            }
-        };
-        parts::act(self.busy, request, move |notice| {
-            self.notice.set(Some(notice));
-            // Without a live feed nothing else would show the new results.
-            if self.feed.get_untracked() != Feed::Live {
-                self.load_snapshot();
-            }
-        });
-    }
-
-    /// Opens a learner's attempts at one exercise beside the board.
-    fn open(self, sel: Selected) {
-        self.history.set(History::Loading);
-        let url = self.url(&format!("/learners/{}/attempts", sel.learner_id));
-        let exercise = sel.exercise_id.clone();
-        self.selected.set(Some(sel));
-        // Move focus to the history so keyboard and screen-reader users land on what they opened.
-        let panel = self.panel;
-        request_animation_frame(move || {
-            if let Some(el) = panel.get_untracked() {
-                let _ = el.focus();
-            }
-        });
-        leptos::task::spawn_local(async move {
-            self.history
-                .set(match client::get_json::<Vec<Attempt>>(&url).await {
-                    Ok(all) => History::Loaded(
-                        all.into_iter()
-                            .filter(|a| a.exercise_id == exercise)
-                            .collect(),
-                    ),
-                    Err(e) => History::Failed(e.text(self.lang)),
-                });
-        });
-    }
-}
 
 /// The learner × exercise matrix, live over SSE, with actions and a learner's attempt history.
 #[island]

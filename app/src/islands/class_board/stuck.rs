@@ -3,7 +3,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::Ctx;
+use super::state::Ctx;
 use crate::i18n::{self, t, Msg};
 use crate::model::BoardView;
 

@@ -1,10 +1,10 @@
 //! A cluster exercise's actions: "Check now", and "Live", which follows `/live` over
 //! server-sent events while the toggle is on and the page is visible.
 
-use kubelab_wire::{paths, Verdict};
+use kubelab_wire::{paths, Me, StartBody, Verdict};
 use leptos::prelude::*;
 
-use super::{run, PanelState};
+use super::state::{run, PanelState};
 use crate::client::{self, EventStream, StreamEvent};
 use crate::i18n::{t, Msg};
 use crate::model::Lang;
@@ -87,6 +87,26 @@ impl Live {
         stream
     }
 
+    /// Turns live mode on or off. A stream is only for a learner who exists (the server creates
+    /// nobody on a GET), so turning it on first makes sure there is one: `start` keeps the
+    /// session's learner, or starts a self-paced one, as a first check would.
+    fn toggle(self) {
+        if self.on.get_untracked() {
+            self.on.set(false);
+            return;
+        }
+        self.note.set(LiveNote::Connecting);
+        leptos::task::spawn_local(async move {
+            match client::post_json::<Me, _>("/api/session/start", &StartBody::default()).await {
+                Ok(_) => self.on.set(true),
+                Err(e) => {
+                    self.note.set(LiveNote::Off);
+                    self.state.set(PanelState::Failed(e.text(self.lang)));
+                }
+            }
+        });
+    }
+
     /// Keeps one stream open while the toggle is on and the page is visible.
     fn follow(self, id: String) {
         let visible = RwSignal::new(client::page_visible());
@@ -130,7 +150,7 @@ pub fn ClusterActions(
             <button type="button" class="check-btn" disabled=move || busy.get()
                 on:click=move |_| live.check(&id)>{t(lang, Msg::CheckNow)}</button>
             <button type="button" class="live-toggle" aria-pressed=move || live.on.get().to_string()
-                on:click=move |_| live.on.update(|on| *on = !*on)>
+                on:click=move |_| live.toggle()>
                 <span class="live-dot" aria-hidden="true"></span>{t(lang, Msg::Live)}
             </button>
             <p class="live-note" data-state=move || note.get().name()>{move || note.get().text(lang)}</p>

@@ -4,7 +4,7 @@
 use kubelab_wire::{paths, ExerciseKind};
 use leptos::prelude::*;
 
-use super::{run, PanelState};
+use super::state::{run, PanelState};
 use crate::client;
 use crate::i18n::{self, t, Msg};
 use crate::model::Lang;

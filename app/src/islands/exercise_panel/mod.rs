@@ -9,16 +9,14 @@
 mod cluster;
 mod editor;
 mod quiz;
+mod state;
 mod verdict;
 
-use std::future::Future;
-
 use kubelab_checks::PublicExercise;
-use kubelab_wire::{ExerciseKind, Summary, Text, Verdict};
+use kubelab_wire::{ExerciseKind, Text, Verdict};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::client::ClientError;
 use crate::i18n::{show_hint, t, Msg};
 use crate::islands::summary::with_summary;
 use crate::model::Lang;
@@ -28,15 +26,7 @@ use editor::Editor;
 use quiz::Quiz;
 use verdict::PanelStateView;
 
-/// A quiz question in the page's language, without its answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuizQuestion {
-    pub id: String,
-    pub prompt: String,
-    pub multiple: bool,
-    /// (option id, option text)
-    pub options: Vec<(String, String)>,
-}
+pub use state::{restore, PanelState, QuizQuestion};
 
 /// Everything the panel island needs: small, serialisable, in one language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,50 +75,6 @@ impl PanelData {
             last,
         }
     }
-}
-
-/// What the result area shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PanelState {
-    Idle,
-    Busy,
-    Done(Verdict),
-    /// The verdict of the learner's last check in an earlier visit, with its time (unix ms);
-    /// any new check replaces it.
-    Stored(Verdict, i64),
-    /// A readable message (already in the page's language), never a raw reply.
-    Failed(String),
-}
-
-impl PanelState {
-    fn of(reply: Result<Verdict, ClientError>, lang: Lang) -> Self {
-        match reply {
-            Ok(v) => PanelState::Done(v),
-            Err(e) => PanelState::Failed(e.text(lang)),
-        }
-    }
-}
-
-/// Shows the learner's stored last verdict, unless they already checked in this page view.
-pub fn restore(state: &mut PanelState, summary: &Summary, exercise: &str) {
-    if *state != PanelState::Idle {
-        return;
-    }
-    if let Some(last) = summary.last.get(exercise) {
-        *state = PanelState::Stored(last.verdict.clone(), last.at);
-    }
-}
-
-/// Sends one check or submission and shows its outcome.
-fn run(
-    state: RwSignal<PanelState>,
-    lang: Lang,
-    request: impl Future<Output = Result<Verdict, ClientError>> + 'static,
-) {
-    state.set(PanelState::Busy);
-    leptos::task::spawn_local(async move {
-        state.set(PanelState::of(request.await, lang));
-    });
 }
 
 /// One exercise's interactive part: editor or quiz form, check buttons, live toggle, verdict, hints.
@@ -208,6 +154,8 @@ fn Hints(id: String, lang: Lang, hints: Vec<String>, ready: RwSignal<bool>) -> i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::ClientError;
+    use kubelab_wire::Summary;
 
     #[test]
     fn the_stored_verdict_shows_only_until_the_learner_checks() {

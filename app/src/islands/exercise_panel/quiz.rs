@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use kubelab_wire::paths;
 use leptos::prelude::*;
 
-use super::{run, PanelState, QuizQuestion};
+use super::state::{run, PanelState, QuizQuestion};
 use crate::client;
 use crate::i18n::{t, Msg};
 use crate::model::Lang;

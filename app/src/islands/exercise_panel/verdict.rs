@@ -5,7 +5,7 @@ use kubelab_checks::AssertionResult;
 use kubelab_wire::{Text, Verdict};
 use leptos::prelude::*;
 
-use super::PanelState;
+use super::state::PanelState;
 use crate::i18n::{self, last_checked, not_passed_summary, t, Msg};
 use crate::islands::parts::{mark, outcome_word};
 use crate::model::Lang;

@@ -5,7 +5,7 @@ use kubelab_wire::{ClusterStatus, ExerciseProgress, Me, MeLearner, Status};
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::{ExerciseLink, Form, Lab};
+use super::state::{ExerciseLink, Form, Lab};
 use crate::client;
 use crate::i18n::{self, passed_of, t, Msg};
 use crate::islands::parts::CopyValue;

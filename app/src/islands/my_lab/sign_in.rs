@@ -4,7 +4,7 @@ use kubelab_wire::{JoinBody, ResumeBody, StartBody};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use super::{Form, Lab};
+use super::state::{Form, Lab};
 use crate::i18n::{t, Msg};
 
 /// `None` for an empty field, so "no display name" is what the API receives.

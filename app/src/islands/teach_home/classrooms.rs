@@ -5,7 +5,7 @@ use kubelab_wire::{paths, time, ClassroomView, InstructorRef, NewClassroomBody};
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::Teach;
+use super::state::Teach;
 use crate::client::{self, ClientError};
 use crate::i18n::{self, t, Msg};
 use crate::islands::parts::{self, CopyValue, Notice, Session};

@@ -3,7 +3,7 @@
 use kubelab_wire::{InstructorView, LoginBody};
 use leptos::prelude::*;
 
-use super::Teach;
+use super::state::Teach;
 use crate::client;
 use crate::i18n::{t, Msg};
 use crate::islands::parts::{self, Notice};

@@ -3,9 +3,11 @@
 
 mod classrooms;
 mod login;
+mod state;
 
-use kubelab_wire::{ClassroomView, InstructorRef, InstructorView};
+use kubelab_wire::InstructorView;
 use leptos::prelude::*;
+use state::Teach;
 
 use crate::client;
 use crate::islands::parts::{by_session, Notice, Session};
@@ -13,28 +15,6 @@ use crate::model::Lang;
 
 use classrooms::SignedIn;
 use login::LoginForm;
-
-/// The island's state, shared by its parts.
-#[derive(Clone, Copy)]
-struct Teach {
-    lang: Lang,
-    state: RwSignal<Session<InstructorRef>>,
-    classrooms: RwSignal<Vec<ClassroomView>>,
-    busy: RwSignal<bool>,
-    notice: RwSignal<Option<Notice>>,
-}
-
-impl Teach {
-    fn signed_in(self, me: InstructorView) {
-        self.state.set(Session::SignedIn(me.instructor));
-        leptos::task::spawn_local(async move {
-            match client::get_json::<Vec<ClassroomView>>("/api/teach/classrooms").await {
-                Ok(list) => self.classrooms.set(list),
-                Err(e) => self.notice.set(Some(Notice::bad(e.text(self.lang)))),
-            }
-        });
-    }
-}
 
 /// Sign in, then the instructor's classrooms.
 #[island]
