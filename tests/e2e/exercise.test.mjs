@@ -73,13 +73,13 @@ test('a Dockerfile with nginx:latest fails on the base image with its hint; the 
   assert.match(await base.getAttribute('class'), /\bfail\b/);
   assert.equal((await base.locator('.mark').textContent()).trim(), '✗');
   const baseText = await base.textContent();
-  assert.match(baseText, /Write FROM nginx:1\.25-alpine/, 'the hint for the base image');
+  assert.match(baseText, /Write FROM nginx:1\.30-alpine/, 'the hint for the base image');
   assert.match(baseText, /latest/, 'what was found');
   // The other rules hold, and say so.
   assert.equal(await panel.locator('.result.pass').count(), 3);
   await page.screenshot({ path: join(artifacts, 'exercise-dockerfile-fail.png'), fullPage: false });
 
-  await editor.fill(BAD_DOCKERFILE.replace('nginx:latest', 'nginx:1.25-alpine'));
+  await editor.fill(BAD_DOCKERFILE.replace('nginx:latest', 'nginx:1.30-alpine'));
   await panel.getByRole('button', { name: 'Check my answer' }).click();
   await panel.locator('.verdict[data-passed="true"]').waitFor();
   assert.equal(await panel.locator('.result.fail').count(), 0);
