@@ -133,6 +133,16 @@ prune_stale_builds() {
   for n in "${names[@]}"; do args+=(-o -name "$n-*"); done
   find "$deps" -maxdepth 1 -type f \( -false "${args[@]}" \) -mmin +1440 -delete
   rm -rf "$CARGO_TARGET_DIR/debug/incremental"
+  # A full disk fails a build halfway with "No space left on device" (seen on a CI run): when less
+  # than KUBELAB_MIN_FREE_GB is left, drop the whole target dir and build from cold instead.
+  local free_gb
+  free_gb=$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print int($4 / 1048576) }')
+  if ((free_gb < ${KUBELAB_MIN_FREE_GB:-15})); then
+    log "only ${free_gb} GB free: removing $CARGO_TARGET_DIR (a cold build needs about 10 GB)"
+    rm -rf "$CARGO_TARGET_DIR"
+    free_gb=$(df -Pk "$KUBELAB_CACHE" | awk 'NR == 2 { print int($4 / 1048576) }')
+    ((free_gb >= 8)) || die "only ${free_gb} GB free on the disk of $KUBELAB_CACHE: a build needs about 10 GB"
+  fi
 }
 
 # release_kubelab: prints the path of the kubelab binary a benchmark runs: $KUBELAB_BIN when set
