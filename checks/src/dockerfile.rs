@@ -238,18 +238,32 @@ fn heredoc_words(args: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// Expand `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}` with the given variables.
+/// Longest text [`expand`] expands; longer is returned as written (an image reference is at most
+/// a few hundred characters, so the image rules then say it is not one).
+pub const MAX_EXPAND_INPUT: usize = 4096;
+/// Longest text [`expand`] produces: `FROM $A$A$A…` over a 500 KB `ARG A` would be 100 GB.
+pub const MAX_EXPANDED: usize = 64 * 1024;
+
+/// Expand `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}` with the given variables (the last
+/// declaration of a name wins). Bounded: see [`MAX_EXPAND_INPUT`] and [`MAX_EXPANDED`].
 pub fn expand(s: &str, vars: &[(String, String)]) -> String {
-    let lookup = |k: &str| {
-        vars.iter()
-            .rev()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-    };
+    if s.len() > MAX_EXPAND_INPUT {
+        return s.to_string();
+    }
+    // Built once: a Dockerfile may declare thousands of ARGs.
+    let table: std::collections::HashMap<&str, &str> = vars
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let lookup = |k: &str| table.get(k).map(|v| v.to_string());
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
+        if out.len() > MAX_EXPANDED {
+            out.truncate(out.floor_char_boundary(MAX_EXPANDED));
+            break;
+        }
         if chars[i] == '$' && i + 1 < chars.len() {
             if chars[i + 1] == '{' {
                 if let Some(end) = chars[i + 2..].iter().position(|c| *c == '}') {
@@ -590,6 +604,36 @@ pub(crate) fn eval(check: &Check, df: &Dockerfile) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expansion_is_bounded() {
+        // `FROM $A$A$A…` over a 500 KB ARG: 100 GB if expanded naively.
+        let vars = vec![("A".to_string(), "x".repeat(500_000))];
+        let refs = "$A".repeat(2_000);
+        let out = expand(&refs, &vars);
+        assert!(out.len() <= MAX_EXPANDED, "{}", out.len());
+        // Past MAX_EXPAND_INPUT the text stays as written.
+        let long = "$A".repeat(MAX_EXPAND_INPUT);
+        assert_eq!(expand(&long, &vars), long);
+        // The last declaration of a name wins, as before.
+        let vars = vec![
+            ("T".to_string(), "1".to_string()),
+            ("T".to_string(), "2".to_string()),
+        ];
+        assert_eq!(expand("nginx:${T}-alpine", &vars), "nginx:2-alpine");
+    }
+
+    #[test]
+    fn a_dockerfile_expansion_bomb_is_checked_quickly() {
+        let mut df = format!("ARG A={}\n", "x".repeat(400_000));
+        for i in 0..20_000 {
+            df.push_str(&format!("ARG V{i}=v\n"));
+        }
+        df.push_str(&format!("FROM {}\nCOPY . .\n", "$A".repeat(1_000)));
+        assert!(df.len() < crate::MAX_INPUT_BYTES);
+        let froms = froms(&parse(&df).expect("parses"));
+        assert!(froms[0].image.len() <= MAX_EXPANDED);
+    }
 
     #[test]
     fn continuations_comments_and_json_form_parse() {

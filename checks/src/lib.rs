@@ -77,6 +77,13 @@ pub enum InputError {
         column: u32,
         message: String,
     },
+    /// Valid YAML over [`yaml::BUDGET`] (aliases, expanded size, nesting): refused before it is built.
+    #[error("line {line}, column {column}: {message}")]
+    TooComplex {
+        line: u32,
+        column: u32,
+        message: String,
+    },
     #[error("cannot read the answers: {message}")]
     Answers { message: String },
     #[error("exercise {exercise} is checked in the cluster, not from submitted text")]
@@ -85,10 +92,22 @@ pub enum InputError {
 
 impl From<yaml::YamlError> for InputError {
     fn from(e: yaml::YamlError) -> Self {
-        InputError::Syntax {
-            line: e.location.line,
-            column: e.location.column,
-            message: e.message,
+        let yaml::YamlError {
+            kind,
+            location: yaml::Location { line, column },
+            message,
+        } = e;
+        match kind {
+            yaml::YamlErrorKind::Syntax => InputError::Syntax {
+                line,
+                column,
+                message,
+            },
+            yaml::YamlErrorKind::TooComplex => InputError::TooComplex {
+                line,
+                column,
+                message,
+            },
         }
     }
 }

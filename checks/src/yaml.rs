@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// A position in a text, both 1-based.
@@ -52,38 +52,76 @@ impl Document {
     }
 }
 
-/// A YAML syntax error.
+/// Why a YAML text was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// Not valid YAML (or not a shape we read: a list as a key, a duplicate key, …).
+    Syntax,
+    /// Valid YAML that is over the [`Budget`]: too many aliases, nodes, expanded bytes or levels.
+    TooComplex,
+}
+
+/// A YAML text we refuse, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
+    pub kind: YamlErrorKind,
     pub location: Location,
     pub message: String,
 }
 
-/// Upper bound on nodes (after alias expansion) to refuse "billion laughs" inputs.
-const MAX_NODES: usize = 200_000;
+/// What one YAML text may expand to. A 1 MiB text can name a 500 KB anchor 80,000 times (40 GB once
+/// expanded) or a 500 KB key above 100,000 children (whose paths we record): the budget counts what
+/// we build — nodes, and the bytes of scalars and recorded paths — and every alias's expansion is
+/// checked *before* it is cloned. Kubernetes manifests use few aliases and stay far below each cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub max_aliases: usize,
+    pub max_nodes: usize,
+    pub max_expanded_bytes: usize,
+    pub max_depth: usize,
+}
+
+/// The budget every submitted text and content file is read with.
+pub const BUDGET: Budget = Budget {
+    max_aliases: 100,
+    max_nodes: 200_000,
+    max_expanded_bytes: 4 * 1024 * 1024,
+    max_depth: 64,
+};
 
 enum Frame {
     Seq {
         items: Vec<Value>,
         path: String,
         anchor: usize,
+        start: Weight,
     },
     Map {
         map: Map<String, Value>,
         path: String,
         anchor: usize,
         key: Option<String>,
+        start: Weight,
     },
 }
 
+/// What has been built so far (or what an anchored node weighs).
+#[derive(Debug, Clone, Copy, Default)]
+struct Weight {
+    nodes: usize,
+    bytes: usize,
+}
+
 struct Builder {
+    budget: Budget,
     docs: Vec<Document>,
     stack: Vec<Frame>,
     root: Option<Value>,
     locations: BTreeMap<String, Location>,
-    anchors: BTreeMap<usize, Value>,
+    anchors: BTreeMap<usize, (Value, Weight)>,
     error: Option<YamlError>,
-    nodes: usize,
+    spent: Weight,
+    aliases: usize,
 }
 
 /// Append a map key to a path.
@@ -184,13 +222,69 @@ fn key_string(v: &Value) -> String {
 }
 
 impl Builder {
-    fn fail(&mut self, mark: &Marker, message: impl Into<String>) {
+    fn new(budget: Budget) -> Self {
+        Builder {
+            budget,
+            docs: Vec::new(),
+            stack: Vec::new(),
+            root: None,
+            locations: BTreeMap::new(),
+            anchors: BTreeMap::new(),
+            error: None,
+            spent: Weight::default(),
+            aliases: 0,
+        }
+    }
+
+    fn fail(&mut self, kind: YamlErrorKind, mark: &Marker, message: impl Into<String>) {
         if self.error.is_none() {
             self.error = Some(YamlError {
+                kind,
                 location: Location::from_marker(mark),
                 message: message.into(),
             });
         }
+    }
+
+    /// Spends `w` from the budget, or fails and answers false.
+    fn spend(&mut self, w: Weight, mark: &Marker) -> bool {
+        let nodes = self.spent.nodes.saturating_add(w.nodes);
+        let bytes = self.spent.bytes.saturating_add(w.bytes);
+        if nodes > self.budget.max_nodes {
+            let limit = self.budget.max_nodes;
+            self.fail(
+                YamlErrorKind::TooComplex,
+                mark,
+                format!("the YAML expands to more than {limit} values (anchors and aliases count once per use)"),
+            );
+            return false;
+        }
+        if bytes > self.budget.max_expanded_bytes {
+            let mib = self.budget.max_expanded_bytes / (1024 * 1024);
+            self.fail(
+                YamlErrorKind::TooComplex,
+                mark,
+                format!("the YAML expands to more than {mib} MiB (anchors and aliases count once per use)"),
+            );
+            return false;
+        }
+        self.spent = Weight { nodes, bytes };
+        true
+    }
+
+    /// Records where the node at `path` starts; the path's bytes are part of the budget.
+    fn locate(&mut self, path: String, mark: &Marker) -> bool {
+        if !self.spend(
+            Weight {
+                nodes: 0,
+                bytes: path.len(),
+            },
+            mark,
+        ) {
+            return false;
+        }
+        self.locations.insert(path, Location::from_marker(mark));
+        true
     }
 
     /// Path of the node that is about to be added.
@@ -205,24 +299,8 @@ impl Builder {
         }
     }
 
-    fn count(v: &Value) -> usize {
-        match v {
-            Value::Array(a) => 1 + a.iter().map(Self::count).sum::<usize>(),
-            Value::Object(o) => 1 + o.values().map(Self::count).sum::<usize>(),
-            _ => 1,
-        }
-    }
-
     /// Add a finished node to its parent.
     fn add(&mut self, value: Value, mark: &Marker) {
-        self.nodes += 1;
-        if self.nodes > MAX_NODES {
-            self.fail(
-                mark,
-                "document too large (too many nodes, or aliases expanding too much)",
-            );
-            return;
-        }
         match self.stack.last_mut() {
             None => self.root = Some(value),
             Some(Frame::Seq { items, .. }) => items.push(value),
@@ -236,6 +314,7 @@ impl Builder {
                         Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null
                     ) {
                         self.fail(
+                            YamlErrorKind::Syntax,
                             mark,
                             "a mapping key must be a plain value, not a list or mapping",
                         );
@@ -243,7 +322,11 @@ impl Builder {
                     }
                     let k = key_string(&value);
                     if map.contains_key(&k) {
-                        self.fail(mark, format!("duplicate key \"{k}\""));
+                        self.fail(
+                            YamlErrorKind::Syntax,
+                            mark,
+                            format!("duplicate key \"{k}\""),
+                        );
                         return;
                     }
                     if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
@@ -253,13 +336,8 @@ impl Builder {
             },
         }
     }
-}
 
-impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.error.is_some() {
-            return;
-        }
         match ev {
             Event::DocumentStart => {
                 self.root = None;
@@ -274,9 +352,19 @@ impl MarkedEventReceiver for Builder {
                 });
             }
             Event::Scalar(s, style, anchor, tag) => {
-                let is_key = self.next_path().is_none();
-                if let Some(p) = self.next_path() {
-                    self.locations.insert(p, Location::from_marker(&mark));
+                let path = self.next_path();
+                let is_key = path.is_none();
+                if let Some(p) = path {
+                    if !self.locate(p, &mark) {
+                        return;
+                    }
+                }
+                let weight = Weight {
+                    nodes: 1,
+                    bytes: s.len().max(1),
+                };
+                if !self.spend(weight, &mark) {
+                    return;
                 }
                 let forced_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let v = if style == TScalarStyle::Plain && !forced_str {
@@ -285,41 +373,69 @@ impl MarkedEventReceiver for Builder {
                     Value::String(s)
                 };
                 if anchor > 0 && !is_key {
-                    self.anchors.insert(anchor, v.clone());
+                    self.anchors.insert(anchor, (v.clone(), weight));
                 }
                 self.add(v, &mark);
             }
             Event::Alias(id) => {
-                if let Some(p) = self.next_path() {
-                    self.locations.insert(p, Location::from_marker(&mark));
+                self.aliases += 1;
+                if self.aliases > self.budget.max_aliases {
+                    let limit = self.budget.max_aliases;
+                    self.fail(
+                        YamlErrorKind::TooComplex,
+                        &mark,
+                        format!("more than {limit} aliases (*name); write the values out instead"),
+                    );
+                    return;
                 }
-                match self.anchors.get(&id).cloned() {
-                    Some(v) => {
-                        self.nodes += Self::count(&v);
-                        self.add(v, &mark)
+                if let Some(p) = self.next_path() {
+                    if !self.locate(p, &mark) {
+                        return;
                     }
-                    None => self.fail(&mark, "alias to an unknown anchor"),
+                }
+                let Some((_, weight)) = self.anchors.get(&id) else {
+                    self.fail(YamlErrorKind::Syntax, &mark, "alias to an unknown anchor");
+                    return;
+                };
+                // The budget is spent before the clone, so a refused alias allocates nothing.
+                if !self.spend(*weight, &mark) {
+                    return;
+                }
+                if let Some((v, _)) = self.anchors.get(&id) {
+                    let v = v.clone();
+                    self.add(v, &mark);
                 }
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 let Some(path) = self.next_path() else {
                     self.fail(
+                        YamlErrorKind::Syntax,
                         &mark,
                         "a mapping key must be a plain value, not a list or mapping",
                     );
                     return;
                 };
-                if self.stack.len() > 256 {
-                    self.fail(&mark, "nesting too deep");
+                if self.stack.len() >= self.budget.max_depth {
+                    let limit = self.budget.max_depth;
+                    self.fail(
+                        YamlErrorKind::TooComplex,
+                        &mark,
+                        format!("lists and mappings nest more than {limit} levels deep"),
+                    );
                     return;
                 }
-                self.locations
-                    .insert(path.clone(), Location::from_marker(&mark));
+                if !self.locate(path.clone(), &mark)
+                    || !self.spend(Weight { nodes: 1, bytes: 1 }, &mark)
+                {
+                    return;
+                }
+                let start = self.spent;
                 let frame = if matches!(ev, Event::SequenceStart(..)) {
                     Frame::Seq {
                         items: Vec::new(),
                         path,
                         anchor,
+                        start,
                     }
                 } else {
                     Frame::Map {
@@ -327,18 +443,31 @@ impl MarkedEventReceiver for Builder {
                         path,
                         anchor,
                         key: None,
+                        start,
                     }
                 };
                 self.stack.push(frame);
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq { items, anchor, .. }) => (Value::Array(items), anchor),
-                    Some(Frame::Map { map, anchor, .. }) => (Value::Object(map), anchor),
+                let (value, anchor, start) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        items,
+                        anchor,
+                        start,
+                        ..
+                    }) => (Value::Array(items), anchor, start),
+                    Some(Frame::Map {
+                        map, anchor, start, ..
+                    }) => (Value::Object(map), anchor, start),
                     None => return,
                 };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, value.clone());
+                    // What a later alias to this node will cost: the node and everything in it.
+                    let weight = Weight {
+                        nodes: 1 + self.spent.nodes - start.nodes,
+                        bytes: 1 + self.spent.bytes - start.bytes,
+                    };
+                    self.anchors.insert(anchor, (value.clone(), weight));
                 }
                 self.add(value, &mark);
             }
@@ -349,27 +478,43 @@ impl MarkedEventReceiver for Builder {
 
 /// Parse every document of a YAML stream. Empty documents (e.g. a trailing `---`) are kept as `null`.
 pub fn parse_documents(text: &str) -> Result<Vec<Document>, YamlError> {
-    let mut b = Builder {
-        docs: Vec::new(),
-        stack: Vec::new(),
-        root: None,
-        locations: BTreeMap::new(),
-        anchors: BTreeMap::new(),
-        error: None,
-        nodes: 0,
-    };
+    parse_documents_within(text, BUDGET)
+}
+
+/// [`parse_documents`] with another budget.
+///
+/// The event loop is ours (yaml-rust2's `load` recurses once per level and cannot be stopped), so a
+/// refusal stops reading at once.
+pub fn parse_documents_within(text: &str, budget: Budget) -> Result<Vec<Document>, YamlError> {
+    let mut b = Builder::new(budget);
     let mut parser = Parser::new_from_str(text);
-    let res = parser.load(&mut b, true);
-    if let Some(e) = b.error {
-        return Err(e);
-    }
-    if let Err(e) = res {
-        return Err(YamlError {
+    loop {
+        let (ev, mark) = parser.next_token().map_err(|e| YamlError {
+            kind: YamlErrorKind::Syntax,
             location: Location::from_marker(e.marker()),
             message: e.info().to_string(),
-        });
+        })?;
+        let end = ev == Event::StreamEnd;
+        b.on_event(ev, mark);
+        if let Some(e) = b.error.take() {
+            return Err(e);
+        }
+        if end {
+            return Ok(b.docs);
+        }
     }
-    Ok(b.docs)
+}
+
+/// Reads one YAML document into `T` (course files, front matter), within [`BUDGET`].
+///
+/// A value of the wrong shape is reported at the document's start; serde's message names the field.
+pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    let doc = parse_document(text)?;
+    serde_json::from_value(doc.value).map_err(|e| YamlError {
+        kind: YamlErrorKind::Syntax,
+        location: doc.locations.get("").copied().unwrap_or(Location { line: 1, column: 1 }),
+        message: e.to_string(),
+    })
 }
 
 /// Parse a stream that must hold exactly one document.
@@ -378,10 +523,12 @@ pub fn parse_document(text: &str) -> Result<Document, YamlError> {
     match docs.len() {
         1 => Ok(docs.remove(0)),
         0 => Err(YamlError {
+            kind: YamlErrorKind::Syntax,
             location: Location { line: 1, column: 1 },
             message: "empty document".into(),
         }),
         _ => Err(YamlError {
+            kind: YamlErrorKind::Syntax,
             location: Location { line: 1, column: 1 },
             message: format!("expected one YAML document, found {}", docs.len()),
         }),
@@ -451,7 +598,75 @@ mod tests {
             };
             bomb.push_str(&format!("l{i}: &l{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
-        assert!(parse_documents(&bomb).is_err());
+        let e = parse_documents(&bomb).unwrap_err();
+        assert_eq!(e.kind, YamlErrorKind::TooComplex, "{e:?}");
+    }
+
+    fn too_complex(text: &str, budget: Budget) -> YamlError {
+        let e = parse_documents_within(text, budget).unwrap_err();
+        assert_eq!(e.kind, YamlErrorKind::TooComplex, "{e:?}");
+        e
+    }
+
+    /// The reproduction: a 500 KB anchor named 80,000 times (740 KB of text, 40 GB once
+    /// expanded) killed the server. It is refused at the 101st alias, before any clone.
+    #[test]
+    fn a_large_anchor_named_many_times_is_refused_at_the_alias_cap() {
+        let mut text = format!("a: &a {}\nb: [", "x".repeat(500_000));
+        text.push_str(&vec!["*a"; 80_000].join(","));
+        text.push_str("]\n");
+        let e = too_complex(&text, BUDGET);
+        assert_eq!(e.location.line, 2);
+        // Small anchors are capped by count.
+        let text = format!("a: &a x\nb: [{}]\n", vec!["*a"; 101].join(","));
+        let e = too_complex(&text, BUDGET);
+        assert!(e.message.contains("100 aliases"), "{e:?}");
+    }
+
+    #[test]
+    fn few_aliases_to_a_large_anchor_are_refused_by_expanded_bytes() {
+        // 8 uses of a 600 KB scalar: under the alias cap, over 4 MiB once expanded.
+        let text = format!("a: &a {}\nb: [{}]\n", "x".repeat(600_000), vec!["*a"; 8].join(","));
+        let e = too_complex(&text, BUDGET);
+        assert!(e.message.contains("4 MiB"), "{e:?}");
+        // The same text with 5 uses fits.
+        let ok = format!("a: &a {}\nb: [{}]\n", "x".repeat(600_000), vec!["*a"; 5].join(","));
+        assert_eq!(parse_document(&ok).unwrap().value["b"].as_array().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn a_long_key_above_many_children_is_refused_by_path_bytes() {
+        // Every child's recorded path repeats the 100 KB key: 50 children are 5 MB of paths.
+        let text = format!("? {}\n: [{}]\n", "k".repeat(100_000), vec!["1"; 50].join(","));
+        too_complex(&text, BUDGET);
+    }
+
+    #[test]
+    fn node_and_depth_caps_hold() {
+        let small = Budget {
+            max_nodes: 10,
+            ..BUDGET
+        };
+        too_complex("[1,2,3,4,5,6,7,8,9,10,11]\n", small);
+        let deep = format!("{}1{}\n", "[".repeat(65), "]".repeat(65));
+        let e = too_complex(&deep, BUDGET);
+        assert!(e.message.contains("64 levels"), "{e:?}");
+        let ok = format!("{}1{}\n", "[".repeat(64), "]".repeat(64));
+        parse_document(&ok).unwrap();
+        // Block nesting (no flow brackets) is capped too.
+        let mut block = String::new();
+        for i in 0..70 {
+            block.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
+        }
+        too_complex(&block, BUDGET);
+    }
+
+    #[test]
+    fn a_manifest_with_a_few_aliases_reads_as_before() {
+        let text = "env: &env [{name: A, value: '1'}]\ncontainers:\n- {name: a, env: *env}\n- {name: b, env: *env}\n";
+        let d = parse_document(text).unwrap();
+        assert_eq!(d.value["containers"][1]["env"][0]["name"], "A");
+        assert_eq!(d.locations["containers[1].env"].line, 4);
     }
 
     #[test]

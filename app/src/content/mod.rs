@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use kubelab_checks::yaml::{self, YamlError};
 use serde::Deserialize;
 
 use crate::model::{Course, Lang, Lesson, Localized, Part};
@@ -151,22 +152,12 @@ fn read(root: &Path, path: &Path) -> Result<String, Error> {
     })
 }
 
-fn yaml_error(path: String, err: &serde_yaml::Error, line_offset: usize) -> Error {
-    let (line, column) = err
-        .location()
-        .map(|l| (l.line() + line_offset, l.column()))
-        .unwrap_or((1 + line_offset, 1));
-    // serde_yaml appends "at line X column Y" relative to the snippet; we give the file's position instead.
-    let message = err.to_string();
-    let message = match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
+fn yaml_error(path: String, err: YamlError, line_offset: usize) -> Error {
     Error::Yaml {
         path,
-        line,
-        column,
-        message,
+        line: err.location.line as usize + line_offset,
+        column: err.location.column as usize,
+        message: err.message,
     }
 }
 
@@ -203,7 +194,7 @@ fn parse_chapter(
         })?;
     // Front matter starts on the file's second line.
     let front: FrontMatter =
-        serde_yaml::from_str(yaml).map_err(|e| yaml_error(shown.clone(), &e, 1))?;
+        yaml::from_str(yaml).map_err(|e| yaml_error(shown.clone(), e, 1))?;
     let id_from_file = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -295,7 +286,7 @@ fn load_diagrams(root: &Path, errors: &mut Vec<Error>) -> Diagrams {
 fn load_course_file(root: &Path) -> Result<CourseFile, Error> {
     let path = root.join("course.yaml");
     let text = read(root, &path)?;
-    serde_yaml::from_str(&text).map_err(|e| yaml_error(display(root, &path), &e, 0))
+    yaml::from_str(&text).map_err(|e| yaml_error(display(root, &path), e, 0))
 }
 
 fn markdown_problem(path: &str, body_line: usize, problem: &Problem) -> Error {

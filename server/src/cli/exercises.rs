@@ -192,7 +192,9 @@ fn run_validate(catalog: &Catalog, args: &ValidateArgs) -> Result<Verdict, Probl
         // A submission that cannot be read as the expected text is a failing submission;
         // refusing it outright (size, wrong kind) is an error.
         exit: match e {
-            InputError::TooLarge { .. } | InputError::NotOffline { .. } => EXIT_ERROR,
+            InputError::TooLarge { .. }
+            | InputError::TooComplex { .. }
+            | InputError::NotOffline { .. } => EXIT_ERROR,
             _ => EXIT_FAIL,
         },
     })

@@ -45,6 +45,8 @@ pub enum ServiceError {
     TooManyNewLearners,
     #[error("the learner limit is reached")]
     Full,
+    #[error("too many submissions are being checked right now")]
+    Busy,
 }
 
 impl ServiceError {
@@ -68,6 +70,7 @@ impl ServiceError {
             E::NotProvisioned => "not-provisioned",
             E::TooManyNewLearners => "too-many-new-learners",
             E::Full => "full",
+            E::Busy => "busy",
         }
     }
 
@@ -121,6 +124,10 @@ impl ServiceError {
             E::Full => Text::new(
                 "这个 kubelab 的学习者已满，请联系管理员。",
                 "This kubelab has as many learners as it may hold; ask its operator.",
+            ),
+            E::Busy => Text::new(
+                "服务器正忙着检查别的提交：几秒后再提交一次，你的内容还在编辑框里。",
+                "The server is busy checking other submissions: submit again in a few seconds; your text is still in the editor.",
             ),
         }
     }

@@ -13,7 +13,7 @@ use futures::{Stream, StreamExt};
 use kubelab_checks::{Catalog, Exercise, ExerciseKind, Need, Snapshot, Verdict};
 use kubelab_store::{Attempt, AttemptSource, Learner, NewAttempt};
 
-use super::{Lab, Result};
+use super::{Lab, Result, ServiceError};
 use crate::cluster::cache::{TypeKey, WatchCache};
 use crate::cluster::{Cluster, Error};
 
@@ -130,8 +130,31 @@ impl Lab {
     }
 
     /// Checks submitted text (offline exercises). Refused input is an error, not an attempt.
-    pub fn validate(&self, ex: &Exercise, body: &[u8]) -> Result<Verdict> {
-        let verdict = kubelab_checks::validate_bytes(ex, body)?;
+    ///
+    /// The parse runs on the blocking pool behind [`Lab::validations`]; a submission that waits
+    /// longer than [`VALIDATION_QUEUE_WAIT`] for a slot is answered "busy" (nothing is stored).
+    pub async fn validate(&self, ex: &Exercise, body: Vec<u8>) -> Result<Verdict> {
+        let permit = tokio::time::timeout(
+            VALIDATION_QUEUE_WAIT,
+            self.validations.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| ServiceError::Busy)?
+        .map_err(|_| ServiceError::Busy)?;
+        let catalog = self.catalog.clone();
+        let id = ex.id.clone();
+        let verdict = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let ex = catalog
+                .get(&id)
+                .ok_or_else(|| ServiceError::UnknownExercise(id.clone()))?;
+            kubelab_checks::validate_bytes(ex, &body).map_err(ServiceError::from)
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(exercise = %ex.id, error = %e, "a submission's check did not finish");
+            ServiceError::Busy
+        })??;
         tracing::info!(exercise = %ex.id, passed = verdict.passed, "submission checked");
         Ok(verdict)
     }
@@ -243,6 +266,9 @@ impl Lab {
         Ok((first.verdict, updates))
     }
 }
+
+/// How long a submission may wait for a parse slot before it is answered "busy".
+pub const VALIDATION_QUEUE_WAIT: Duration = Duration::from_secs(5);
 
 /// Listing every type once for a whole class may take longer than one learner's check.
 pub const SYNC_DEADLINE: Duration = Duration::from_secs(30);

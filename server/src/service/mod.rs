@@ -76,6 +76,9 @@ pub struct Lab {
     pub events: tokio::sync::broadcast::Sender<String>,
     /// How long a downloaded kubeconfig's token stays valid.
     pub kubeconfig_ttl: Duration,
+    /// Submitted texts are parsed on the blocking pool, this many at once (one per core): a flood
+    /// of large submissions queues here instead of starving the async workers.
+    validations: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Lab {
@@ -117,6 +120,9 @@ impl Lab {
             limits: Limits::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             kubeconfig_ttl: Duration::from_secs(12 * 3600),
+            validations: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
         }
     }
 

@@ -36,6 +36,14 @@ pub fn input_error_text(e: &InputError) -> Text {
             format!("第 {line} 行第 {column} 列：{message}"),
             format!("line {line}, column {column}: {message}"),
         ),
+        InputError::TooComplex {
+            line,
+            column,
+            message,
+        } => Text::new(
+            format!("第 {line} 行第 {column} 列：这份 YAML 展开后太大或太复杂，已拒绝（{message}）。Kubernetes 清单用不到这么多别名或层级。"),
+            format!("line {line}, column {column}: this YAML is too large or too complex once expanded, refused ({message}). A Kubernetes manifest never needs that many aliases or levels."),
+        ),
         InputError::Answers { message } => Text::new(
             format!("无法读取答案：{message}"),
             format!("cannot read the answers: {message}"),
@@ -52,6 +60,7 @@ pub fn input_error_code(e: &InputError) -> &'static str {
     match e {
         InputError::TooLarge { .. } => "too-large",
         InputError::NotOffline { .. } => "not-offline",
+        InputError::TooComplex { .. } => "too-complex",
         _ => "invalid-input",
     }
 }

@@ -88,7 +88,7 @@ impl Coded for ServiceError {
             E::Store(_) if self.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             E::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             E::RateLimited | E::TooManyNewLearners => StatusCode::TOO_MANY_REQUESTS,
-            E::Full => StatusCode::SERVICE_UNAVAILABLE,
+            E::Full | E::Busy => StatusCode::SERVICE_UNAVAILABLE,
             E::JoinFailed | E::BadInput(_) => StatusCode::BAD_REQUEST,
             E::ClassroomArchived => StatusCode::GONE,
             E::LoginFailed => StatusCode::UNAUTHORIZED,

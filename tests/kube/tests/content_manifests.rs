@@ -16,7 +16,6 @@ use kube::discovery::{self, Scope};
 use kube::{Api, Client, Error};
 use kubelab_testkit::TestNamespace;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
-use serde::Deserialize;
 use serde_json::Value;
 
 /// First line of a block whose objects the API server must reject.
@@ -77,9 +76,14 @@ enum Doc {
 /// Splits a block into its YAML documents (empty documents are dropped).
 fn documents(text: &str) -> Result<Vec<Doc>, String> {
     let mut docs = Vec::new();
-    for (n, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value = Value::deserialize(de)
-            .map_err(|e| format!("document {} is not valid YAML: {e}", n + 1))?;
+    // The reader learners' submissions go through, so a lesson never shows YAML we would refuse.
+    let parsed = kubelab_checks::yaml::parse_documents(text).map_err(|e| {
+        format!(
+            "not valid YAML at line {}, column {}: {}",
+            e.location.line, e.location.column, e.message
+        )
+    })?;
+    for value in parsed.into_iter().map(|d| d.value) {
         if value.is_null() {
             continue;
         }

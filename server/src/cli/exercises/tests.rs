@@ -149,6 +149,11 @@ fn every_input_error_has_both_languages() {
             column: 4,
             message: "x".into(),
         },
+        InputError::TooComplex {
+            line: 1,
+            column: 5,
+            message: "z".into(),
+        },
         InputError::Answers {
             message: "y".into(),
         },

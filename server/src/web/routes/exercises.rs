@@ -77,7 +77,7 @@ async fn submit(
             WebError::Body(rejection.body_text())
         }
     })?;
-    let verdict = lab.validate(ex, &body)?;
+    let verdict = lab.validate(ex, body.to_vec()).await?;
     // Only a readable submission makes a visitor a learner.
     let learner = learner_or_start(lab, &session, &client.key()).await?;
     let attempt = lab.record_submission(&learner, ex, &verdict, &body).await?;

@@ -126,6 +126,38 @@ async fn oversized_submission_is_413_with_a_json_error() {
     assert_error(&json, "too-large");
 }
 
+/// The reproduction: a 500 KB anchor named 80,000 times (740 KB) used to take the process
+/// down. It is refused as too complex, no learner is created, and the server goes on answering.
+#[tokio::test]
+async fn a_yaml_alias_bomb_is_a_422_that_stores_nothing() {
+    let (state, _dir) = state().await;
+    let mut bomb = format!("a: &a {}\nb: [", "x".repeat(500_000));
+    bomb.push_str(&vec!["*a"; 80_000].join(","));
+    bomb.push_str("]\n");
+    assert!(bomb.len() > 700_000 && bomb.len() < kubelab_checks::MAX_INPUT_BYTES);
+    let (status, json) = send(
+        state.clone(),
+        "POST",
+        "/api/exercises/pod-yaml/submit",
+        bomb.into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{json}");
+    assert_error(&json, "too-complex");
+    let en = json["error"]["message"]["en"].as_str().unwrap_or_default();
+    assert!(en.starts_with("line 2, column "), "{en}");
+    assert!(en.contains("too large or too complex"), "{en}");
+    assert_eq!(state.lab.store.count_learners().await.expect("count"), 0);
+    let (status, json) = send(
+        state,
+        "POST",
+        "/api/exercises/pod-yaml/submit",
+        b"apiVersion: v1\nkind: Pod\n".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+}
+
 #[tokio::test]
 async fn garbage_gives_a_verdict_or_a_readable_422_never_a_panic() {
     let garbage: [&[u8]; 7] = [
