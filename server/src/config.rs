@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -113,6 +114,28 @@ pub struct ServeArgs {
     /// Learners in total; beyond it nobody new can start or join (503).
     #[arg(long, env = "KUBELAB_MAX_LEARNERS", default_value_t = 20_000)]
     pub max_learners: u64,
+    /// Checks and submissions per learner per minute (a visitor without a learner: per client
+    /// address); beyond it 429 with Retry-After. Stored live verdicts count too.
+    #[arg(long, env = "KUBELAB_SUBMISSIONS_PER_MINUTE", default_value_t = 30)]
+    pub submissions_per_minute: u32,
+    /// Open live-verdict streams per learner (tabs)…
+    #[arg(long, env = "KUBELAB_LIVE_STREAMS_PER_LEARNER", default_value_t = 4)]
+    pub live_streams_per_learner: u32,
+    /// …and in total.
+    #[arg(long, env = "KUBELAB_MAX_LIVE_STREAMS", default_value_t = 2_000)]
+    pub max_live_streams: u32,
+    /// The evidence stored with one attempt, in bytes of JSON; objects beyond it are left out
+    /// (a marker says how many).
+    #[arg(long, env = "KUBELAB_MAX_EVIDENCE_BYTES", default_value_t = 64 * 1024)]
+    pub max_evidence_bytes: usize,
+    /// How long a request may take to be answered (`30s`, `2m`, `500ms`; plain numbers are
+    /// seconds); then 503. Event streams have no deadline.
+    #[arg(long, env = "KUBELAB_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+    /// The same for routes that wait for the cluster on purpose: namespace reset, classroom
+    /// archive, grade-all, re-grade.
+    #[arg(long, env = "KUBELAB_LONG_REQUEST_TIMEOUT", default_value = "180s", value_parser = parse_duration)]
+    pub long_request_timeout: Duration,
     /// Behind a reverse proxy: rate-limit by the client address the proxy puts last in
     /// X-Forwarded-For. Leave off when clients reach kubelab directly (they could forge it).
     #[arg(long, env = "KUBELAB_TRUST_FORWARDED_FOR")]
@@ -123,4 +146,47 @@ pub struct ServeArgs {
 pub enum NamespaceMode {
     PerLearner,
     Shared,
+}
+
+/// `30s`, `2m`, `500ms`, `1h`, or a plain number of seconds; more than zero.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30s, 2m or 500ms"))?;
+    let d = match unit.trim() {
+        "" | "s" => Duration::from_secs(n),
+        "ms" => Duration::from_millis(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        "h" => Duration::from_secs(n.saturating_mul(3600)),
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?}: use ms, s, m or h"
+            ))
+        }
+    };
+    if d.is_zero() {
+        return Err("a timeout must be more than zero".into());
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("3d").is_err());
+    }
 }

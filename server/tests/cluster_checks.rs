@@ -596,6 +596,119 @@ async fn sigterm_with_a_live_stream_open_ends_the_stream_and_exits_0_within_10_s
     eprintln!("SIGTERM → exit after {:?}", sent.elapsed());
 }
 
+/// A GET as the learner of `cookie`; the status and the body (for answers that end).
+async fn get_as(port: u16, path: &str, cookie: &str) -> (u16, String) {
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+    );
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        stream.write_all(request.as_bytes()).expect("write");
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse::<u16>().ok())
+            .unwrap_or_default();
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    })
+    .await
+    .expect("answer")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_streams_are_capped_per_learner_and_a_closed_stream_frees_its_slot() {
+    let ns = TestNamespace::create("live-cap").await;
+    let server = serve(
+        vec![
+            ("KUBELAB_NAMESPACE".into(), ns.name().to_string()),
+            ("KUBELAB_LIVE_STREAMS_PER_LEARNER".into(), "2".into()),
+        ],
+        vec![],
+    )
+    .await;
+    let cookie = start_session(server.port).await;
+    let path = "/api/exercises/deployment/live";
+    let open = |stop: std::sync::Arc<std::sync::atomic::AtomicBool>| {
+        let buf = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (b, port, cookie) = (buf.clone(), server.port, cookie.clone());
+        let reader = std::thread::spawn(move || read_sse(port, path, &cookie, b, stop));
+        (buf, reader)
+    };
+    let first_verdict = |buf: std::sync::Arc<std::sync::Mutex<String>>| async move {
+        poll_until("a stream's first verdict", Duration::from_secs(30), || {
+            let buf = buf.clone();
+            async move {
+                let text = buf.lock().map(|b| b.clone()).unwrap_or_default();
+                if text.contains("event: verdict") {
+                    Ok(())
+                } else {
+                    Err(format!("no verdict yet: {text}"))
+                }
+            }
+        })
+        .await
+    };
+    let stop1 = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop2 = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (buf1, reader1) = open(stop1.clone());
+    first_verdict(buf1).await;
+    let (buf2, reader2) = open(stop2.clone());
+    first_verdict(buf2).await;
+    // A third stream of the same learner is refused, in both languages.
+    let (status, body) = get_as(server.port, path, &cookie).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("too-many-streams"), "{body}");
+    // Closing one frees its slot (the server notices at its next write: a keep-alive at most).
+    stop1.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = reader1.join();
+    poll_until("a freed slot", Duration::from_secs(40), || {
+        let cookie = cookie.clone();
+        let port = server.port;
+        async move {
+            // Probe with a stream that is closed again at once.
+            let (status, body) = tokio::task::spawn_blocking(move || {
+                use std::io::{Read, Write};
+                let mut s =
+                    std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+                s.set_read_timeout(Some(Duration::from_secs(20)))
+                    .map_err(|e| e.to_string())?;
+                let req =
+                    format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n");
+                s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
+                let mut chunk = [0u8; 4096];
+                let n = s.read(&mut chunk).map_err(|e| e.to_string())?;
+                let head = String::from_utf8_lossy(&chunk[..n]).into_owned();
+                let status = head
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|c| c.parse::<u16>().ok())
+                    .unwrap_or_default();
+                Ok::<_, String>((status, head))
+            })
+            .await
+            .map_err(|e| e.to_string())??;
+            if status == 200 {
+                Ok(())
+            } else {
+                Err(format!("{status}: {body}"))
+            }
+        }
+    })
+    .await;
+    stop2.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = reader2.join();
+}
+
 /// The cluster exercises of the course (content/exercises with `kind: cluster`).
 const CLUSTER_EXERCISES: usize = 9;
 

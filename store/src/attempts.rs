@@ -187,14 +187,23 @@ impl Store {
         Ok(stuck)
     }
 
-    /// Every attempt of the classroom's learners, oldest first, with evidence: the input of a
-    /// re-grading run.
-    pub async fn attempts_in_classroom(&self, classroom_id: &str) -> Result<Vec<Attempt>> {
+    /// One page of the classroom's learners' attempts, oldest first, with evidence: those with
+    /// an id above `after_id`, at most `limit` — the input of a re-grading run, which pages
+    /// through them (`after_id` = the last id of the page before) instead of holding every
+    /// attempt and its evidence in memory.
+    pub async fn attempts_in_classroom(
+        &self,
+        classroom_id: &str,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<Attempt>> {
         sqlx::query(&format!(
             "SELECT {COLUMNS} FROM attempts JOIN learners ON learners.id = attempts.learner_id \
-             WHERE learners.classroom_id = $1 ORDER BY attempts.id"
+             WHERE learners.classroom_id = $1 AND attempts.id > $2 ORDER BY attempts.id LIMIT $3"
         ))
         .bind(classroom_id)
+        .bind(after_id)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?
         .iter()

@@ -504,7 +504,21 @@ async fn attempts_feed_lists_progress_matrix_stuck_and_regrades(store: Store) {
         ]
     );
 
-    let in_class = store.attempts_in_classroom(&class.id).await.unwrap();
+    // Paged: 4, then the 2 after the last id of the first page.
+    let first = store.attempts_in_classroom(&class.id, 0, 4).await.unwrap();
+    assert_eq!(first.len(), 4);
+    let last_id = first.last().unwrap().id;
+    let rest = store
+        .attempts_in_classroom(&class.id, last_id, 4)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 2);
+    assert!(store
+        .attempts_in_classroom(&class.id, rest.last().unwrap().id, 4)
+        .await
+        .unwrap()
+        .is_empty());
+    let in_class: Vec<_> = first.into_iter().chain(rest).collect();
     assert_eq!(in_class.len(), 6);
     assert!(in_class.windows(2).all(|w| w[0].id < w[1].id));
     assert!(in_class.iter().all(|x| x.learner_id != outsider.id));

@@ -2,6 +2,7 @@
 //! (and its live feed), attempt history, grade-all, re-grading and the CSV export. Another
 //! instructor's classroom is `NotFound`, as if it did not exist.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use futures::Stream;
@@ -15,29 +16,43 @@ use super::{board, Lab, Result, ServiceError};
 /// Boards refresh at least this often even without a local event, so a replica sees the
 /// attempts other replicas stored.
 pub const BOARD_REFRESH: Duration = Duration::from_secs(5);
+/// Attempts a re-grading reads at a time.
+pub const REGRADE_PAGE: u32 = 500;
+/// Learners grade-all checks at a time.
+pub const GRADE_BATCH: usize = 50;
 
 impl Lab {
-    /// The instructor with this email and password. Failures count against the client and the
-    /// email.
+    /// The instructor with this email and password. Failures count against the client address
+    /// and the address + email — never the email alone, or anybody could lock its owner out. A
+    /// slot is reserved before the (argon2) check, so concurrent tries cannot all get through;
+    /// a success gives it back.
     pub async fn login(
         &self,
         email: &str,
         password: &str,
         client_key: String,
     ) -> Result<Instructor> {
-        let keys = [client_key, format!("email:{}", email.trim().to_lowercase())];
-        if self.limiter.is_limited(&keys) {
-            return Err(ServiceError::RateLimited);
-        }
-        match self.store.verify_instructor(email, password).await? {
-            Some(instructor) => {
+        let email_key = format!("{client_key}|email:{}", email.trim().to_lowercase());
+        let keys = [client_key, email_key];
+        let slot = self
+            .limiter
+            .reserve(&keys)
+            .map_err(ServiceError::RateLimited)?;
+        match self.store.verify_instructor(email, password).await {
+            Ok(Some(instructor)) => {
+                slot.succeeded();
                 tracing::info!(instructor = %instructor.id, "instructor signed in");
                 Ok(instructor)
             }
-            None => {
-                self.limiter.record_failure(&keys);
+            Ok(None) => {
+                drop(slot); // kept: a failure
                 tracing::warn!("instructor sign-in failed");
                 Err(ServiceError::LoginFailed)
+            }
+            Err(e) => {
+                // Not the client's fault.
+                slot.succeeded();
+                Err(e.into())
             }
         }
     }
@@ -88,12 +103,18 @@ impl Lab {
         self.classroom_view(c).await
     }
 
-    /// Archives the classroom and removes its learners' namespaces.
+    /// Archives the classroom and removes its learners' namespaces. From then on their
+    /// sessions and resume codes are refused (`LearnerArchived`), and nothing provisions their
+    /// namespaces again.
     pub async fn archive(&self, c: &Classroom) -> Result<ClassroomView> {
         self.store.archive_classroom(&c.id).await?;
+        let learners = self.store.learners_in(&c.id).await?;
+        for learner in &learners {
+            self.mark_ensured(&self.namespace_of(learner), false);
+        }
         if let Some(p) = &self.provisioner {
-            for learner in self.store.learners_in(&c.id).await? {
-                let ns = self.namespace_of(&learner);
+            for learner in &learners {
+                let ns = self.namespace_of(learner);
                 // One namespace failing to go must not keep the others.
                 if let Err(e) = p.remove(&ns).await {
                     tracing::warn!(namespace = %ns, error = %e, "could not remove a learner namespace");
@@ -171,27 +192,30 @@ impl Lab {
     }
 
     /// Re-checks every learner × cluster exercise now, from the shared caches, and records the
-    /// verdicts (source `grade`).
+    /// verdicts (source `grade`). Learners are graded [`GRADE_BATCH`] at a time, so a large
+    /// classroom's verdicts and evidence are never all in memory at once.
     pub async fn grade_classroom(&self, c: &Classroom) -> Result<GradeSummary> {
         let cluster = self.cluster()?;
         let learners = self.store.learners_in(&c.id).await?;
-        let namespaces: Vec<String> = learners.iter().map(|l| self.namespace_of(l)).collect();
         grading::sync(&self.catalog, cluster.cache()).await?;
-        let rows = grading::grade(&self.catalog, cluster.cache(), &namespaces).await?;
         let mut summary = GradeSummary::default();
-        for (learner, ns) in learners.iter().zip(&namespaces) {
-            for row in rows.iter().filter(|r| &r.namespace == ns) {
-                self.record(
-                    learner,
-                    &row.exercise,
-                    AttemptSource::Grade,
-                    &row.verdict,
-                    &row.evidence,
-                    None,
-                )
-                .await?;
-                summary.checked += 1;
-                summary.passed += u32::from(row.verdict.passed);
+        for batch in learners.chunks(GRADE_BATCH) {
+            let namespaces: Vec<String> = batch.iter().map(|l| self.namespace_of(l)).collect();
+            let rows = grading::grade(&self.catalog, cluster.cache(), &namespaces).await?;
+            for (learner, ns) in batch.iter().zip(&namespaces) {
+                for row in rows.iter().filter(|r| &r.namespace == ns) {
+                    self.record(
+                        learner,
+                        &row.exercise,
+                        AttemptSource::Grade,
+                        &row.verdict,
+                        &row.evidence,
+                        None,
+                    )
+                    .await?;
+                    summary.checked += 1;
+                    summary.passed += u32::from(row.verdict.passed);
+                }
             }
         }
         tracing::info!(classroom = %c.id, checked = summary.checked, passed = summary.passed, "graded");
@@ -199,29 +223,49 @@ impl Lab {
     }
 
     /// Re-evaluates every stored attempt of the classroom with the current rules; the new
-    /// verdicts are stored beside the originals.
+    /// verdicts are stored beside the originals. Attempts are read [`REGRADE_PAGE`] at a time.
     pub async fn regrade_classroom(&self, c: &Classroom) -> Result<RegradeSummary> {
-        let learners = self.store.learners_in(&c.id).await?;
+        self.regrade_in_pages(c, REGRADE_PAGE).await
+    }
+
+    async fn regrade_in_pages(&self, c: &Classroom, page: u32) -> Result<RegradeSummary> {
+        let namespaces: HashMap<String, String> = self
+            .store
+            .learners_in(&c.id)
+            .await?
+            .iter()
+            .map(|l| (l.id.clone(), self.namespace_of(l)))
+            .collect();
         let mut summary = RegradeSummary::default();
-        for attempt in self.store.attempts_in_classroom(&c.id).await? {
-            let Some(ex) = self.catalog.get(&attempt.exercise_id) else {
-                continue;
+        let mut after = 0;
+        loop {
+            let attempts = self.store.attempts_in_classroom(&c.id, after, page).await?;
+            let Some(last) = attempts.last() else {
+                break;
             };
-            let ns = learners
-                .iter()
-                .find(|l| l.id == attempt.learner_id)
-                .map(|l| self.namespace_of(l))
-                .unwrap_or_default();
-            let Some(verdict) = regrade(ex, &attempt, &ns) else {
-                continue;
-            };
-            summary.attempts += 1;
-            if verdict.passed != attempt.verdict.passed
-                || verdict.results != attempt.verdict.results
-            {
-                summary.changed += 1;
+            after = last.id;
+            for attempt in &attempts {
+                let Some(ex) = self.catalog.get(&attempt.exercise_id) else {
+                    continue;
+                };
+                let ns = namespaces
+                    .get(&attempt.learner_id)
+                    .map(String::as_str)
+                    .unwrap_or_default();
+                let Some(verdict) = regrade(ex, attempt, ns) else {
+                    continue;
+                };
+                summary.attempts += 1;
+                if verdict.passed != attempt.verdict.passed
+                    || verdict.results != attempt.verdict.results
+                {
+                    summary.changed += 1;
+                }
+                self.store.record_regrade(attempt.id, &verdict).await?;
             }
-            self.store.record_regrade(attempt.id, &verdict).await?;
+            if attempts.len() < page as usize {
+                break;
+            }
         }
         self.announce(&c.id);
         Ok(summary)
@@ -234,3 +278,6 @@ impl Lab {
         Ok((format!("kubelab-{safe_code}.csv"), board::csv(&board)))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,7 +4,7 @@
 use kubelab_checks::{InputError, Text};
 use kubelab_store::StoreError;
 
-use super::texts::{input_error_code, input_error_text, not_cluster_text, unknown_exercise};
+use super::texts::{self, input_error_code, input_error_text, not_cluster_text, unknown_exercise};
 use crate::cluster::provision::ProvisionError;
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
@@ -26,11 +26,20 @@ pub enum ServiceError {
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("too many failed tries")]
-    RateLimited,
+    RateLimited(std::time::Duration),
+    #[error("too many attempts")]
+    TooManyAttempts(std::time::Duration),
+    #[error("too many live streams")]
+    TooManyStreams {
+        /// The per-learner limit when that is the one reached; None for the total.
+        per_learner: Option<u32>,
+    },
     #[error("wrong join code or name")]
     JoinFailed,
     #[error("the classroom is archived")]
     ClassroomArchived,
+    #[error("the learner's classroom is archived")]
+    LearnerArchived,
     #[error("wrong email or password")]
     LoginFailed,
     #[error("unknown resume code")]
@@ -42,7 +51,7 @@ pub enum ServiceError {
     #[error("namespaces are shared, not provisioned by kubelab")]
     NotProvisioned,
     #[error("too many new learners from one address")]
-    TooManyNewLearners,
+    TooManyNewLearners(std::time::Duration),
     #[error("the learner limit is reached")]
     Full,
     #[error("too many submissions are being checked right now")]
@@ -60,7 +69,10 @@ impl ServiceError {
             E::Cluster(e) => e.code(),
             E::Provision(e) => e.code(),
             E::Store(_) => "store",
-            E::RateLimited => "rate-limited",
+            E::RateLimited(_) => "rate-limited",
+            E::TooManyAttempts(_) => "too-many-attempts",
+            E::TooManyStreams { .. } => "too-many-streams",
+            E::LearnerArchived => "learner-archived",
             E::JoinFailed => "join-failed",
             E::ClassroomArchived => "classroom-archived",
             E::LoginFailed => "login-failed",
@@ -68,9 +80,21 @@ impl ServiceError {
             E::NotFound => "not-found",
             E::BadInput(_) => "bad-request",
             E::NotProvisioned => "not-provisioned",
-            E::TooManyNewLearners => "too-many-new-learners",
+            E::TooManyNewLearners(_) => "too-many-new-learners",
             E::Full => "full",
             E::Busy => "busy",
+        }
+    }
+
+    /// How long a client should wait before trying again (`Retry-After`), for rate limits.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            ServiceError::RateLimited(wait)
+            | ServiceError::TooManyAttempts(wait)
+            | ServiceError::TooManyNewLearners(wait) => Some(*wait),
+            ServiceError::TooManyStreams { .. } => Some(std::time::Duration::from_secs(30)),
+            ServiceError::Busy => Some(std::time::Duration::from_secs(5)),
+            _ => None,
         }
     }
 
@@ -94,9 +118,33 @@ impl ServiceError {
             E::Cluster(e) => e.text(),
             E::Provision(e) => e.text(),
             E::Store(e) => e.text(),
-            E::RateLimited => Text::new(
-                "失败次数太多，请几分钟后再试。",
-                "Too many failed tries: wait a few minutes and try again.",
+            E::RateLimited(wait) => Text::new(
+                format!("失败次数太多，请 {} 后再试。", texts::wait_zh(*wait)),
+                format!("Too many failed tries: try again in {}.", texts::wait_en(*wait)),
+            ),
+            E::TooManyAttempts(wait) => Text::new(
+                format!(
+                    "检查得太频繁了：请 {} 后再试（每分钟最多检查或提交若干次）。",
+                    texts::wait_zh(*wait)
+                ),
+                format!(
+                    "Too many checks and submissions in a minute: try again in {}.",
+                    texts::wait_en(*wait)
+                ),
+            ),
+            E::TooManyStreams {
+                per_learner: Some(n),
+            } => Text::new(
+                format!("你已经打开了 {n} 个实时检查：先关掉其他页面或标签页里的「实时」，再打开这个。"),
+                format!("You already have {n} live checks open: turn Live off in another page or tab first."),
+            ),
+            E::TooManyStreams { per_learner: None } => Text::new(
+                "现在打开实时检查的人太多了：请稍后再试，或用「立即检查」。",
+                "Too many live checks are open on this kubelab right now: try again later, or use Check now.",
+            ),
+            E::LearnerArchived => Text::new(
+                "你的班级已被老师归档，这个学习身份不能再使用（命名空间已删除）。可以重新开始自学，或加入新的班级。",
+                "Your classroom has been archived by its instructor: this learner can no longer be used (its namespace is gone). Start again on your own, or join a new classroom.",
             ),
             E::JoinFailed => Text::new(
                 "加入码或名字不对：核对老师给出的加入码，名字用 1–60 个字符。",
@@ -117,9 +165,15 @@ impl ServiceError {
                 "这个 kubelab 让所有人共用一个命名空间：请用你自己的 kubeconfig。",
                 "This kubelab shares one namespace: use your own kubeconfig.",
             ),
-            E::TooManyNewLearners => Text::new(
-                "从你的网络新建的学习者太多了：请稍后再试，或用续学码继续原来的进度。",
-                "Too many new learners from your network: try again later, or continue with your resume code.",
+            E::TooManyNewLearners(wait) => Text::new(
+                format!(
+                    "从你的网络新建的学习者太多了：请 {} 后再试，或用续学码继续原来的进度。",
+                    texts::wait_zh(*wait)
+                ),
+                format!(
+                    "Too many new learners from your network: try again in {}, or continue with your resume code.",
+                    texts::wait_en(*wait)
+                ),
             ),
             E::Full => Text::new(
                 "这个 kubelab 的学习者已满，请联系管理员。",

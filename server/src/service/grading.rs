@@ -102,7 +102,8 @@ pub enum LiveUpdate {
 }
 
 impl Lab {
-    /// Stores an attempt and tells the learner's classroom board.
+    /// Stores an attempt (its evidence slimmed and capped: `evidence::for_storage`) and tells
+    /// the learner's classroom board.
     pub async fn record(
         &self,
         learner: &Learner,
@@ -112,6 +113,7 @@ impl Lab {
         evidence: &[serde_json::Value],
         input: Option<&str>,
     ) -> Result<Attempt> {
+        let evidence = super::evidence::for_storage(evidence, self.limits.max_evidence_bytes);
         let attempt = self
             .store
             .record_attempt(NewAttempt {
@@ -119,7 +121,7 @@ impl Lab {
                 exercise_id,
                 source,
                 verdict,
-                evidence,
+                evidence: &evidence,
                 input,
             })
             .await?;
@@ -246,7 +248,11 @@ impl Lab {
                         }
                         *last = json;
                     }
-                    if let Err(e) = lab
+                    if let Err(e) = lab.admit_attempt(&Lab::attempt_key(Some(&*learner), "")) {
+                        // Still shown, not stored: flipping an object back and forth must not
+                        // fill the store.
+                        tracing::warn!(error = %e, "live verdict not stored");
+                    } else if let Err(e) = lab
                         .record(
                             &learner,
                             &ex.id,

@@ -28,20 +28,53 @@ fn learner_ns<'a>(learner: &'a Learner, ns: &'a str) -> LearnerNs<'a> {
 }
 
 impl Lab {
-    /// Refuses while any of `keys` has used up its failed tries.
-    fn refuse_if_limited(&self, keys: &[String]) -> Result<()> {
-        if self.limiter.is_limited(keys) {
-            return Err(ServiceError::RateLimited);
+    /// Refuses while the client address is so far over its wrong codes that even a right one
+    /// is not looked up.
+    fn refuse_if_blocked(&self, keys: &[String]) -> Result<()> {
+        match self.code_tries.blocked(keys) {
+            Some(wait) => Err(ServiceError::RateLimited(wait)),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Counts a wrong code: `refusal` while the address has tries left, "too many tries" after.
+    fn wrong_code(&self, keys: &[String], refusal: ServiceError) -> ServiceError {
+        match self.code_tries.record_failure(keys) {
+            Some(wait) => ServiceError::RateLimited(wait),
+            None => refusal,
+        }
+    }
+
+    /// Refuses a learner whose classroom is archived: archiving revokes their sessions and
+    /// resume code, and their namespace is gone for good.
+    pub async fn refuse_if_archived(&self, learner: &Learner) -> Result<()> {
+        let Some(id) = &learner.classroom_id else {
+            return Ok(());
+        };
+        match self.store.classroom(id).await? {
+            Some(c) if c.archived_at.is_none() => Ok(()),
+            _ => Err(ServiceError::LearnerArchived),
+        }
+    }
+
+    /// The learner a session names, if they still exist; `LearnerArchived` once their classroom
+    /// is archived.
+    pub async fn signed_in_learner(&self, id: &str) -> Result<Option<Learner>> {
+        let Some(learner) = self.store.learner(id).await? else {
+            return Ok(None);
+        };
+        self.refuse_if_archived(&learner).await?;
+        Ok(Some(learner))
     }
 
     /// Makes sure the learner's namespace exists (on demand: the first check, `/api/me`, a
-    /// kubeconfig download). Returns the namespace.
+    /// kubeconfig download). Returns the namespace. Never for a learner of an archived
+    /// classroom (their namespace was removed; a restart must not bring it back).
     pub async fn ensure_namespace(&self, learner: &Learner) -> Result<String> {
         let ns = self.namespace_of(learner);
         if let Some(p) = &self.provisioner {
             if !self.is_ensured(&ns) {
+                self.refuse_if_archived(learner).await?;
                 p.ensure(&learner_ns(learner, &ns)).await?;
                 self.mark_ensured(&ns, true);
             }
@@ -82,22 +115,24 @@ impl Lab {
         }
     }
 
-    /// The learner with this resume code. Failures count against `client_key`.
+    /// The learner with this resume code. Wrong codes count against `client_key`; the code of
+    /// a learner whose classroom is archived is refused.
     pub async fn resume(&self, code: &str, client_key: String) -> Result<Learner> {
         let keys = [client_key];
-        self.refuse_if_limited(&keys)?;
+        self.refuse_if_blocked(&keys)?;
         match self.store.learner_by_resume_code(code).await? {
-            Some(learner) => Ok(learner),
-            None => {
-                self.limiter.record_failure(&keys);
-                Err(ServiceError::UnknownResumeCode)
+            Some(learner) => {
+                self.refuse_if_archived(&learner).await?;
+                Ok(learner)
             }
+            None => Err(self.wrong_code(&keys, ServiceError::UnknownResumeCode)),
         }
     }
 
     /// Joins the classroom with this code as `name`. `current` is the session's learner: joining
-    /// the same classroom twice from one browser keeps them (and their namespace). Failures
-    /// count against the client and the code.
+    /// the same classroom twice from one browser keeps them (and their namespace). Wrong codes
+    /// count against the client address (never against the code: guesses from many addresses
+    /// must not lock a classroom); a right code is accepted unless the address is far over.
     pub async fn join(
         &self,
         code: &str,
@@ -105,16 +140,10 @@ impl Lab {
         client_key: String,
         current: Option<Learner>,
     ) -> Result<Learner> {
-        let code_key: String = code
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        let keys = [client_key, format!("join:{code_key}")];
-        self.refuse_if_limited(&keys)?;
+        let keys = [client_key];
+        self.refuse_if_blocked(&keys)?;
         let Some(classroom) = self.store.classroom_by_code(code).await? else {
-            self.limiter.record_failure(&keys);
-            return Err(ServiceError::JoinFailed);
+            return Err(self.wrong_code(&keys, ServiceError::JoinFailed));
         };
         let Some(name) = clean_name(name) else {
             return Err(ServiceError::JoinFailed);

@@ -1,95 +1,199 @@
-//! Failed tries: sign-ins, joins and resume codes are guessable, so their failures are counted.
+//! Rate limits kept in memory (per replica): failed tries of guessable secrets (passwords, join
+//! and resume codes), and token buckets for what one client or learner may create or store
+//! (new learners, attempts).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Counts failed sign-ins and joins per key (client address, email, join code) in a sliding
-/// window. Successful requests are never limited: a classroom behind one NAT address joins at once.
+/// Keys kept before stale ones are dropped, so an attacker cannot make us spend unbounded memory.
+const MAX_KEYS: usize = 100_000;
+
+/// Counts failed tries per key (a client address, or an address and an email) in a sliding
+/// window, with two levels:
+///
+/// * `max`: once a key has this many failures, a *failure* is answered "too many tries" — and for
+///   argon2-checked secrets a try must [`reserve`](Self::reserve) a slot *before* the expensive
+///   check, so concurrent tries cannot all slip past the count;
+/// * `hard`: once a key has this many, every try is refused without a look-up, a correct one too.
+///
+/// Between the two a correct code is still accepted: typos behind one classroom NAT do not
+/// block the class. Keys are never a user name or a code alone: a stranger could lock its owner
+/// out.
 #[derive(Debug)]
 pub struct FailureLimiter {
     window: Duration,
     max: usize,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    hard: usize,
+    state: Mutex<Failures>,
+}
+
+#[derive(Debug, Default)]
+struct Failures {
+    next_id: u64,
+    /// Per key: (when, id) of each failure (or reservation) in the window, oldest first.
+    by_key: HashMap<String, VecDeque<(Instant, u64)>>,
+}
+
+/// A failed try counted in advance (see [`FailureLimiter::reserve`]): dropped, it stays a
+/// failure; [`Reservation::succeeded`] takes it back.
+#[derive(Debug)]
+#[must_use = "a reservation counts as a failure unless `succeeded` is called"]
+pub struct Reservation<'a> {
+    limiter: &'a FailureLimiter,
+    keys: Vec<String>,
+    id: u64,
+}
+
+impl Reservation<'_> {
+    /// The try succeeded: it no longer counts.
+    pub fn succeeded(self) {
+        let mut state = self.limiter.lock();
+        for k in &self.keys {
+            if let Some(times) = state.by_key.get_mut(k) {
+                times.retain(|(_, id)| *id != self.id);
+            }
+        }
+    }
 }
 
 impl FailureLimiter {
-    pub fn new(max: usize, window: Duration) -> Self {
+    /// `max` failures per key in `window` before failures are refused; `hard` before all tries are.
+    pub fn new(max: usize, hard: usize, window: Duration) -> Self {
         FailureLimiter {
             window,
             max,
-            failures: Mutex::new(HashMap::new()),
+            hard: hard.max(max),
+            state: Mutex::new(Failures::default()),
         }
     }
 
-    /// Whether any of the keys has used up its failures.
-    pub fn is_limited(&self, keys: &[String]) -> bool {
-        self.is_limited_at(keys, Instant::now())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Failures> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn is_limited_at(&self, keys: &[String], now: Instant) -> bool {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        keys.iter().any(|k| match map.get_mut(k) {
-            Some(times) => {
-                while times
-                    .front()
-                    .is_some_and(|t| now.saturating_duration_since(*t) > self.window)
-                {
-                    times.pop_front();
-                }
-                times.len() >= self.max
-            }
-            None => false,
+    /// Drops failures older than the window from `times`; how long until the oldest expires.
+    fn prune(&self, times: &mut VecDeque<(Instant, u64)>, now: Instant) -> Duration {
+        while times
+            .front()
+            .is_some_and(|(t, _)| now.saturating_duration_since(*t) > self.window)
+        {
+            times.pop_front();
+        }
+        times.front().map_or(Duration::ZERO, |(t, _)| {
+            self.window
+                .saturating_sub(now.saturating_duration_since(*t))
         })
     }
 
-    pub fn record_failure(&self, keys: &[String]) {
+    /// The longest wait among keys with at least `limit` failures; None when all are below.
+    fn over(
+        &self,
+        state: &mut Failures,
+        keys: &[String],
+        limit: usize,
+        now: Instant,
+    ) -> Option<Duration> {
+        let mut wait = None;
+        for k in keys {
+            if let Some(times) = state.by_key.get_mut(k) {
+                let until = self.prune(times, now);
+                if times.len() >= limit {
+                    wait = Some(wait.map_or(until, |w: Duration| w.max(until)));
+                }
+            }
+        }
+        wait.map(|w| w.max(Duration::from_secs(1)))
+    }
+
+    fn push(&self, state: &mut Failures, keys: &[String], now: Instant) -> u64 {
+        if state.by_key.len() > MAX_KEYS {
+            let window = self.window;
+            state.by_key.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|(t, _)| now.saturating_duration_since(*t) <= window)
+            });
+        }
+        state.next_id += 1;
+        let id = state.next_id;
+        for k in keys {
+            state
+                .by_key
+                .entry(k.clone())
+                .or_default()
+                .push_back((now, id));
+        }
+        id
+    }
+
+    /// Counts a try as failed *before* it is checked, atomically with the check that the keys
+    /// are below `max`: `Err(wait)` when one is not. Call [`Reservation::succeeded`] when the
+    /// try turns out right.
+    pub fn reserve(&self, keys: &[String]) -> Result<Reservation<'_>, Duration> {
+        self.reserve_at(keys, Instant::now())
+    }
+
+    fn reserve_at(&self, keys: &[String], now: Instant) -> Result<Reservation<'_>, Duration> {
+        let mut state = self.lock();
+        if let Some(wait) = self.over(&mut state, keys, self.max, now) {
+            return Err(wait);
+        }
+        let id = self.push(&mut state, keys, now);
+        Ok(Reservation {
+            limiter: self,
+            keys: keys.to_vec(),
+            id,
+        })
+    }
+
+    /// `Some(wait)` when a key is so far over that even a correct try is refused.
+    pub fn blocked(&self, keys: &[String]) -> Option<Duration> {
+        let mut state = self.lock();
+        self.over(&mut state, keys, self.hard, Instant::now())
+    }
+
+    /// Records a failed try; `Some(wait)` when a key has now used up its failures (the answer
+    /// becomes "too many tries").
+    pub fn record_failure(&self, keys: &[String]) -> Option<Duration> {
         self.record_failure_at(keys, Instant::now())
     }
 
-    fn record_failure_at(&self, keys: &[String], now: Instant) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        // Bound the memory an attacker can make us spend: drop stale keys when the map grows.
-        if map.len() > 100_000 {
-            map.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|t| now.saturating_duration_since(*t) <= self.window)
-            });
-        }
-        for k in keys {
-            map.entry(k.clone()).or_default().push_back(now);
-        }
+    fn record_failure_at(&self, keys: &[String], now: Instant) -> Option<Duration> {
+        let mut state = self.lock();
+        self.push(&mut state, keys, now);
+        self.over(&mut state, keys, self.max + 1, now)
     }
 }
 
-/// New learners per client: a token bucket per key, so a classroom behind one NAT address can
-/// join at once (the burst) while a script cannot create learners (and namespaces) without end.
+/// A token bucket per key: `burst` at once, refilled steadily. New learners per client address
+/// (a classroom behind one NAT joins at once, a script cannot create learners and namespaces
+/// without end) and attempts per learner.
 #[derive(Debug)]
-pub struct CreationLimiter {
+pub struct TokenBuckets {
     burst: f64,
     per_second: f64,
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
 }
 
-impl CreationLimiter {
-    /// `burst` learners at once per key, refilled at `per_hour`.
-    pub fn new(burst: u32, per_hour: u32) -> Self {
-        CreationLimiter {
+impl TokenBuckets {
+    /// `burst` at once per key, refilled at `per` every `period`.
+    pub fn new(burst: u32, per: u32, period: Duration) -> Self {
+        TokenBuckets {
             burst: f64::from(burst),
-            per_second: f64::from(per_hour) / 3600.0,
+            per_second: f64::from(per) / period.as_secs_f64().max(1e-3),
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Takes one creation for `key`; false when its bucket is empty.
-    pub fn try_take(&self, key: &str) -> bool {
+    /// Takes one token for `key`; `Err(wait)` until the next one, when its bucket is empty.
+    pub fn try_take(&self, key: &str) -> Result<(), Duration> {
         self.try_take_at(key, Instant::now())
     }
 
-    fn try_take_at(&self, key: &str, now: Instant) -> bool {
+    fn try_take_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
         let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
+        if map.len() > MAX_KEYS {
             // Full buckets say nothing: drop them to bound memory.
             let (burst, rate) = (self.burst, self.per_second);
             map.retain(|_, (tokens, at)| {
@@ -103,58 +207,18 @@ impl CreationLimiter {
         *at = now;
         if refilled >= 1.0 {
             *tokens = refilled - 1.0;
-            true
+            Ok(())
         } else {
             *tokens = refilled;
-            false
+            let wait = if self.per_second > 0.0 {
+                (1.0 - refilled) / self.per_second
+            } else {
+                3600.0
+            };
+            Err(Duration::from_secs_f64(wait.clamp(1.0, 86_400.0).ceil()))
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_limiter_counts_failures_per_key() {
-        let limiter = FailureLimiter::new(3, Duration::from_secs(60));
-        let keys = vec!["ip:1.2.3.4".to_string(), "email:a@b".to_string()];
-        for _ in 0..3 {
-            assert!(!limiter.is_limited(&keys));
-            limiter.record_failure(&keys);
-        }
-        assert!(limiter.is_limited(&keys));
-        // Another address and email are not affected.
-        assert!(!limiter.is_limited(&["ip:5.6.7.8".to_string()]));
-        // The email alone is limited too, from any address.
-        assert!(limiter.is_limited(&["ip:9.9.9.9".to_string(), "email:a@b".to_string()]));
-    }
-
-    #[test]
-    fn failures_expire_after_the_window() {
-        let limiter = FailureLimiter::new(1, Duration::from_secs(60));
-        let keys = vec!["ip:1".to_string()];
-        let t0 = Instant::now();
-        limiter.record_failure_at(&keys, t0);
-        assert!(limiter.is_limited_at(&keys, t0 + Duration::from_secs(59)));
-        assert!(!limiter.is_limited_at(&keys, t0 + Duration::from_secs(61)));
-    }
-
-    #[test]
-    fn a_classroom_joins_at_once_and_a_script_is_stopped_then_refilled() {
-        let limiter = CreationLimiter::new(40, 60);
-        let t0 = Instant::now();
-        for i in 0..40 {
-            assert!(
-                limiter.try_take_at("ip:1.2.3.4", t0),
-                "learner {i} of the class"
-            );
-        }
-        assert!(!limiter.try_take_at("ip:1.2.3.4", t0));
-        // Another address is not affected.
-        assert!(limiter.try_take_at("ip:5.6.7.8", t0));
-        // One per minute comes back.
-        assert!(!limiter.try_take_at("ip:1.2.3.4", t0 + Duration::from_secs(30)));
-        assert!(limiter.try_take_at("ip:1.2.3.4", t0 + Duration::from_secs(90)));
-    }
-}
+mod tests;

@@ -17,13 +17,16 @@ pub mod board;
 pub mod catalog;
 pub mod classrooms;
 mod error;
+pub mod evidence;
 pub mod grading;
 pub mod learners;
 pub mod limiter;
+pub mod streams;
 pub mod texts;
 
 pub use error::{Result, ServiceError};
-pub use limiter::{CreationLimiter, FailureLimiter};
+pub use limiter::{FailureLimiter, TokenBuckets};
+pub use streams::StreamSlots;
 
 /// Which namespace a learner's cluster exercises live in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +46,16 @@ pub struct Limits {
     pub learners_per_hour: u32,
     /// Learners in the store, in total.
     pub max_learners: u64,
+    /// Attempts (submissions, checks, stored live verdicts) per learner per minute; a visitor
+    /// without a learner is counted by client address.
+    pub submissions_per_minute: u32,
+    /// Open live-verdict streams per learner…
+    pub live_streams_per_learner: u32,
+    /// …and in total.
+    pub max_live_streams: u32,
+    /// The stored evidence of one attempt, in bytes of JSON (beyond it, objects are left out
+    /// and a marker says so).
+    pub max_evidence_bytes: usize,
 }
 
 impl Default for Limits {
@@ -51,8 +64,41 @@ impl Default for Limits {
             learners_burst: 60,
             learners_per_hour: 60,
             max_learners: 20_000,
+            submissions_per_minute: 30,
+            live_streams_per_learner: 4,
+            max_live_streams: 2_000,
+            max_evidence_bytes: 64 * 1024,
         }
     }
+}
+
+/// Failed sign-ins per client address (and address + email) in [`FAILURE_WINDOW`].
+pub const LOGIN_FAILURES: usize = 10;
+/// Wrong join or resume codes per client address in [`FAILURE_WINDOW`] before a wrong one is
+/// answered "too many tries" (a classroom behind one NAT makes typos)…
+pub const CODE_FAILURES: usize = 30;
+/// …and before every try is refused, a correct one too.
+pub const CODE_FAILURES_HARD: usize = 300;
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(300);
+
+fn creations(l: &Limits) -> TokenBuckets {
+    TokenBuckets::new(
+        l.learners_burst,
+        l.learners_per_hour,
+        Duration::from_secs(3600),
+    )
+}
+
+fn attempts(l: &Limits) -> TokenBuckets {
+    TokenBuckets::new(
+        l.submissions_per_minute,
+        l.submissions_per_minute,
+        Duration::from_secs(60),
+    )
+}
+
+fn streams(l: &Limits) -> StreamSlots {
+    StreamSlots::new(l.live_streams_per_learner, l.max_live_streams)
 }
 
 /// The lab: everything the services share. One per process; cheap to share behind an `Arc`.
@@ -67,11 +113,17 @@ pub struct Lab {
     pub provisioner: Option<Provisioner>,
     /// Namespaces this process has provisioned (provisioning is idempotent; this saves the calls).
     ensured: Mutex<HashSet<String>>,
-    /// Failed sign-ins and joins, per client address, email and join code.
+    /// Failed instructor sign-ins, per client address and address + email.
     pub limiter: FailureLimiter,
+    /// Wrong join and resume codes, per client address.
+    pub code_tries: FailureLimiter,
     pub limits: Limits,
     /// New learners per client address.
-    creations: CreationLimiter,
+    creations: TokenBuckets,
+    /// Attempts per learner (or per client address for a visitor).
+    attempts: TokenBuckets,
+    /// Open live-verdict streams.
+    pub streams: StreamSlots,
     /// A classroom id each time one of its learners' progress changes (boards listen).
     pub events: tokio::sync::broadcast::Sender<String>,
     /// How long a downloaded kubeconfig's token stays valid.
@@ -112,11 +164,11 @@ impl Lab {
             namespaces,
             provisioner,
             ensured: Mutex::new(HashSet::new()),
-            limiter: FailureLimiter::new(10, Duration::from_secs(300)),
-            creations: {
-                let l = Limits::default();
-                CreationLimiter::new(l.learners_burst, l.learners_per_hour)
-            },
+            limiter: FailureLimiter::new(LOGIN_FAILURES, LOGIN_FAILURES, FAILURE_WINDOW),
+            code_tries: FailureLimiter::new(CODE_FAILURES, CODE_FAILURES_HARD, FAILURE_WINDOW),
+            creations: creations(&Limits::default()),
+            attempts: attempts(&Limits::default()),
+            streams: streams(&Limits::default()),
             limits: Limits::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             kubeconfig_ttl: Duration::from_secs(12 * 3600),
@@ -128,9 +180,28 @@ impl Lab {
 
     /// The same lab with these limits.
     pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.creations = CreationLimiter::new(limits.learners_burst, limits.learners_per_hour);
+        self.creations = creations(&limits);
+        self.attempts = attempts(&limits);
+        self.streams = streams(&limits);
         self.limits = limits;
         self
+    }
+
+    /// Whose attempts a request counts against: the learner's, or a visitor's address.
+    pub fn attempt_key(learner: Option<&Learner>, client_key: &str) -> String {
+        match learner {
+            Some(l) => format!("learner:{}", l.id),
+            None => client_key.to_string(),
+        }
+    }
+
+    /// Takes one attempt of `key` (a learner id, or a visitor's client address): refused with
+    /// the wait when its minute's worth is used up.
+    pub fn admit_attempt(&self, key: &str) -> Result<()> {
+        self.attempts.try_take(key).map_err(|wait| {
+            tracing::warn!(key = %key, "too many attempts");
+            ServiceError::TooManyAttempts(wait)
+        })
     }
 
     /// Whether `client_key` may create one more learner now, and the store has room for one.
@@ -139,11 +210,10 @@ impl Lab {
             tracing::warn!(max = self.limits.max_learners, "learner limit reached");
             return Err(ServiceError::Full);
         }
-        if !self.creations.try_take(client_key) {
+        self.creations.try_take(client_key).map_err(|wait| {
             tracing::warn!(client = %client_key, "too many new learners from one address");
-            return Err(ServiceError::TooManyNewLearners);
-        }
-        Ok(())
+            ServiceError::TooManyNewLearners(wait)
+        })
     }
 
     /// The exercise with this id.

@@ -72,3 +72,23 @@ pub fn not_cluster_text(id: &str) -> Text {
         format!("exercise {id} is not checked in a cluster: submit text with kubelab validate {id} FILE."),
     )
 }
+
+/// A wait in Chinese: "30 秒", "5 分钟".
+pub fn wait_zh(wait: std::time::Duration) -> String {
+    let s = wait.as_secs().max(1);
+    if s < 120 {
+        format!("{s} 秒")
+    } else {
+        format!("{} 分钟", s.div_ceil(60))
+    }
+}
+
+/// A wait in English: "30 seconds", "5 minutes".
+pub fn wait_en(wait: std::time::Duration) -> String {
+    let s = wait.as_secs().max(1);
+    match s {
+        1 => "1 second".into(),
+        2..=119 => format!("{s} seconds"),
+        _ => format!("{} minutes", s.div_ceil(60)),
+    }
+}

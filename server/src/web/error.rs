@@ -17,6 +17,10 @@ pub trait Coded {
     fn code(&self) -> &'static str;
     fn status(&self) -> StatusCode;
     fn text(&self) -> Text;
+    /// For 429 and some 503s: how long to wait, sent as `Retry-After`.
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// Everything a route can answer instead of what was asked for.
@@ -34,8 +38,10 @@ pub enum WebError {
     MisdirectedHost,
     #[error("session: {0}")]
     Session(String),
-    #[error("the request body is over its limit")]
-    TooLarge,
+    #[error("the request body is over its limit of {0} bytes")]
+    TooLarge(usize),
+    #[error("the request took longer than {0:?}")]
+    Timeout(std::time::Duration),
     #[error("cannot read the request body: {0}")]
     Body(String),
     #[error("the request is not the JSON expected: {0}")]
@@ -87,16 +93,23 @@ impl Coded for ServiceError {
             E::Cluster(_) | E::Provision(_) => StatusCode::BAD_GATEWAY,
             E::Store(_) if self.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             E::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            E::RateLimited | E::TooManyNewLearners => StatusCode::TOO_MANY_REQUESTS,
+            E::RateLimited(_)
+            | E::TooManyNewLearners(_)
+            | E::TooManyAttempts(_)
+            | E::TooManyStreams { .. } => StatusCode::TOO_MANY_REQUESTS,
             E::Full | E::Busy => StatusCode::SERVICE_UNAVAILABLE,
             E::JoinFailed | E::BadInput(_) => StatusCode::BAD_REQUEST,
-            E::ClassroomArchived => StatusCode::GONE,
+            E::ClassroomArchived | E::LearnerArchived => StatusCode::GONE,
             E::LoginFailed => StatusCode::UNAUTHORIZED,
         }
     }
 
     fn text(&self) -> Text {
         ServiceError::text(self)
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        ServiceError::retry_after(self)
     }
 }
 
@@ -109,7 +122,8 @@ impl Coded for WebError {
             WebError::CrossSite => "cross-site",
             WebError::MisdirectedHost => "wrong-host",
             WebError::Session(_) => "session",
-            WebError::TooLarge => "too-large",
+            WebError::TooLarge(_) => "too-large",
+            WebError::Timeout(_) => "timeout",
             WebError::Body(_) | WebError::Json(_) => "bad-request",
         }
     }
@@ -121,7 +135,8 @@ impl Coded for WebError {
             WebError::CrossSite => StatusCode::FORBIDDEN,
             WebError::MisdirectedHost => StatusCode::MISDIRECTED_REQUEST,
             WebError::Session(_) => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Body(_) | WebError::Json(_) => StatusCode::BAD_REQUEST,
         }
     }
@@ -148,9 +163,16 @@ impl Coded for WebError {
                 "会话暂时不可用，请稍后重试。",
                 "Sessions are unavailable right now; try again shortly.",
             ),
-            WebError::TooLarge => Text::new(
-                "提交的内容超过 1 MiB，已拒绝。",
-                "The submission is over 1 MiB; refused.",
+            WebError::TooLarge(limit) => Text::new(
+                format!("请求内容超过 {} KiB，已拒绝。", limit / 1024),
+                format!("The request body is over {} KiB; refused.", limit / 1024),
+            ),
+            WebError::Timeout(after) => Text::new(
+                format!("服务器在 {} 秒内没有完成这个请求，请稍后再试。", after.as_secs().max(1)),
+                format!(
+                    "The server did not finish this request within {} s; try again shortly.",
+                    after.as_secs().max(1)
+                ),
             ),
             WebError::Body(message) => Text::new(
                 format!("无法读取请求内容：{message}"),
@@ -160,6 +182,14 @@ impl Coded for WebError {
                 format!("请求内容不是预期的 JSON：{message}"),
                 format!("The request is not the JSON expected: {message}"),
             ),
+        }
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            WebError::Service(e) => Coded::retry_after(e),
+            WebError::Timeout(_) => Some(std::time::Duration::from_secs(5)),
+            _ => None,
         }
     }
 }
@@ -175,7 +205,14 @@ impl IntoResponse for WebError {
         if status.is_server_error() {
             tracing::warn!(code = Coded::code(&self), "request failed: {self}");
         }
-        (status, Json(body_of(&self))).into_response()
+        let mut resp = (status, Json(body_of(&self))).into_response();
+        if let Some(wait) = Coded::retry_after(&self) {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(wait.as_secs().max(1)),
+            );
+        }
+        resp
     }
 }
 

@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use super::error::WebError;
 use super::session;
 use super::state::AppState;
+use crate::service::ServiceError;
 
 async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, WebError> {
     Session::from_request_parts(parts, state)
@@ -28,14 +29,15 @@ impl FromRequestParts<AppState> for CurrentLearner {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let session = session_of(parts, state).await?;
-        session::learner(&state.lab.store, &session)
+        session::learner(&state.lab, &session)
             .await?
             .map(CurrentLearner)
             .ok_or(WebError::NotSignedIn)
     }
 }
 
-/// The signed-in learner, if there is one.
+/// The signed-in learner, if there is one. A learner of an archived classroom is nobody here:
+/// they may start again or join anew.
 pub struct MaybeLearner(pub Option<Learner>);
 
 impl FromRequestParts<AppState> for MaybeLearner {
@@ -43,9 +45,10 @@ impl FromRequestParts<AppState> for MaybeLearner {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let session = session_of(parts, state).await?;
-        Ok(MaybeLearner(
-            session::learner(&state.lab.store, &session).await?,
-        ))
+        match session::learner(&state.lab, &session).await {
+            Err(WebError::Service(ServiceError::LearnerArchived)) => Ok(MaybeLearner(None)),
+            other => Ok(MaybeLearner(other?)),
+        }
     }
 }
 

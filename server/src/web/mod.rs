@@ -20,6 +20,7 @@ use crate::service::{Lab, Namespaces};
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod limits;
 pub mod page_cache;
 pub mod reload;
 pub mod routes;
@@ -85,6 +86,14 @@ pub fn router(state: AppState) -> Router {
             page_cache::layer,
         ))
         .layer(axum::middleware::from_fn(trim_trailing_slash))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            limits::DEFAULT_MAX_BODY,
+        ))
+        .layer(axum::middleware::from_fn(limits::body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.timeouts,
+            limits::deadline,
+        ))
         .layer(session::layer(&state.lab.store, state.secure_cookies))
         .layer(axum::middleware::from_fn_with_state(
             state.public_origin.clone(),
@@ -167,7 +176,17 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             }
         });
     }
-    let lab = Lab::new(store, Arc::new(catalog), cluster, namespaces, provisioner);
+    let lab = Lab::new(store, Arc::new(catalog), cluster, namespaces, provisioner).with_limits(
+        crate::service::Limits {
+            learners_burst: args.learners_per_address,
+            learners_per_hour: args.learners_per_address_per_hour,
+            max_learners: args.max_learners,
+            submissions_per_minute: args.submissions_per_minute,
+            live_streams_per_learner: args.live_streams_per_learner,
+            max_live_streams: args.max_live_streams,
+            max_evidence_bytes: args.max_evidence_bytes,
+        },
+    );
     let public_origin = match &args.public_url {
         Some(url) => Some(origin_of_url(url).ok_or_else(|| ServeError::PublicUrl(url.clone()))?),
         None => None,
@@ -198,6 +217,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         allowed_hosts: guard::AllowedHosts::new(public_origin.as_deref(), &args.allowed_hosts),
         public_origin,
         trust_forwarded_for: args.trust_forwarded_for,
+        timeouts: limits::Timeouts {
+            request: args.request_timeout,
+            long: args.long_request_timeout,
+        },
         shutdown: shutdown_rx.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -267,6 +290,8 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod authz_tests;
+#[cfg(test)]
+mod caps_tests;
 #[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]

@@ -43,12 +43,13 @@ pub fn layer(
         )))
 }
 
-/// The learner of this session, if any (and if they still exist).
-pub async fn learner(store: &Store, session: &Session) -> Result<Option<Learner>, WebError> {
+/// The learner of this session, if any (and if they still exist); `LearnerArchived` once their
+/// classroom is archived (archiving revokes the sessions).
+pub async fn learner(lab: &Lab, session: &Session) -> Result<Option<Learner>, WebError> {
     let Some(id) = session.get::<String>(LEARNER_KEY).await? else {
         return Ok(None);
     };
-    Ok(store.learner(&id).await?)
+    Ok(lab.signed_in_learner(&id).await?)
 }
 
 /// The instructor of this session, if any.
@@ -59,14 +60,15 @@ pub async fn instructor(store: &Store, session: &Session) -> Result<Option<Instr
     Ok(store.instructor(&id).await?)
 }
 
-/// The session's learner, or a new self-paced one signed in: the first attempt needs somebody
-/// to belong to.
+/// `current` (the session's learner), or a new self-paced one signed in: the first attempt needs
+/// somebody to belong to.
 pub async fn learner_or_start(
     lab: &Lab,
     session: &Session,
+    current: Option<Learner>,
     client_key: &str,
 ) -> Result<Learner, WebError> {
-    if let Some(l) = learner(&lab.store, session).await? {
+    if let Some(l) = current {
         return Ok(l);
     }
     let learner = lab.start_learner(None, client_key).await?;

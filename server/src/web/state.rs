@@ -26,6 +26,8 @@ pub struct AppState {
     pub allowed_hosts: super::guard::AllowedHosts,
     /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_forwarded_for: bool,
+    /// How long a request may take to be answered.
+    pub timeouts: super::limits::Timeouts,
     /// Turns true when the server begins to shut down: event streams end then.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }

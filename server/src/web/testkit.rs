@@ -80,6 +80,7 @@ pub(crate) async fn state_with_limits(
         // Nobody signals: streams run until their client goes.
         shutdown: tokio::sync::watch::channel(false).1,
         trust_forwarded_for: false,
+        timeouts: Default::default(),
     };
     (state, dir)
 }
@@ -87,4 +88,22 @@ pub(crate) async fn state_with_limits(
 /// The app on the fixture without a cluster.
 pub(crate) async fn state() -> (AppState, tempfile::TempDir) {
     state_with(Err(Error::NoKubeconfig)).await
+}
+
+/// The same app as after a restart: a new `Lab` on the same database, nothing in memory
+/// (provisioned namespaces, limiters, open streams).
+pub(crate) fn restart(state: &AppState, _dir: &tempfile::TempDir) -> AppState {
+    let old = &state.lab;
+    let lab = Lab::new(
+        old.store.clone(),
+        old.catalog.clone(),
+        old.cluster.clone(),
+        old.namespaces.clone(),
+        None,
+    )
+    .with_limits(old.limits.clone());
+    AppState {
+        lab: Arc::new(lab),
+        ..state.clone()
+    }
 }

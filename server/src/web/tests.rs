@@ -325,6 +325,7 @@ async fn one_address_creates_a_classroom_of_learners_at_once_but_not_hundreds() 
         learners_burst: 40,
         learners_per_hour: 1,
         max_learners: 1_000,
+        ..Default::default()
     };
     let (state, _dir) =
         crate::web::testkit::state_with_limits(Err(crate::cluster::Error::NoKubeconfig), limits)

@@ -26,10 +26,10 @@ use kubelab_wire::ATTEMPT_HEADER;
 use tower_sessions::Session;
 
 use crate::service::grading::LiveUpdate;
-use crate::service::ServiceError;
+use crate::service::{Lab, ServiceError};
 use crate::web::error::{body_of, WebError};
 use crate::web::extract::{ClientAddr, CurrentLearner};
-use crate::web::session::learner_or_start;
+use crate::web::session::{self, learner_or_start};
 use crate::web::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -72,14 +72,17 @@ async fn submit(
     let ex = lab.exercise(&id)?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            WebError::TooLarge
+            WebError::TooLarge(kubelab_checks::MAX_INPUT_BYTES)
         } else {
             WebError::Body(rejection.body_text())
         }
     })?;
+    let current = session::learner(lab, &session).await?;
+    // Counted before the text is parsed: a flood costs neither CPU nor rows.
+    lab.admit_attempt(&Lab::attempt_key(current.as_ref(), &client.key()))?;
     let verdict = lab.validate(ex, body.to_vec()).await?;
     // Only a readable submission makes a visitor a learner.
-    let learner = learner_or_start(lab, &session, &client.key()).await?;
+    let learner = learner_or_start(lab, &session, current, &client.key()).await?;
     let attempt = lab.record_submission(&learner, ex, &verdict, &body).await?;
     Ok(answered(verdict, &attempt))
 }
@@ -93,7 +96,9 @@ async fn check(
     let lab = &state.lab;
     let ex = lab.cluster_exercise(&id)?;
     lab.cluster()?;
-    let learner = learner_or_start(lab, &session, &client.key()).await?;
+    let current = session::learner(lab, &session).await?;
+    lab.admit_attempt(&Lab::attempt_key(current.as_ref(), &client.key()))?;
+    let learner = learner_or_start(lab, &session, current, &client.key()).await?;
     let (verdict, attempt) = lab.check(ex, &learner).await?;
     Ok(answered(verdict, &attempt))
 }
@@ -111,7 +116,9 @@ fn verdict_event(v: &Verdict) -> Event {
 
 /// Live verdicts as server-sent events (`verdict`, and `error` with `{code, message}` when the
 /// cache cannot be read; the stream goes on; it ends when the server shuts down). Only for a
-/// learner who exists: a GET never creates one (an `<img>` on any site could otherwise).
+/// learner who exists: a GET never creates one (an `<img>` on any site could otherwise). A
+/// learner has a few streams at most, the server a bounded number: the slot is held by the
+/// stream and freed when it is dropped (the client went, or shutdown).
 async fn live(
     State(state): State<AppState>,
     CurrentLearner(learner): CurrentLearner,
@@ -120,6 +127,8 @@ async fn live(
     let lab = state.lab.clone();
     let ex = lab.cluster_exercise(&id)?.clone();
     lab.cluster()?;
+    let slot = lab.streams.acquire(&learner.id)?;
+    lab.admit_attempt(&Lab::attempt_key(Some(&learner), ""))?;
     let (first, updates) = lab.live(ex, learner).await?;
     let updates = updates.map(|update| {
         Ok::<_, Infallible>(match update {
@@ -132,7 +141,11 @@ async fn live(
     });
     let stream = futures::stream::once(futures::future::ready(Ok(verdict_event(&first))))
         .chain(updates)
-        .take_until(state.shutting_down());
+        .take_until(state.shutting_down())
+        .map(move |event| {
+            let _held = &slot;
+            event
+        });
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response())

@@ -1,0 +1,135 @@
+use std::sync::Arc;
+
+use kubelab_store::{AttemptSource, NewAttempt, NewLearner};
+
+use super::*;
+use crate::service::Namespaces;
+
+async fn lab(dir: &tempfile::TempDir) -> Lab {
+    let url = format!("sqlite://{}", dir.path().join("kubelab.db").display());
+    let store = kubelab_store::Store::open(&url).await.expect("store");
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let catalog = crate::service::catalog::load_catalog(&content).expect("catalog");
+    Lab::new(
+        store,
+        Arc::new(catalog),
+        Err(crate::cluster::Error::NoKubeconfig),
+        Namespaces::PerLearner {
+            prefix: "kl-".into(),
+        },
+        None,
+    )
+}
+
+#[tokio::test]
+async fn regrading_pages_through_more_attempts_than_one_page_and_grades_each_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lab = lab(&dir).await;
+    let instructor = lab
+        .store
+        .add_instructor("ada@example.test", "correct horse battery")
+        .await
+        .expect("instructor");
+    let c = lab
+        .store
+        .create_classroom(&instructor.id, "Week 1")
+        .await
+        .expect("classroom");
+    let ex = lab.exercise("kubectl-dry-run").expect("exercise").clone();
+    let good = "kubectl run ngx --image=nginx:alpine --dry-run=client -o yaml";
+    let verdict = kubelab_checks::validate_bytes(&ex, good.as_bytes()).expect("verdict");
+    assert!(verdict.passed);
+    // A stored verdict that today's rules would not give: each must come out changed.
+    let mut stale = verdict.clone();
+    stale.passed = false;
+    let mut learners = Vec::new();
+    for _ in 0..3 {
+        learners.push(
+            lab.store
+                .create_learner(NewLearner {
+                    display_name: None,
+                    classroom_id: Some(&c.id),
+                    namespace_prefix: "kl-",
+                })
+                .await
+                .expect("learner"),
+        );
+    }
+    let total = 2 * REGRADE_PAGE as usize + 7;
+    for i in 0..total {
+        lab.store
+            .record_attempt(NewAttempt {
+                learner_id: &learners[i % 3].id,
+                exercise_id: &ex.id,
+                source: AttemptSource::Submit,
+                verdict: &stale,
+                evidence: &[],
+                input: Some(good),
+            })
+            .await
+            .expect("attempt");
+    }
+    let summary = lab.regrade_classroom(&c).await.expect("regrade");
+    assert_eq!(summary.attempts as usize, total);
+    assert_eq!(summary.changed as usize, total);
+    for l in &learners {
+        for a in lab
+            .store
+            .attempts(&l.id, None, 200)
+            .await
+            .expect("attempts")
+        {
+            assert_eq!(a.regraded.as_ref().map(|v| v.passed), Some(true));
+        }
+    }
+    // A page size that does not divide the count ends cleanly too.
+    let again = lab.regrade_in_pages(&c, 10).await.expect("regrade");
+    assert_eq!(again.attempts as usize, total);
+}
+
+#[tokio::test]
+async fn a_recorded_attempt_stores_slim_evidence_within_the_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lab = lab(&dir).await.with_limits(crate::service::Limits {
+        max_evidence_bytes: 8 * 1024,
+        ..Default::default()
+    });
+    let learner = lab.start_learner(None, "ip:test").await.expect("learner");
+    let ex = lab.exercise("deployment").expect("exercise").clone();
+    let verdict = kubelab_checks::evaluate(&ex, &kubelab_checks::Snapshot::new("ns", vec![]));
+    let mut objects = vec![serde_json::json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "aaa", "managedFields": [{"manager": "kubectl"}]},
+        "data": {"file": "z".repeat(4000)}, "binaryData": {"b": "AAAA"}
+    })];
+    objects.extend((0..50).map(|i| {
+        serde_json::json!({"kind": "Pod", "metadata": {"name": format!("p{i:02}")},
+                           "spec": {"note": "y".repeat(500)}})
+    }));
+    let attempt = lab
+        .record(
+            &learner,
+            &ex.id,
+            AttemptSource::Check,
+            &verdict,
+            &objects,
+            None,
+        )
+        .await
+        .expect("recorded");
+    let stored = lab
+        .store
+        .attempt(attempt.id)
+        .await
+        .expect("read")
+        .expect("row");
+    let size = serde_json::to_vec(&stored.evidence).expect("json").len();
+    assert!(size <= 8 * 1024, "{size} bytes stored");
+    assert!(stored.evidence[0].get("binaryData").is_none());
+    assert!(stored.evidence[0]["metadata"]
+        .get("managedFields")
+        .is_none());
+    assert!(!stored.evidence[0].to_string().contains(&"z".repeat(300)));
+    let marker = stored.evidence.last().expect("marker");
+    assert_eq!(marker["kind"], crate::service::evidence::TRUNCATED_KIND);
+}
