@@ -2,7 +2,7 @@ mod common;
 
 use kubelab_checks::{Catalog, Error, ExerciseKind};
 
-const IDS: [&str; 17] = [
+const IDS: [&str; 21] = [
     "dockerfile",
     "docker-run",
     "image-tags",
@@ -12,6 +12,7 @@ const IDS: [&str; 17] = [
     "kubeadm-setup",
     "deployment",
     "deployment-scale",
+    "deployment-rollout",
     "daemonset-tolerations",
     "static-pod",
     "service-clusterip",
@@ -20,10 +21,13 @@ const IDS: [&str; 17] = [
     "ingress",
     "pv-pvc",
     "wordpress",
+    "probes-resources",
+    "debugging-quiz",
+    "final-quiz",
 ];
 
 #[test]
-fn real_catalog_has_all_17_exercises_and_nothing_else() {
+fn real_catalog_has_all_21_exercises_and_nothing_else() {
     let c = common::catalog();
     for id in IDS {
         assert!(c.get(id).is_some(), "missing exercise {id}");
@@ -58,6 +62,8 @@ fn kinds_match_the_catalog_table() {
         "kubeadm-setup",
         "static-pod",
         "service-dns",
+        "debugging-quiz",
+        "final-quiz",
     ] {
         assert_eq!(kind(q), Some(ExerciseKind::Quiz), "{q}");
     }
@@ -71,13 +77,18 @@ fn kinds_match_the_catalog_table() {
         "ingress",
         "pv-pvc",
         "wordpress",
+        "deployment-rollout",
+        "probes-resources",
     ] {
         assert_eq!(kind(k), Some(ExerciseKind::Cluster), "{k}");
     }
-    assert_eq!(
-        c.get("pod-yaml").and_then(|e| e.offline),
-        Some(ExerciseKind::Manifest)
-    );
+    for offline in ["pod-yaml", "probes-resources"] {
+        assert_eq!(
+            c.get(offline).and_then(|e| e.offline),
+            Some(ExerciseKind::Manifest),
+            "{offline}"
+        );
+    }
 }
 
 #[test]

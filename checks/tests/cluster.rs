@@ -131,6 +131,8 @@ fn good_fixtures_pass() {
         ("ingress", "with prefixed class passes"),
         ("pv-pvc", "bound with running pod passes"),
         ("wordpress", "capstone passes"),
+        ("deployment-rollout", "upgraded then rolled back passes"),
+        ("probes-resources", "probes and resources set passes"),
     ] {
         assert_case_passes(&format!("{exercise}: {name}"), &run(exercise, |_| {}));
     }
@@ -363,6 +365,237 @@ fn deployment_scale_mistakes_fail_on_the_right_assertion() {
                 },
                 fails_on: "label-selects",
                 found: Some("2"),
+                ..Mistake::NOTHING_MORE
+            },
+        ],
+    );
+}
+
+// ---------------- deployment-rollout ----------------
+
+/// The fixture's ReplicaSets of ngx-roll: the current one (nginx:1.29-alpine, revision 3) and the
+/// one of the upgrade (nginx:1.30-alpine, revision 2, scaled to 0).
+const ROLL_OLD: &str = "ngx-roll-7b9c5d4f8";
+const ROLL_NEW: &str = "ngx-roll-5f6d8c9b7";
+
+#[test]
+fn deployment_rollout_mistakes_fail_on_the_right_assertion() {
+    check_mistakes(
+        "deployment-rollout",
+        &[
+            Mistake {
+                name: "created but never upgraded fails on the upgrade's ReplicaSet",
+                patch: |s| {
+                    drop_object(s, "ReplicaSet", ROLL_NEW);
+                    set(
+                        s,
+                        "Deployment",
+                        "ngx-roll",
+                        "/metadata/annotations/deployment.kubernetes.io~1revision",
+                        json!("1"),
+                    );
+                },
+                fails_on: "upgraded",
+                says: &["nginx:1.30-alpine", ROLL_OLD],
+                skips: &["change-cause"],
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "upgraded but not rolled back fails on the image, naming the new one",
+                patch: set!(
+                    "Deployment" "ngx-roll" "/spec/template/spec/containers/0/image" = "nginx:1.30-alpine";
+                    "Deployment" "ngx-roll" "/metadata/annotations/deployment.kubernetes.io~1revision" = "2"
+                ),
+                fails_on: "rolled-back",
+                field: Some("spec.template.spec.containers[0].image"),
+                found: Some("nginx:1.30-alpine"),
+                skips: &["revision", "available"],
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "upgrade without a change-cause fails on the annotation",
+                patch: |s| {
+                    remove(
+                        s,
+                        "ReplicaSet",
+                        ROLL_NEW,
+                        "/metadata/annotations/kubernetes.io~1change-cause",
+                    )
+                },
+                fails_on: "change-cause",
+                field: Some("kubernetes.io/change-cause"),
+                found: Some("(missing)"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "created on 1.30 then set to 1.29 by hand has only two revisions",
+                patch: set!(
+                    "Deployment" "ngx-roll" "/metadata/annotations/deployment.kubernetes.io~1revision" = "2"
+                ),
+                fails_on: "revision",
+                field: Some("deployment.kubernetes.io/revision"),
+                expected: Some(">= 3"),
+                found: Some("2"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "default strategy fails on maxSurge with the percentage found",
+                patch: set!(
+                    "Deployment" "ngx-roll" "/spec/strategy/rollingUpdate" =
+                        {"maxSurge": "25%", "maxUnavailable": "25%"}
+                ),
+                fails_on: "max-surge",
+                field: Some("spec.strategy.rollingUpdate.maxSurge"),
+                expected: Some("1"),
+                found: Some("25%"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "maxUnavailable 1 fails on maxUnavailable",
+                patch: set!(
+                    "Deployment" "ngx-roll" "/spec/strategy/rollingUpdate/maxUnavailable" = 1
+                ),
+                fails_on: "max-unavailable",
+                found: Some("1"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "a 1.30 ReplicaSet of another Deployment does not count as the upgrade",
+                patch: set!(
+                    "ReplicaSet" "ngx-roll-5f6d8c9b7" "/metadata/ownerReferences/0/name" = "ngx-other"
+                ),
+                fails_on: "upgraded",
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "rollback still in progress fails on available",
+                patch: set!("Deployment" "ngx-roll" "/status/availableReplicas" = 2),
+                fails_on: "available",
+                field: Some("status.availableReplicas"),
+                expected: Some("3"),
+                found: Some("2"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "no Deployment fails once and skips the rest",
+                patch: |s| {
+                    drop_object(s, "Deployment", "ngx-roll");
+                    drop_object(s, "ReplicaSet", ROLL_NEW);
+                },
+                fails_on: "deploy-exists",
+                ..Mistake::NOTHING_MORE
+            },
+        ],
+    );
+}
+
+// ---------------- probes-resources ----------------
+
+#[test]
+fn probes_resources_mistakes_fail_on_the_right_assertion() {
+    check_mistakes(
+        "probes-resources",
+        &[
+            Mistake {
+                name: "no readiness probe fails on its path and skips the port and availability",
+                patch: |s| {
+                    remove(
+                        s,
+                        "Deployment",
+                        "ngx-probe",
+                        "/spec/template/spec/containers/0/readinessProbe",
+                    )
+                },
+                fails_on: "readiness-path",
+                field: Some("readinessProbe.httpGet.path"),
+                found: Some("(missing)"),
+                skips: &["readiness-port", "available"],
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "readiness probe on the wrong port fails on the port",
+                patch: set!(
+                    "Deployment" "ngx-probe" "/spec/template/spec/containers/0/readinessProbe/httpGet/port" = 8080
+                ),
+                fails_on: "readiness-port",
+                found: Some("8080"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "no liveness probe fails on liveness",
+                patch: |s| {
+                    remove(
+                        s,
+                        "Deployment",
+                        "ngx-probe",
+                        "/spec/template/spec/containers/0/livenessProbe",
+                    )
+                },
+                fails_on: "liveness",
+                field: Some("livenessProbe"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "a whole CPU requested fails on the CPU request",
+                patch: set!(
+                    "Deployment" "ngx-probe" "/spec/template/spec/containers/0/resources/requests/cpu" = "1"
+                ),
+                fails_on: "request-cpu",
+                expected: Some("100m"),
+                found: Some("1"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "no memory limit fails on the limit",
+                patch: |s| {
+                    remove(
+                        s,
+                        "Deployment",
+                        "ngx-probe",
+                        "/spec/template/spec/containers/0/resources/limits/memory",
+                    )
+                },
+                fails_on: "limit-memory",
+                found: Some("(missing)"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "a container with another name fails on the image and skips the probe checks",
+                patch: set!(
+                    "Deployment" "ngx-probe" "/spec/template/spec/containers/0/name" = "web"
+                ),
+                fails_on: "image",
+                skips: &["readiness-path", "liveness", "request-cpu", "limit-memory"],
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "Pods failing readiness fail availability naming the Pod",
+                patch: |s| {
+                    set(
+                        s,
+                        "Deployment",
+                        "ngx-probe",
+                        "/status/availableReplicas",
+                        json!(1),
+                    );
+                    let pod = pod_names(s)[0].clone();
+                    set(
+                        s,
+                        "Pod",
+                        &pod,
+                        "/status/conditions/1/status",
+                        json!("False"),
+                    );
+                    set(
+                        s,
+                        "Pod",
+                        &pod,
+                        "/status/containerStatuses/0/ready",
+                        json!(false),
+                    );
+                },
+                fails_on: "available",
+                found: Some("1"),
                 ..Mistake::NOTHING_MORE
             },
         ],

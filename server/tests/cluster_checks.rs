@@ -195,6 +195,170 @@ async fn an_empty_namespace_fails_on_the_first_assertion_and_skips_the_rest() {
     assert_eq!(first_failure(&v)["id"], "deploy-exists", "{v:#}");
 }
 
+/// The `deployment-rollout` exercise's Deployment on `image`, with a change-cause when given.
+fn ngx_roll(image: &str, change_cause: Option<&str>) -> Value {
+    let mut d = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": { "name": "ngx-roll" },
+        "spec": {
+            "replicas": 3,
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": { "maxSurge": 1, "maxUnavailable": 0 }
+            },
+            "selector": { "matchLabels": { "app": "ngx-roll" } },
+            "template": {
+                "metadata": { "labels": { "app": "ngx-roll" } },
+                "spec": { "containers": [ { "name": "nginx", "image": image } ] }
+            }
+        }
+    });
+    if let Some(cause) = change_cause {
+        d["metadata"]["annotations"] = json!({ "kubernetes.io/change-cause": cause });
+    }
+    d
+}
+
+/// Server-side applies a Deployment and waits until its rollout is complete: the controller saw
+/// this generation, and `replicas` Pods of the new template are available with no old ones left.
+/// Returns the Deployment's revision.
+async fn apply_and_wait_rollout(ns: &TestNamespace, deployment: Value, replicas: i32) -> String {
+    let name = deployment["metadata"]["name"]
+        .as_str()
+        .expect("a name")
+        .to_string();
+    let api = ns.api::<Deployment>();
+    let applied = api
+        .patch(
+            &name,
+            &PatchParams::apply("kubelab-test").force(),
+            &Patch::Apply(&deployment),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("server-side apply of {name} in {}: {e}", ns.name()));
+    let generation = applied.metadata.generation.unwrap_or(0);
+    poll_until(
+        &format!("Deployment {name} to finish its rollout with {replicas} available"),
+        Duration::from_secs(120),
+        || async {
+            let d = api.get(&name).await.map_err(|e| e.to_string())?;
+            let s = d.status.clone().unwrap_or_default();
+            let done = s.observed_generation.unwrap_or(0) >= generation
+                && s.updated_replicas == Some(replicas)
+                && s.available_replicas == Some(replicas)
+                && s.replicas == Some(replicas);
+            let revision = d
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("deployment.kubernetes.io/revision"))
+                .cloned();
+            match (done, revision) {
+                (true, Some(r)) => Ok(r),
+                _ => Err(format!("{s:?}")),
+            }
+        },
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deployment_rollout_check_fails_before_the_rollback_and_passes_after_it() {
+    let ns = TestNamespace::create("check-rollout").await;
+    let check = || kubelab(check_args("deployment-rollout", ns.name(), &["--json"]));
+
+    let r1 = apply_and_wait_rollout(&ns, ngx_roll("nginx:1.29-alpine", None), 3).await;
+    assert_eq!(r1, "1");
+    let (out, _) = check().await;
+    let v = verdict(&out);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(first_failure(&v)["id"], "upgraded", "created only: {v:#}");
+
+    // kubectl set image + kubectl annotate kubernetes.io/change-cause
+    let r2 = apply_and_wait_rollout(
+        &ns,
+        ngx_roll("nginx:1.30-alpine", Some("upgrade to nginx:1.30-alpine")),
+        3,
+    )
+    .await;
+    assert_eq!(r2, "2");
+    let (out, _) = check().await;
+    let v = verdict(&out);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let f = first_failure(&v);
+    assert_eq!(f["id"], "rolled-back", "upgraded, not rolled back: {v:#}");
+    assert_eq!(f["found"], "nginx:1.30-alpine", "{f:#}");
+
+    // kubectl rollout undo puts the previous template back; the controller scales the old
+    // ReplicaSet up again and gives it the next revision.
+    let r3 = apply_and_wait_rollout(
+        &ns,
+        ngx_roll("nginx:1.29-alpine", Some("upgrade to nginx:1.30-alpine")),
+        3,
+    )
+    .await;
+    assert_eq!(r3, "3");
+    let (out, _) = check().await;
+    let v = verdict(&out);
+    assert_eq!(v["passed"], true, "rolled back: {v:#}");
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+}
+
+/// The `probes-resources` exercise's Deployment, as the debugging chapter writes it.
+fn ngx_probe() -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": { "name": "ngx-probe" },
+        "spec": {
+            "replicas": 2,
+            "selector": { "matchLabels": { "app": "ngx-probe" } },
+            "template": {
+                "metadata": { "labels": { "app": "ngx-probe" } },
+                "spec": { "containers": [ {
+                    "name": "nginx",
+                    "image": "nginx:1.30-alpine",
+                    "ports": [ { "containerPort": 80 } ],
+                    "readinessProbe": { "httpGet": { "path": "/", "port": 80 }, "periodSeconds": 5 },
+                    "livenessProbe": { "tcpSocket": { "port": 80 }, "periodSeconds": 10 },
+                    "resources": {
+                        "requests": { "cpu": "100m", "memory": "64Mi" },
+                        "limits": { "memory": "128Mi" }
+                    }
+                } ] }
+            }
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn probes_resources_check_passes_for_the_chapters_deployment() {
+    let ns = TestNamespace::create("check-probes").await;
+    apply_and_wait_rollout(&ns, ngx_probe(), 2).await;
+    let (out, _) = kubelab(check_args("probes-resources", ns.name(), &["--json"])).await;
+    let v = verdict(&out);
+    assert_eq!(v["passed"], true, "{v:#}");
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn probes_resources_check_fails_on_the_limit_when_only_requests_are_set() {
+    let ns = TestNamespace::create("check-probes-limit").await;
+    let mut d = ngx_probe();
+    d["spec"]["template"]["spec"]["containers"][0]["resources"]
+        .as_object_mut()
+        .expect("resources")
+        .remove("limits");
+    apply_and_wait_rollout(&ns, d, 2).await;
+    let (out, _) = kubelab(check_args("probes-resources", ns.name(), &["--json"])).await;
+    let v = verdict(&out);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let f = first_failure(&v);
+    assert_eq!(f["id"], "limit-memory", "{v:#}");
+    assert_eq!(f["found"], "(missing)", "{f:#}");
+}
+
 fn kubeconfig_for(dir: &Path, server: &str) -> PathBuf {
     let path = dir.join("kubeconfig");
     let text = format!(
@@ -710,7 +874,7 @@ async fn live_streams_are_capped_per_learner_and_a_closed_stream_frees_its_slot(
 }
 
 /// The cluster exercises of the course (content/exercises with `kind: cluster`).
-const CLUSTER_EXERCISES: usize = 9;
+const CLUSTER_EXERCISES: usize = 11;
 
 /// `kubelab grade --json` output: exit 0 and one row per namespace × cluster exercise.
 fn graded(out: &Output, namespaces: usize) -> Value {
@@ -811,7 +975,7 @@ async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("graded 2 namespaces × 9 exercises"),
+        stderr.contains("graded 2 namespaces × 11 exercises"),
         "{stderr}"
     );
     let text = std::fs::read_to_string(&csv).expect("the CSV file");
