@@ -251,10 +251,8 @@ pub fn expand(s: &str, vars: &[(String, String)]) -> String {
         return s.to_string();
     }
     // Built once: a Dockerfile may declare thousands of ARGs.
-    let table: std::collections::HashMap<&str, &str> = vars
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let table: std::collections::HashMap<&str, &str> =
+        vars.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let lookup = |k: &str| table.get(k).map(|v| v.to_string());
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();

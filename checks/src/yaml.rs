@@ -512,7 +512,11 @@ pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlErr
     let doc = parse_document(text)?;
     serde_json::from_value(doc.value).map_err(|e| YamlError {
         kind: YamlErrorKind::Syntax,
-        location: doc.locations.get("").copied().unwrap_or(Location { line: 1, column: 1 }),
+        location: doc
+            .locations
+            .get("")
+            .copied()
+            .unwrap_or(Location { line: 1, column: 1 }),
         message: e.to_string(),
     })
 }
@@ -626,18 +630,36 @@ mod tests {
     #[test]
     fn few_aliases_to_a_large_anchor_are_refused_by_expanded_bytes() {
         // 8 uses of a 600 KB scalar: under the alias cap, over 4 MiB once expanded.
-        let text = format!("a: &a {}\nb: [{}]\n", "x".repeat(600_000), vec!["*a"; 8].join(","));
+        let text = format!(
+            "a: &a {}\nb: [{}]\n",
+            "x".repeat(600_000),
+            vec!["*a"; 8].join(",")
+        );
         let e = too_complex(&text, BUDGET);
         assert!(e.message.contains("4 MiB"), "{e:?}");
         // The same text with 5 uses fits.
-        let ok = format!("a: &a {}\nb: [{}]\n", "x".repeat(600_000), vec!["*a"; 5].join(","));
-        assert_eq!(parse_document(&ok).unwrap().value["b"].as_array().unwrap().len(), 5);
+        let ok = format!(
+            "a: &a {}\nb: [{}]\n",
+            "x".repeat(600_000),
+            vec!["*a"; 5].join(",")
+        );
+        assert_eq!(
+            parse_document(&ok).unwrap().value["b"]
+                .as_array()
+                .unwrap()
+                .len(),
+            5
+        );
     }
 
     #[test]
     fn a_long_key_above_many_children_is_refused_by_path_bytes() {
         // Every child's recorded path repeats the 100 KB key: 50 children are 5 MB of paths.
-        let text = format!("? {}\n: [{}]\n", "k".repeat(100_000), vec!["1"; 50].join(","));
+        let text = format!(
+            "? {}\n: [{}]\n",
+            "k".repeat(100_000),
+            vec!["1"; 50].join(",")
+        );
         too_complex(&text, BUDGET);
     }
 

@@ -193,8 +193,7 @@ fn parse_chapter(
             path: shown.clone(),
         })?;
     // Front matter starts on the file's second line.
-    let front: FrontMatter =
-        yaml::from_str(yaml).map_err(|e| yaml_error(shown.clone(), e, 1))?;
+    let front: FrontMatter = yaml::from_str(yaml).map_err(|e| yaml_error(shown.clone(), e, 1))?;
     let id_from_file = path
         .file_stem()
         .and_then(|s| s.to_str())
