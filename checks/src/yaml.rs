@@ -633,7 +633,7 @@ mod tests {
         let text = format!(
             "a: &a {}\nb: [{}]\n",
             "x".repeat(600_000),
-            vec!["*a"; 8].join(",")
+            ["*a"; 8].join(",")
         );
         let e = too_complex(&text, BUDGET);
         assert!(e.message.contains("4 MiB"), "{e:?}");
@@ -641,7 +641,7 @@ mod tests {
         let ok = format!(
             "a: &a {}\nb: [{}]\n",
             "x".repeat(600_000),
-            vec!["*a"; 5].join(",")
+            ["*a"; 5].join(",")
         );
         assert_eq!(
             parse_document(&ok).unwrap().value["b"]
