@@ -507,17 +507,32 @@ pub fn parse_documents_within(text: &str, budget: Budget) -> Result<Vec<Document
 
 /// Reads one YAML document into `T` (course files, front matter), within [`BUDGET`].
 ///
-/// A value of the wrong shape is reported at the document's start; serde's message names the field.
+/// A value of the wrong shape is reported at its own line, with its path: "order: invalid type …".
 pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let doc = parse_document(text)?;
-    serde_json::from_value(doc.value).map_err(|e| YamlError {
-        kind: YamlErrorKind::Syntax,
-        location: doc
-            .locations
-            .get("")
-            .copied()
-            .unwrap_or(Location { line: 1, column: 1 }),
-        message: e.to_string(),
+    let Document { value, locations } = doc;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = match e.path().to_string() {
+            p if p == "." => String::new(),
+            p => p,
+        };
+        let located = Document {
+            value: Value::Null,
+            locations,
+        };
+        let location = located
+            .locate(&path)
+            .unwrap_or(Location { line: 1, column: 1 });
+        let inner = e.into_inner();
+        YamlError {
+            kind: YamlErrorKind::Syntax,
+            location,
+            message: if path.is_empty() {
+                inner.to_string()
+            } else {
+                format!("{path}: {inner}")
+            },
+        }
     })
 }
 
