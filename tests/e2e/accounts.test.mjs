@@ -240,12 +240,12 @@ test('a lesson shows the learner their last verdict and chapter progress without
     await panel.locator('.verdict-when').innerText(),
     /^Last checked: \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
   );
-  // The outline's bar for the chapter: deployment passed, deployment-scale not tried.
+  // The outline's bar for the chapter: deployment passed, deployment-scale and deployment-rollout not tried.
   const bar = page.locator('.outline li[data-chapter="deployment"] [role="progressbar"]');
   await bar.waitFor({ state: 'attached' });
   assert.equal(await bar.getAttribute('aria-valuenow'), '1');
-  assert.equal(await bar.getAttribute('aria-valuemax'), '2');
-  assert.equal(await bar.getAttribute('aria-valuetext'), '1/2 passed');
+  assert.equal(await bar.getAttribute('aria-valuemax'), '3');
+  assert.equal(await bar.getAttribute('aria-valuetext'), '1/3 passed');
   // The lesson's own header shows the same count.
   assert.equal(await page.locator('.lesson-head [role="progressbar"]').getAttribute('aria-valuenow'), '1');
   // The summary is asked once for all islands on the page.
