@@ -49,6 +49,17 @@ pub struct ClusterArgs {
     /// The kubeconfig context to use (default: its current context).
     #[arg(long, env = "KUBELAB_CONTEXT")]
     pub context: Option<String>,
+    /// Per-learner namespaces: the namespaces whose Pods may reach learners' Pods (the ingress
+    /// controller's), besides the learner's own namespace; every other namespace is shut out by
+    /// the NetworkPolicy `kubelab-isolation`. The default is where the course's Ingress chapter
+    /// installs the NGINX Ingress Controller; the kind sandbox's ingress-nginx uses `ingress-nginx`.
+    #[arg(
+        long = "ingress-controller-namespace",
+        env = "KUBELAB_INGRESS_CONTROLLER_NAMESPACES",
+        value_delimiter = ',',
+        default_value = "nginx-ingress"
+    )]
+    pub ingress_controller_namespaces: Vec<String>,
 }
 
 #[derive(Debug, Args)]

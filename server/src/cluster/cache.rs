@@ -3,7 +3,9 @@
 //! of the API server, and N learners' live streams do not open N watches.
 //!
 //! A type is watched from its first use on and kept. Objects are stored without
-//! `metadata.managedFields`. Every change is announced on one broadcast channel as *which type in
+//! `metadata.managedFields`, and Secrets without their payload (`data`, `stringData`, the
+//! last-applied annotation) unless a check may need it: Opaque Secrets in learner namespaces
+//! ([`SecretPayloads`]), whose keys `env_names_service` resolves. Every change is announced on one broadcast channel as *which type in
 //! which namespace* changed; subscribers filter on their exercise's types and namespace.
 
 use std::collections::HashMap;
@@ -79,9 +81,61 @@ struct Reflected {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// Which Secrets keep their payload in the cache: only Opaque ones (the type a learner's
+/// `kubectl create secret generic` makes), only in these namespaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretPayloads {
+    /// Namespaces that are neither Kubernetes' own (`kube-*`) nor kubelab's (the default until the
+    /// server says which namespaces are learners').
+    NotSystem,
+    /// Namespaces whose name starts with this (per-learner namespaces: `kl-`).
+    Prefix(String),
+    /// Exactly this namespace (the shared mode's `--namespace`).
+    Exactly(String),
+}
+
+impl SecretPayloads {
+    fn keeps(&self, namespace: &str) -> bool {
+        match self {
+            SecretPayloads::NotSystem => {
+                // `kubelab`: where deploy/rbac/kubelab-rbac.yaml puts kubelab itself.
+                !namespace.starts_with("kube-") && namespace != "kubelab"
+            }
+            SecretPayloads::Prefix(p) => !p.is_empty() && namespace.starts_with(p.as_str()),
+            SecretPayloads::Exactly(n) => namespace == n,
+        }
+    }
+}
+
+/// What the cache keeps of an object: no `managedFields`; for a Secret that is not Opaque or not
+/// in a namespace `keep` names, no `data` and `stringData`; for every Secret, no last-applied
+/// annotation (it repeats the values).
+/// (`is_secret`: the watched type is v1 Secret; listed objects carry no `kind` to tell.)
+pub fn strip_for_cache(o: &mut DynamicObject, is_secret: bool, keep: &SecretPayloads) {
+    o.metadata.managed_fields = None;
+    if !is_secret {
+        return;
+    }
+    if let Some(a) = o.metadata.annotations.as_mut() {
+        a.remove("kubectl.kubernetes.io/last-applied-configuration");
+    }
+    let opaque = match o.data.get("type") {
+        None | Some(serde_json::Value::Null) => true,
+        Some(t) => t.as_str().is_some_and(|t| t.is_empty() || t == "Opaque"),
+    };
+    let namespace = o.metadata.namespace.as_deref().unwrap_or_default();
+    if !(opaque && keep.keeps(namespace)) {
+        if let Some(fields) = o.data.as_object_mut() {
+            fields.remove("data");
+            fields.remove("stringData");
+        }
+    }
+}
+
 struct Inner {
     client: Client,
     url: String,
+    secret_payloads: Arc<std::sync::RwLock<SecretPayloads>>,
     types: Mutex<HashMap<TypeKey, Arc<Reflected>>>,
     changes: broadcast::Sender<Change>,
     watches_started: AtomicUsize,
@@ -121,10 +175,19 @@ impl WatchCache {
             inner: Arc::new(Inner {
                 client,
                 url,
+                secret_payloads: Arc::new(std::sync::RwLock::new(SecretPayloads::NotSystem)),
                 types: Mutex::new(HashMap::new()),
                 changes,
                 watches_started: AtomicUsize::new(0),
             }),
+        }
+    }
+
+    /// Which Secrets keep their payload from now on (events already cached keep what they had:
+    /// call this before the first check).
+    pub fn keep_secret_payloads(&self, rule: SecretPayloads) {
+        if let Ok(mut r) = self.inner.secret_payloads.write() {
+            *r = rule;
         }
     }
 
@@ -163,9 +226,14 @@ impl WatchCache {
         let writer = Writer::<DynamicObject>::new(ar);
         let store = writer.as_reader();
         let (state_tx, state) = watch::channel(State::Syncing);
+        let payloads = self.inner.secret_payloads.clone();
+        let is_secret = need.api_version == "v1" && need.kind == "Secret";
         let events = watcher(api, watcher::Config::default().any_semantic())
             .default_backoff()
-            .modify(|o| o.metadata.managed_fields = None)
+            .modify(move |o| match payloads.read() {
+                Ok(keep) => strip_for_cache(o, is_secret, &keep),
+                Err(_) => strip_for_cache(o, is_secret, &SecretPayloads::Exactly(String::new())),
+            })
             .reflect(writer);
         let task = tokio::spawn(announce(
             events,

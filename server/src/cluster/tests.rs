@@ -111,6 +111,7 @@ async fn a_missing_kubeconfig_file_is_a_kubeconfig_error() {
         namespace: "default".into(),
         kubeconfig: Some(PathBuf::from("/nonexistent/kubeconfig")),
         context: None,
+        ingress_controller_namespaces: vec![],
     };
     let err = Cluster::connect(&args).await.expect_err("no such file");
     assert!(matches!(err, Error::Kubeconfig { .. }), "{err:?}");
@@ -134,6 +135,7 @@ pub(crate) fn args_for(server: &str, context: Option<&str>) -> (tempfile::TempDi
         namespace: "default".into(),
         kubeconfig: Some(path),
         context: context.map(str::to_string),
+        ingress_controller_namespaces: vec![],
     };
     (dir, args)
 }

@@ -153,12 +153,22 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         },
         NamespaceMode::Shared => Namespaces::Shared(args.cluster.namespace.clone()),
     };
+    // Secret payloads stay in memory only where a check may read them: learners' Opaque Secrets.
+    if let Ok(c) = &cluster {
+        use crate::cluster::cache::SecretPayloads;
+        c.cache()
+            .keep_secret_payloads(match args.learner_namespaces {
+                NamespaceMode::PerLearner => SecretPayloads::Prefix(args.namespace_prefix.clone()),
+                NamespaceMode::Shared => SecretPayloads::Exactly(args.cluster.namespace.clone()),
+            });
+    }
     let provisioner = cluster.as_ref().ok().map(|c| {
         crate::cluster::provision::Provisioner::new(
             c.client(),
             c.kube_config(),
             crate::cluster::provision::ProvisionOptions {
                 public_server_url: args.kube_public_url.clone(),
+                ingress_controller_namespaces: args.cluster.ingress_controller_namespaces.clone(),
                 ..Default::default()
             },
         )

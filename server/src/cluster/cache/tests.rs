@@ -43,6 +43,7 @@ async fn cluster() -> Cluster {
         namespace: "default".into(),
         kubeconfig: None,
         context: None,
+        ingress_controller_namespaces: vec![],
     })
     .await
     .expect("a client for $KUBECONFIG")
@@ -318,4 +319,71 @@ async fn an_unreachable_api_fails_the_first_read_fast_with_the_cause() {
     );
     assert!(matches!(err, Error::Unreachable { .. }), "{err:?}");
     assert!(err.to_string().contains("connection refused"), "{err}");
+}
+
+fn secret(namespace: &str, kind: Option<&str>) -> DynamicObject {
+    let mut v = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {
+            "name": "s",
+            "namespace": namespace,
+            "annotations": { "kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"p\":\"c2VjcmV0\"}}", "note": "kept" },
+            "managedFields": [{ "manager": "kubectl" }],
+        },
+        "data": { "p": "c2VjcmV0" },
+        "stringData": { "q": "secret" },
+    });
+    if let Some(kind) = kind {
+        v["type"] = kind.into();
+    }
+    serde_json::from_value(v).unwrap()
+}
+
+#[test]
+fn secret_payloads_stay_only_for_opaque_secrets_in_learner_namespaces() {
+    let learners = SecretPayloads::Prefix("kl-".into());
+    let has_payload =
+        |o: &DynamicObject| o.data.get("data").is_some() || o.data.get("stringData").is_some();
+    for (namespace, kind, rule, kept) in [
+        ("kl-a", None, &learners, true),
+        ("kl-a", Some("Opaque"), &learners, true),
+        (
+            "kl-a",
+            Some("kubernetes.io/service-account-token"),
+            &learners,
+            false,
+        ),
+        (
+            "kl-a",
+            Some("kubernetes.io/dockerconfigjson"),
+            &learners,
+            false,
+        ),
+        ("kl-a", Some("kubernetes.io/tls"), &learners, false),
+        ("kube-system", Some("Opaque"), &learners, false),
+        ("default", None, &learners, false),
+        (
+            "default",
+            None,
+            &SecretPayloads::Exactly("default".into()),
+            true,
+        ),
+        ("kube-system", None, &SecretPayloads::NotSystem, false),
+        ("kubelab", None, &SecretPayloads::NotSystem, false),
+        ("team-a", None, &SecretPayloads::NotSystem, true),
+    ] {
+        let mut o = secret(namespace, kind);
+        strip_for_cache(&mut o, true, rule);
+        assert_eq!(has_payload(&o), kept, "{namespace} {kind:?} {rule:?}");
+        let annotations = o.metadata.annotations.as_ref().unwrap();
+        assert!(!annotations.contains_key("kubectl.kubernetes.io/last-applied-configuration"));
+        assert_eq!(annotations["note"], "kept");
+        assert!(o.metadata.managed_fields.is_none());
+        assert!(!serde_json::to_string(&o).unwrap().contains("c2VjcmV0") || kept);
+    }
+    // Other types keep everything but managedFields.
+    let mut cm = secret("kube-system", None);
+    strip_for_cache(&mut cm, false, &learners);
+    assert!(has_payload(&cm) && cm.metadata.managed_fields.is_none());
 }

@@ -12,37 +12,38 @@
 //! reject names without the `<namespace>-` prefix and changes to objects another namespace owns.
 
 use std::future::Future;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use k8s_openapi::api::admissionregistration::v1::{
-    MutatingAdmissionPolicy, MutatingAdmissionPolicyBinding, ValidatingAdmissionPolicy,
-    ValidatingAdmissionPolicyBinding,
-};
+use k8s_openapi::api::admissionregistration::v1::ValidatingAdmissionPolicy;
 use k8s_openapi::api::authentication::v1::{TokenRequest, TokenRequestSpec};
 use k8s_openapi::api::core::v1::{
     LimitRange, Namespace, PersistentVolume, ResourceQuota, ServiceAccount,
 };
-use k8s_openapi::api::networking::v1::IngressClass;
-use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
-use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use k8s_openapi::api::networking::v1::{IngressClass, NetworkPolicy};
+use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, Role, RoleBinding};
+use kube::api::{DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
 use kube::{Api, Client, Config};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use crate::cluster::is_dns_label;
 
+pub mod deploy;
 mod error;
 mod kubeconfig;
 mod model;
 mod objects;
 mod policies;
+mod shared;
 
 use error::classify;
 pub use error::{NameKind, Op, ProvisionError};
 use kubeconfig::*;
 pub use model::*;
 use objects::*;
-use policies::*;
+use shared::{api_resource, SPEC_HASH, VALIDATING};
+pub use shared::{cluster_wide_objects, kubelab_user, KUBELAB_NAMESPACE, KUBELAB_SERVICE_ACCOUNT};
 
 /// Sets up and tears down learner namespaces. Cheap to clone.
 #[derive(Clone)]
@@ -61,9 +62,6 @@ pub struct Provisioner {
     /// enforced only when the API server's informers have it, a moment after it is stored.
     policies_live: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
-
-/// The impersonated user of the policy probe: it matches the policies' learner condition.
-const PROBE_NAMESPACE: &str = "kubelab-probe";
 
 impl std::fmt::Debug for Provisioner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -96,8 +94,9 @@ impl Provisioner {
         probe_config.auth_info.impersonate = Some(format!(
             "system:serviceaccount:{PROBE_NAMESPACE}:{SERVICE_ACCOUNT}"
         ));
-        // RBAC is not what the probe tests: the group lets its dry-run requests reach admission.
-        probe_config.auth_info.impersonate_groups = Some(vec!["system:masters".to_string()]);
+        // No group: the ServiceAccount's own groups. Its RBAC comes from the shared ClusterRole
+        // binding `kubelab-policy-probe`, so kubelab needs `impersonate` on one ServiceAccount only.
+        probe_config.auth_info.impersonate_groups = None;
         let probe = match Client::try_from(probe_config) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -115,65 +114,6 @@ impl Provisioner {
             probe,
             policies_live: Default::default(),
         }
-    }
-
-    /// Waits until the policies act on a learner's requests: a dry-run IngressClass with the
-    /// learner prefix comes back owner-stamped, one without it is refused.
-    async fn wait_policies_live(&self) -> Result<(), ProvisionError> {
-        use std::sync::atomic::Ordering;
-        let Some(probe) = &self.probe else {
-            return Ok(());
-        };
-        if self.policies_live.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        let classes: Api<IngressClass> = Api::all(probe.clone());
-        let dry_run = PostParams {
-            dry_run: true,
-            ..PostParams::default()
-        };
-        let class = |name: &str| -> Result<IngressClass, ProvisionError> {
-            serde_json::from_value(json!({
-                "apiVersion": "networking.k8s.io/v1",
-                "kind": "IngressClass",
-                "metadata": { "name": name },
-                "spec": { "controller": "kubelab.dev/policy-probe" },
-            }))
-            .map_err(|e| ProvisionError::Api {
-                url: self.url.clone(),
-                op: Op::Apply,
-                object: "IngressClass (policy probe)".into(),
-                code: 0,
-                message: e.to_string(),
-            })
-        };
-        let prefixed = class(&format!("{PROBE_NAMESPACE}-probe"))?;
-        let unprefixed = class("kubelab-policy-probe")?;
-        let what = "the admission policies (a learner's dry-run IngressClass)";
-        self.settle(what, || async {
-            let stamped = match classes.create(&dry_run, &prefixed).await {
-                Ok(c) => {
-                    c.metadata.labels.as_ref().and_then(|l| l.get(OWNER_LABEL))
-                        == Some(&PROBE_NAMESPACE.to_string())
-                }
-                // Credentials without the right to impersonate cannot probe: go on without the
-                // wait rather than refuse every learner.
-                Err(kube::Error::Api(s)) if s.code == 403 && s.message.contains("impersonate") => {
-                    tracing::warn!("cannot probe the admission policies: {}", s.message);
-                    return Ok(true);
-                }
-                Err(kube::Error::Api(_)) => false,
-                Err(e) => return Err(classify(&self.url, Op::Apply, what, e)),
-            };
-            let refused = matches!(
-                classes.create(&dry_run, &unprefixed).await,
-                Err(kube::Error::Api(ref s)) if s.code == 403 || s.code == 422
-            );
-            Ok(stamped && refused)
-        })
-        .await?;
-        self.policies_live.store(true, Ordering::Relaxed);
-        Ok(())
     }
 
     /// Creates or repairs the learner's namespace and everything around it (see the module
@@ -210,10 +150,28 @@ impl Provisioner {
         let labels = labels(learner);
         let sas: Api<ServiceAccount> = Api::namespaced(self.client.clone(), ns);
         self.apply(&sas, service_account(ns, &labels)).await?;
-        let roles: Api<Role> = Api::namespaced(self.client.clone(), ns);
-        self.apply(&roles, role(ns, &labels)).await?;
         let bindings: Api<RoleBinding> = Api::namespaced(self.client.clone(), ns);
         self.apply(&bindings, role_binding(ns, &labels)).await?;
+        // Earlier versions gave learners a Role of their own (with NetworkPolicy writes).
+        let roles: Api<Role> = Api::namespaced(self.client.clone(), ns);
+        self.delete_if_present(
+            &bindings,
+            &describe("RoleBinding", Some(ns), LEARNER_ROLE),
+            LEARNER_ROLE,
+        )
+        .await?;
+        self.delete_if_present(
+            &roles,
+            &describe("Role", Some(ns), LEARNER_ROLE),
+            LEARNER_ROLE,
+        )
+        .await?;
+        let network_policies: Api<NetworkPolicy> = Api::namespaced(self.client.clone(), ns);
+        self.apply(
+            &network_policies,
+            network_policy(ns, &labels, &self.options.ingress_controller_namespaces),
+        )
+        .await?;
         let quotas: Api<ResourceQuota> = Api::namespaced(self.client.clone(), ns);
         self.apply(&quotas, resource_quota(ns, &labels, &self.options.quota))
             .await?;
@@ -394,31 +352,49 @@ impl Provisioner {
         Ok(())
     }
 
-    /// The ClusterRole and the admission policies all learners share.
-    async fn ensure_cluster_wide(&self) -> Result<(), ProvisionError> {
-        let cluster_roles: Api<ClusterRole> = Api::all(self.client.clone());
-        self.apply(&cluster_roles, cluster_role()).await?;
-        let mutating: Api<MutatingAdmissionPolicy> = Api::all(self.client.clone());
-        self.apply(&mutating, owner_policy()).await?;
-        let mutating_bindings: Api<MutatingAdmissionPolicyBinding> = Api::all(self.client.clone());
-        self.apply(
-            &mutating_bindings,
-            policy_binding("MutatingAdmissionPolicyBinding", OWNER_POLICY),
-        )
-        .await?;
+    /// Makes sure the shared objects are there and current (writing them if they are not and
+    /// kubelab may), the policies are type-checked, and the policies act on a learner's requests.
+    pub(super) async fn ensure_cluster_wide(&self) -> Result<(), ProvisionError> {
+        for value in cluster_wide_objects() {
+            let ar = api_resource(&value);
+            let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &ar);
+            let name = value["metadata"]["name"].as_str().unwrap_or_default();
+            let what = describe(&ar.kind, None, name);
+            let existing = self.call(Op::Read, &what, api.get_opt(name)).await?;
+            let current = existing.as_ref().is_some_and(|o| {
+                o.metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get(SPEC_HASH))
+                    .map(String::as_str)
+                    == value["metadata"]["annotations"][SPEC_HASH].as_str()
+            });
+            if current {
+                continue;
+            }
+            match self.apply(&api, value).await {
+                Err(ProvisionError::Denied {
+                    url,
+                    op,
+                    object,
+                    code,
+                    message,
+                }) => {
+                    return Err(ProvisionError::Denied {
+                        url,
+                        op,
+                        object,
+                        code,
+                        message: format!(
+                            "{message} (it is missing or out of date: an administrator applies deploy/rbac/kubelab-rbac.yaml)"
+                        ),
+                    })
+                }
+                other => other.map(|_| ())?,
+            }
+        }
         let validating: Api<ValidatingAdmissionPolicy> = Api::all(self.client.clone());
-        let validating_bindings: Api<ValidatingAdmissionPolicyBinding> =
-            Api::all(self.client.clone());
-        for (name, policy) in [
-            (INGRESSCLASS_POLICY, ingress_class_policy()),
-            (PV_POLICY, persistent_volume_policy()),
-        ] {
-            self.apply(&validating, policy).await?;
-            self.apply(
-                &validating_bindings,
-                policy_binding("ValidatingAdmissionPolicyBinding", name),
-            )
-            .await?;
+        for name in VALIDATING {
             // The API server type-checks a new policy before it enforces it; its status says when
             // that happened.
             let what = describe("ValidatingAdmissionPolicy", None, name);
@@ -429,6 +405,65 @@ impl Provisioner {
             .await?;
         }
         self.wait_policies_live().await
+    }
+
+    /// Waits until the policies act on a learner's requests: a dry-run IngressClass with the
+    /// learner prefix comes back owner-stamped, one without it is refused.
+    async fn wait_policies_live(&self) -> Result<(), ProvisionError> {
+        let Some(probe) = &self.probe else {
+            return Ok(());
+        };
+        if self.policies_live.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let classes: Api<IngressClass> = Api::all(probe.clone());
+        let dry_run = PostParams {
+            dry_run: true,
+            ..PostParams::default()
+        };
+        let class = |name: &str| -> Result<IngressClass, ProvisionError> {
+            serde_json::from_value(json!({
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "IngressClass",
+                "metadata": { "name": name },
+                "spec": { "controller": "kubelab.dev/policy-probe" },
+            }))
+            .map_err(|e| ProvisionError::Api {
+                url: self.url.clone(),
+                op: Op::Apply,
+                object: "IngressClass (policy probe)".into(),
+                code: 0,
+                message: e.to_string(),
+            })
+        };
+        let prefixed = class(&format!("{PROBE_NAMESPACE}-probe"))?;
+        let unprefixed = class("kubelab-policy-probe")?;
+        let what = "the admission policies (a learner's dry-run IngressClass)";
+        self.settle(what, || async {
+            let stamped = match classes.create(&dry_run, &prefixed).await {
+                Ok(c) => {
+                    c.metadata.labels.as_ref().and_then(|l| l.get(OWNER_LABEL))
+                        == Some(&PROBE_NAMESPACE.to_string())
+                }
+                // Credentials without the right to impersonate cannot probe: go on without the
+                // wait rather than refuse every learner.
+                Err(kube::Error::Api(s)) if s.code == 403 && s.message.contains("impersonate") => {
+                    tracing::warn!("cannot probe the admission policies: {}", s.message);
+                    return Ok(true);
+                }
+                // RBAC may not know the probe's binding yet, or the policies are not live yet.
+                Err(kube::Error::Api(_)) => false,
+                Err(e) => return Err(classify(&self.url, Op::Apply, what, e)),
+            };
+            let refused = matches!(
+                classes.create(&dry_run, &unprefixed).await,
+                Err(kube::Error::Api(ref s)) if s.code == 403 || s.code == 422
+            );
+            Ok(stamped && refused)
+        })
+        .await?;
+        self.policies_live.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Server-side apply of `value` (which names its apiVersion, kind and metadata.name).
@@ -623,5 +658,7 @@ fn policy_observed(policy: &ValidatingAdmissionPolicy) -> bool {
         .is_some_and(|g| g >= generation)
 }
 
+#[cfg(test)]
+mod hardening_tests;
 #[cfg(test)]
 mod tests;

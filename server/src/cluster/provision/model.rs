@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+/// The namespace of the policy probe's impersonated user (`system:serviceaccount:<it>:learner`),
+/// which matches the policies' learner condition. No such namespace needs to exist.
+pub const PROBE_NAMESPACE: &str = "kubelab-probe";
 /// The field manager of every server-side apply.
 pub const FIELD_MANAGER: &str = "kubelab";
 /// Label (with value [`MANAGED_BY_VALUE`]) on everything kubelab creates.
@@ -17,15 +20,29 @@ pub const CLASSROOM_LABEL: &str = "kubelab.dev/classroom";
 pub const OWNER_LABEL: &str = "kubelab.dev/namespace";
 /// The learner's ServiceAccount, which downloaded kubeconfigs authenticate as.
 pub const SERVICE_ACCOUNT: &str = "learner";
-/// The Role (in each learner namespace) and the shared ClusterRole for learners.
+/// The shared ClusterRole of learners' cluster-scoped rights (bound per learner by a
+/// ClusterRoleBinding), and the name of the Role and RoleBinding earlier versions created in each
+/// learner namespace (deleted by `ensure`).
 pub const LEARNER_ROLE: &str = "kubelab-learner";
+/// The shared ClusterRole of learners' rights inside their namespace, bound in each learner
+/// namespace by a RoleBinding of the same name: kubelab holds `bind` on it, not its rights.
+pub const LEARNER_NAMESPACED_ROLE: &str = "kubelab-learner-namespaced";
+/// The NetworkPolicy in each learner namespace: ingress only from the namespace itself and from
+/// the ingress controller's namespace.
+pub const ISOLATION_POLICY: &str = "kubelab-isolation";
 pub(super) const QUOTA_NAME: &str = "kubelab-quota";
 pub(super) const LIMITS_NAME: &str = "kubelab-limits";
 pub(super) const OWNER_POLICY: &str = "kubelab-learner-owner";
 pub(super) const INGRESSCLASS_POLICY: &str = "kubelab-learner-ingressclasses";
 pub(super) const PV_POLICY: &str = "kubelab-learner-persistentvolumes";
+pub(super) const PV_BINDING_POLICY: &str = "kubelab-learner-volume-binding";
+pub(super) const SERVICE_POLICY: &str = "kubelab-learner-services";
+pub(super) const SECRET_POLICY: &str = "kubelab-learner-secrets";
 pub(super) const DEFAULT_INGRESSCLASS_ANNOTATION: &str =
     "ingressclass.kubernetes.io/is-default-class";
+
+/// Where the course's Ingress chapter installs the NGINX Ingress Controller (nginx.org).
+pub const DEFAULT_INGRESS_CONTROLLER_NAMESPACE: &str = "nginx-ingress";
 
 /// One request to the API server must answer within this.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -48,6 +65,9 @@ pub struct Quota {
     pub persistent_volume_claims: u32,
     pub config_maps: u32,
     pub secrets: u32,
+    /// Object counts (`count/<resource>.<group>` in the quota) of everything else a learner may
+    /// create, so a loop cannot fill etcd: `("deployments.apps", 20)`.
+    pub counts: Vec<(&'static str, u32)>,
     /// Sum over all Pods' containers.
     pub requests_cpu: String,
     pub requests_memory: String,
@@ -78,6 +98,20 @@ impl Default for Quota {
             persistent_volume_claims: 5,
             config_maps: 20,
             secrets: 20,
+            // The largest exercise keeps 2 Deployments, 1 DaemonSet and a handful of Services;
+            // every rollout keeps up to 10 old ReplicaSets per Deployment.
+            counts: vec![
+                ("deployments.apps", 20),
+                ("replicasets.apps", 100),
+                ("daemonsets.apps", 5),
+                ("statefulsets.apps", 5),
+                ("controllerrevisions.apps", 50),
+                ("jobs.batch", 20),
+                ("cronjobs.batch", 5),
+                ("ingresses.networking.k8s.io", 10),
+                ("horizontalpodautoscalers.autoscaling", 5),
+                ("poddisruptionbudgets.policy", 5),
+            ],
             requests_cpu: "2".into(),
             requests_memory: "2Gi".into(),
             limits_cpu: "5".into(),
@@ -105,6 +139,9 @@ pub struct ProvisionOptions {
     pub quota: Quota,
     /// How long `reset` waits for the old namespace to be gone.
     pub reset_timeout: Duration,
+    /// The namespaces whose Pods may reach learners' Pods besides their own (the ingress
+    /// controller's), in each learner namespace's NetworkPolicy.
+    pub ingress_controller_namespaces: Vec<String>,
 }
 
 impl Default for ProvisionOptions {
@@ -114,6 +151,7 @@ impl Default for ProvisionOptions {
             public_ca_data: None,
             quota: Quota::default(),
             reset_timeout: Duration::from_secs(120),
+            ingress_controller_namespaces: vec![DEFAULT_INGRESS_CONTROLLER_NAMESPACE.to_string()],
         }
     }
 }

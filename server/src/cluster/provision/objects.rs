@@ -61,12 +61,15 @@ pub(super) const WRITE: &[&str] = &[
 
 /// What the course needs inside the learner's namespace: workloads, Services, Ingresses,
 /// configuration, storage claims, and kubectl's exec/logs/port-forward. Not: RBAC, quotas,
-/// ServiceAccount tokens.
-pub(super) fn role(ns: &str, labels: &Labels) -> Value {
+/// ServiceAccount tokens, NetworkPolicies (read only: `kubelab-isolation` must stay).
+///
+/// One ClusterRole for every learner, bound inside each learner namespace by a RoleBinding: kubelab
+/// needs only `bind` on it (docs/SECURITY.md, "kubelab's own rights").
+pub(super) fn learner_namespaced_role() -> Value {
     json!({
         "apiVersion": "rbac.authorization.k8s.io/v1",
-        "kind": "Role",
-        "metadata": { "name": LEARNER_ROLE, "namespace": ns, "labels": labels },
+        "kind": "ClusterRole",
+        "metadata": { "name": LEARNER_NAMESPACED_ROLE, "labels": { MANAGED_BY: MANAGED_BY_VALUE } },
         "rules": [
             { "apiGroups": [""], "resources": ["pods", "services", "configmaps", "secrets", "persistentvolumeclaims"], "verbs": WRITE },
             { "apiGroups": [""], "resources": ["pods/exec", "pods/attach", "pods/portforward"], "verbs": ["get", "create"] },
@@ -75,8 +78,8 @@ pub(super) fn role(ns: &str, labels: &Labels) -> Value {
             { "apiGroups": ["apps"], "resources": ["deployments", "replicasets", "daemonsets", "statefulsets", "deployments/scale", "replicasets/scale", "statefulsets/scale"], "verbs": WRITE },
             { "apiGroups": ["apps"], "resources": ["deployments/status", "replicasets/status", "daemonsets/status", "statefulsets/status", "controllerrevisions"], "verbs": READ },
             { "apiGroups": ["batch"], "resources": ["jobs", "cronjobs"], "verbs": WRITE },
-            { "apiGroups": ["networking.k8s.io"], "resources": ["ingresses", "networkpolicies"], "verbs": WRITE },
-            { "apiGroups": ["networking.k8s.io"], "resources": ["ingresses/status"], "verbs": READ },
+            { "apiGroups": ["networking.k8s.io"], "resources": ["ingresses"], "verbs": WRITE },
+            { "apiGroups": ["networking.k8s.io"], "resources": ["ingresses/status", "networkpolicies"], "verbs": READ },
             { "apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": READ },
             { "apiGroups": ["autoscaling"], "resources": ["horizontalpodautoscalers"], "verbs": WRITE },
             { "apiGroups": ["policy"], "resources": ["poddisruptionbudgets"], "verbs": WRITE },
@@ -90,14 +93,33 @@ pub(super) fn role_binding(ns: &str, labels: &Labels) -> Value {
     json!({
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "RoleBinding",
-        "metadata": { "name": LEARNER_ROLE, "namespace": ns, "labels": labels },
-        "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": LEARNER_ROLE },
+        "metadata": { "name": LEARNER_NAMESPACED_ROLE, "namespace": ns, "labels": labels },
+        "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": LEARNER_NAMESPACED_ROLE },
         "subjects": [{ "kind": "ServiceAccount", "name": SERVICE_ACCOUNT, "namespace": ns }],
     })
 }
 
-pub(super) fn resource_quota(ns: &str, labels: &Labels, q: &Quota) -> Value {
+/// Ingress to the learner's Pods only from their own namespace and from the ingress controller's:
+/// a classmate's Pod cannot reach them (NetworkPolicies add up, so learners may only read it).
+pub(super) fn network_policy(ns: &str, labels: &Labels, controller_namespaces: &[String]) -> Value {
+    let mut from = vec![json!({ "podSelector": {} })];
+    from.extend(controller_namespaces.iter().map(
+        |n| json!({ "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": n } } }),
+    ));
     json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": { "name": ISOLATION_POLICY, "namespace": ns, "labels": labels },
+        "spec": {
+            "podSelector": {},
+            "policyTypes": ["Ingress"],
+            "ingress": [{ "from": from }],
+        },
+    })
+}
+
+pub(super) fn resource_quota(ns: &str, labels: &Labels, q: &Quota) -> Value {
+    let mut quota = json!({
         "apiVersion": "v1",
         "kind": "ResourceQuota",
         "metadata": { "name": QUOTA_NAME, "namespace": ns, "labels": labels },
@@ -115,7 +137,11 @@ pub(super) fn resource_quota(ns: &str, labels: &Labels, q: &Quota) -> Value {
             "limits.memory": q.limits_memory,
             "requests.storage": q.requests_storage,
         }},
-    })
+    });
+    for (resource, n) in &q.counts {
+        quota["spec"]["hard"][format!("count/{resource}")] = json!(n.to_string());
+    }
+    quota
 }
 
 pub(super) fn limit_range(ns: &str, labels: &Labels, q: &Quota) -> Value {

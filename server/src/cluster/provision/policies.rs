@@ -1,5 +1,6 @@
 //! The admission policies (CEL, evaluated by the API server) that narrow what learners may do
-//! with the cluster-scoped objects they share: IngressClasses and PersistentVolumes.
+//! with the cluster-scoped objects they share (IngressClasses and PersistentVolumes), with
+//! Services and Secrets in their namespace, and how learners' PVs are bound.
 
 use serde_json::{json, Value};
 
@@ -116,9 +117,10 @@ pub(super) fn ingress_class_policy() -> Value {
     )
 }
 
-/// A learner's PV may only be a hostPath/local directory under `/tmp/<namespace>-`, and may only be
-/// reserved for a claim in their own namespace: other PV sources, other directories of the node,
-/// or pre-binding a classmate's claim are refused.
+/// A learner's PV may only be a hostPath/local directory exactly one level under `/tmp`, named
+/// `/tmp/<namespace>-…` (nothing nested: a Pod could plant a symlink `/tmp/<ns>-a/r -> /` in its
+/// volume, and a second PV at `/tmp/<ns>-a/r` would mount the node's `/`), of a storage class
+/// named `<namespace>-…`, and may only be reserved for a claim in their own namespace.
 pub(super) fn persistent_volume_policy() -> Value {
     let path = "object == null ? '' : has(object.spec.hostPath) ? object.spec.hostPath.path : has(object.spec.local) ? object.spec.local.path : ''";
     let mut policy = validating_policy(
@@ -127,8 +129,13 @@ pub(super) fn persistent_volume_policy() -> Value {
         "persistentvolumes",
         vec![
             json!({
-                "expression": "object == null || (variables.path.startsWith('/tmp/' + variables.prefix) && !variables.path.contains('..'))",
-                "messageExpression": "'PersistentVolume \"' + variables.name + '\": on this shared cluster a PersistentVolume must be a hostPath (or local) directory under \"/tmp/' + variables.prefix + '\" (for example \"/tmp/' + variables.prefix + 'host-10m-pv/\"). 共享集群上 PersistentVolume 只能是「/tmp/' + variables.prefix + '」下的 hostPath（或 local）目录（例如「/tmp/' + variables.prefix + 'host-10m-pv/」）。'",
+                "expression": "object == null || variables.path.matches('^/tmp/' + variables.prefix + '[a-z0-9][a-z0-9-]*/?$')",
+                "messageExpression": "'PersistentVolume \"' + variables.name + '\": on this shared cluster a PersistentVolume must be a hostPath (or local) directory directly under /tmp named \"/tmp/' + variables.prefix + '…\" (lowercase letters, digits and dashes, nothing nested; for example \"/tmp/' + variables.prefix + 'host-10m-pv/\"). 共享集群上 PersistentVolume 只能是 /tmp 下直接的一层 hostPath（或 local）目录，名为「/tmp/' + variables.prefix + '…」（小写字母、数字和 -，不能嵌套；例如「/tmp/' + variables.prefix + 'host-10m-pv/」）。'",
+                "reason": "Forbidden",
+            }),
+            json!({
+                "expression": "object == null || (has(object.spec.storageClassName) && object.spec.storageClassName.startsWith(variables.prefix))",
+                "messageExpression": "'PersistentVolume \"' + variables.name + '\": on this shared cluster its storageClassName must start with \"' + variables.prefix + '\" (for example \"' + variables.prefix + 'host-test\"), so that only your own claims ask for it. 共享集群上它的 storageClassName 必须以「' + variables.prefix + '」开头（例如「' + variables.prefix + 'host-test」），这样只有你自己的 PVC 会申请它。'",
                 "reason": "Forbidden",
             }),
             json!({
@@ -142,6 +149,87 @@ pub(super) fn persistent_volume_policy() -> Value {
         vars.push(json!({ "name": "path", "expression": path }));
     }
     policy
+}
+
+/// Whoever binds it (the PV controller, the scheduler, an administrator), a PV a learner created
+/// is only ever bound to a claim in that learner's namespace: its owner label, which the owner
+/// policy stamps and learners cannot change, must name the claim's namespace. So learner B's
+/// claim cannot take learner A's unclaimed PV, neither by `spec.volumeName` nor by using A's
+/// storage class. (Not keyed on the learner: the controller makes the binding update.)
+pub(super) fn volume_binding_policy() -> Value {
+    json!({
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingAdmissionPolicy",
+        "metadata": { "name": PV_BINDING_POLICY, "labels": { MANAGED_BY: MANAGED_BY_VALUE } },
+        "spec": {
+            "failurePolicy": "Fail",
+            "matchConstraints": {
+                "resourceRules": [resource_rule("", "persistentvolumes", &["UPDATE"])],
+                "objectSelector": { "matchExpressions": [{ "key": OWNER_LABEL, "operator": "Exists" }] },
+            },
+            "variables": [
+                { "name": "owner", "expression": format!(
+                    "has(oldObject.metadata.labels) && '{OWNER_LABEL}' in oldObject.metadata.labels ? oldObject.metadata.labels['{OWNER_LABEL}'] : ''"
+                )},
+            ],
+            "validations": [{
+                "expression": "variables.owner == '' || !has(object.spec.claimRef) || (has(object.spec.claimRef.namespace) && object.spec.claimRef.namespace == variables.owner)",
+                "messageExpression": "'PersistentVolume \"' + object.metadata.name + '\" belongs to namespace ' + variables.owner + ': only a claim in that namespace may bind it. 它属于命名空间 ' + variables.owner + '，只有那个命名空间里的 PVC 能绑定它。'",
+                "reason": "Forbidden",
+            }],
+        },
+    })
+}
+
+/// Policies on namespaced objects: requests of a learner in their own namespace.
+fn namespaced_policy(name: &str, rules: Vec<Value>, validations: Vec<Value>) -> Value {
+    json!({
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingAdmissionPolicy",
+        "metadata": { "name": name, "labels": { MANAGED_BY: MANAGED_BY_VALUE } },
+        "spec": {
+            "failurePolicy": "Fail",
+            "matchConstraints": { "resourceRules": rules },
+            "matchConditions": learner_condition(),
+            "validations": validations,
+        },
+    })
+}
+
+/// No `spec.externalIPs` (CVE-2020-8554: a Service claiming an outside address intercepts the
+/// whole cluster's traffic to it) and no `type: ExternalName` (a DNS alias under the cluster's
+/// name that can point anywhere, also at a classmate's Service).
+pub(super) fn service_policy() -> Value {
+    namespaced_policy(
+        SERVICE_POLICY,
+        vec![resource_rule("", "services", &["CREATE", "UPDATE"])],
+        vec![
+            json!({
+                "expression": "!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
+                "messageExpression": "'Service \"' + object.metadata.name + '\": spec.externalIPs is not allowed on this shared cluster (it would take over traffic to those addresses for everyone). 共享集群上不允许 spec.externalIPs（它会劫持所有人发往这些地址的流量）。'",
+                "reason": "Forbidden",
+            }),
+            json!({
+                "expression": "!has(object.spec.type) || object.spec.type != 'ExternalName'",
+                "messageExpression": "'Service \"' + object.metadata.name + '\": type ExternalName is not allowed on this shared cluster; use ClusterIP or NodePort. 共享集群上不允许 ExternalName 类型的 Service，请用 ClusterIP 或 NodePort。'",
+                "reason": "Forbidden",
+            }),
+        ],
+    )
+}
+
+/// No Secrets of type `kubernetes.io/service-account-token`: the token controller would fill
+/// them with a token that never expires, which outlives every kubeconfig kubelab hands out.
+pub(super) fn secret_policy() -> Value {
+    namespaced_policy(
+        SECRET_POLICY,
+        vec![resource_rule("", "secrets", &["CREATE", "UPDATE"])],
+        vec![json!({
+            "expression": "!has(object.type) || object.type != 'kubernetes.io/service-account-token'",
+            "messageExpression": "'Secret \"' + object.metadata.name + '\": type kubernetes.io/service-account-token is not allowed on this shared cluster (its token would never expire). 共享集群上不允许 kubernetes.io/service-account-token 类型的 Secret（其中的令牌永不过期）。'",
+            "reason": "Forbidden",
+        })],
+    )
 }
 
 pub(super) fn policy_binding(kind: &str, policy: &str) -> Value {

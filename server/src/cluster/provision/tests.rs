@@ -289,24 +289,70 @@ async fn an_unreachable_cluster_is_said_so_quickly() {
 
 // ---- against the sandbox ----
 
-const WAIT: Duration = Duration::from_secs(60);
+pub(super) const WAIT: Duration = Duration::from_secs(60);
 
-fn provisioner(cluster: &Cluster) -> Provisioner {
-    Provisioner::new(
-        cluster.client(),
-        cluster.config(),
-        ProvisionOptions::default(),
+/// Applies deploy/rbac/kubelab-rbac.yaml as the administrator would (idempotent: every test may).
+pub(super) async fn apply_rbac(cluster: &Cluster) {
+    let params = PatchParams::apply(FIELD_MANAGER).force();
+    for value in deploy::manifests() {
+        let ar = shared::api_resource(&value);
+        let name = value["metadata"]["name"].as_str().unwrap().to_string();
+        let api: Api<kube::api::DynamicObject> = match value["metadata"]["namespace"].as_str() {
+            Some(ns) => Api::namespaced_with(cluster.client(), ns, &ar),
+            None => Api::all_with(cluster.client(), &ar),
+        };
+        api.patch(&name, &params, &Patch::Apply(&value))
+            .await
+            .unwrap_or_else(|e| panic!("apply {} {name}: {e}", ar.kind));
+    }
+}
+
+/// kubelab as deployed: the RBAC file applied, and a client configuration with a token of the
+/// ServiceAccount kubelab/kubelab (not the administrator's credentials).
+pub(super) async fn kubelab_config(cluster: &Cluster) -> Config {
+    apply_rbac(cluster).await;
+    let sas: Api<ServiceAccount> = Api::namespaced(cluster.client(), KUBELAB_NAMESPACE);
+    let request = TokenRequest {
+        spec: Some(TokenRequestSpec {
+            expiration_seconds: Some(3600),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let answer = sas
+        .create_token_request(KUBELAB_SERVICE_ACCOUNT, &PostParams::default(), &request)
+        .await
+        .expect("a token for kubelab's ServiceAccount");
+    let token = answer.status.unwrap().token;
+    let mut config = cluster.config().clone();
+    config.auth_info = serde_json::from_value(json!({ "token": token })).unwrap();
+    // RBAC answers from the authorizer's cache: wait until it knows kubelab's binding.
+    let client = Client::try_from(config.clone()).unwrap();
+    let roles: Api<k8s_openapi::api::rbac::v1::ClusterRole> = Api::all(client);
+    poll_until(
+        "kubelab's ClusterRoleBinding to be in force",
+        WAIT,
+        || async { roles.get(LEARNER_ROLE).await.map_err(|e| e.to_string()) },
     )
+    .await;
+    config
+}
+
+/// A provisioner that acts as kubelab's ServiceAccount.
+pub(super) async fn provisioner(cluster: &Cluster) -> Provisioner {
+    let config = kubelab_config(cluster).await;
+    let client = Client::try_from(config.clone()).unwrap();
+    Provisioner::new(client, &config, ProvisionOptions::default())
 }
 
 /// Removes the learners' namespaces and cluster-scoped objects when dropped, also after a panic.
-struct Cleanup {
+pub(super) struct Cleanup {
     config: Config,
     namespaces: Vec<String>,
 }
 
 impl Cleanup {
-    fn new(cluster: &Cluster, namespaces: &[&str]) -> Cleanup {
+    pub(super) fn new(cluster: &Cluster, namespaces: &[&str]) -> Cleanup {
         Cleanup {
             config: cluster.config().clone(),
             namespaces: namespaces.iter().map(|n| n.to_string()).collect(),
@@ -340,7 +386,7 @@ impl Drop for Cleanup {
 }
 
 /// A client built from the kubeconfig text `p` hands out, as a learner's kubectl would use it.
-async fn learner_client(p: &Provisioner, ns: &str) -> Client {
+pub(super) async fn learner_client(p: &Provisioner, ns: &str) -> Client {
     let yaml = p
         .kubeconfig(ns, Duration::from_secs(600))
         .await
@@ -353,18 +399,18 @@ async fn learner_client(p: &Provisioner, ns: &str) -> Client {
     Client::try_from(config).expect("client")
 }
 
-fn status<T: std::fmt::Debug>(r: Result<T, kube::Error>, what: &str) -> Status {
+pub(super) fn status<T: std::fmt::Debug>(r: Result<T, kube::Error>, what: &str) -> Status {
     match r {
         Err(kube::Error::Api(s)) => *s,
         other => panic!("{what}: expected an API error, got {other:?}"),
     }
 }
 
-fn obj<T: DeserializeOwned>(v: Value) -> T {
+pub(super) fn obj<T: DeserializeOwned>(v: Value) -> T {
     serde_json::from_value(v).expect("test object matches its type")
 }
 
-fn deployment(name: &str) -> Deployment {
+pub(super) fn deployment(name: &str) -> Deployment {
     obj(json!({
         "metadata": { "name": name },
         "spec": {
@@ -378,25 +424,27 @@ fn deployment(name: &str) -> Deployment {
     }))
 }
 
-fn pod(name: &str) -> Pod {
+pub(super) fn pod(name: &str) -> Pod {
     obj(json!({
         "metadata": { "name": name },
         "spec": { "containers": [{ "name": "c", "image": "busybox:1.36" }] }
     }))
 }
 
-fn ingress_class(name: &str) -> IngressClass {
+pub(super) fn ingress_class(name: &str) -> IngressClass {
     obj(json!({
         "metadata": { "name": name },
         "spec": { "controller": "nginx.org/ingress-controller" }
     }))
 }
 
-fn host_pv(name: &str, path: &str) -> PersistentVolume {
+/// A learner PV of the storage class `<ns>-host-test` (`name` starts with `<ns>-`… or is
+/// refused anyway).
+pub(super) fn host_pv(name: &str, path: &str, ns: &str) -> PersistentVolume {
     obj(json!({
         "metadata": { "name": name },
         "spec": {
-            "storageClassName": "host-test",
+            "storageClassName": format!("{ns}-host-test"),
             "capacity": { "storage": "10Mi" },
             "accessModes": ["ReadWriteOnce"],
             "hostPath": { "path": path, "type": "DirectoryOrCreate" }
@@ -406,7 +454,7 @@ fn host_pv(name: &str, path: &str) -> PersistentVolume {
 
 /// Creates with the learner's client, retrying while RBAC (evaluated from the authorizer's cache)
 /// has not yet seen the new bindings.
-async fn create_when_allowed<K>(api: &Api<K>, object: &K, what: &str) -> K
+pub(super) async fn create_when_allowed<K>(api: &Api<K>, object: &K, what: &str) -> K
 where
     K: kube::Resource + Clone + DeserializeOwned + serde::Serialize + std::fmt::Debug,
 {
@@ -419,7 +467,12 @@ where
 }
 
 /// A create that must be refused. If it was not, the object is deleted again before failing.
-async fn assert_refused<K>(api: &Api<K>, admin: &Api<K>, object: &K, what: &str) -> Status
+pub(super) async fn assert_refused<K>(
+    api: &Api<K>,
+    admin: &Api<K>,
+    object: &K,
+    what: &str,
+) -> Status
 where
     K: kube::Resource + Clone + DeserializeOwned + serde::Serialize + std::fmt::Debug,
 {
@@ -438,7 +491,7 @@ where
 async fn two_learners_get_isolated_namespaces_and_prefixed_cluster_names() {
     let cluster = Cluster::connect().await;
     let admin = cluster.client();
-    let p = provisioner(&cluster);
+    let p = provisioner(&cluster).await;
     let (a_ns, b_ns) = (unique_name("pa"), unique_name("pb"));
     let _cleanup = Cleanup::new(&cluster, &[&a_ns, &b_ns]);
     let a = LearnerNs {
@@ -464,11 +517,11 @@ async fn two_learners_get_isolated_namespaces_and_prefixed_cluster_names() {
     assert_eq!(labels[CLASSROOM_LABEL], "class-1");
 
     // ensure twice: nothing changes (server-side apply of the same intent is a no-op).
-    let roles: Api<Role> = Api::namespaced(admin.clone(), &a_ns);
+    let roles: Api<RoleBinding> = Api::namespaced(admin.clone(), &a_ns);
     let quotas: Api<ResourceQuota> = Api::namespaced(admin.clone(), &a_ns);
     let before = (
         roles
-            .get(LEARNER_ROLE)
+            .get(LEARNER_NAMESPACED_ROLE)
             .await
             .unwrap()
             .metadata
@@ -483,7 +536,7 @@ async fn two_learners_get_isolated_namespaces_and_prefixed_cluster_names() {
     p.ensure(&a).await.expect("ensure A again");
     let after = (
         roles
-            .get(LEARNER_ROLE)
+            .get(LEARNER_NAMESPACED_ROLE)
             .await
             .unwrap()
             .metadata
@@ -638,7 +691,7 @@ async fn two_learners_get_isolated_namespaces_and_prefixed_cluster_names() {
     let pv_name = format!("{a_ns}-host-10m-pv");
     create_when_allowed(
         &pvs_as_a,
-        &host_pv(&pv_name, &format!("/tmp/{a_ns}-host-10m-pv/")),
+        &host_pv(&pv_name, &format!("/tmp/{a_ns}-host-10m-pv/"), &a_ns),
         "A to create its PV",
     )
     .await;
@@ -650,11 +703,22 @@ async fn two_learners_get_isolated_namespaces_and_prefixed_cluster_names() {
             "host-10m-pv".to_string(),
             format!("/tmp/{a_ns}-host-10m-pv/"),
         ),
+        // Nested under a directory of A's: a Pod may have planted a symlink there (`r -> /`).
+        (
+            format!("{a_ns}-nested-pv"),
+            format!("/tmp/{a_ns}-host-10m-pv/r"),
+        ),
+        (
+            format!("{a_ns}-nested2-pv"),
+            format!("/tmp/{a_ns}-host-10m-pv/r/"),
+        ),
+        (format!("{a_ns}-upper-pv"), format!("/tmp/{a_ns}-Host")),
+        (format!("{a_ns}-tmp-pv"), format!("/tmp/{a_ns}-")),
     ] {
         let s = assert_refused(
             &pvs_as_a,
             &pvs,
-            &host_pv(&name, &path),
+            &host_pv(&name, &path, &a_ns),
             &format!("A creates PV {name} at {path}"),
         )
         .await;
@@ -666,7 +730,7 @@ async fn two_learners_get_isolated_namespaces_and_prefixed_cluster_names() {
 #[tokio::test]
 async fn the_quota_refuses_pods_beyond_its_count() {
     let cluster = Cluster::connect().await;
-    let p = provisioner(&cluster);
+    let p = provisioner(&cluster).await;
     let ns = unique_name("pq");
     let _cleanup = Cleanup::new(&cluster, &[&ns]);
     let learner = LearnerNs {
@@ -702,7 +766,7 @@ async fn the_quota_refuses_pods_beyond_its_count() {
 async fn reset_leaves_an_empty_working_namespace_and_old_kubeconfigs_stop_working() {
     let cluster = Cluster::connect().await;
     let admin = cluster.client();
-    let p = provisioner(&cluster);
+    let p = provisioner(&cluster).await;
     let ns = unique_name("pr");
     let _cleanup = Cleanup::new(&cluster, &[&ns]);
     let learner = LearnerNs {
@@ -767,7 +831,7 @@ async fn reset_leaves_an_empty_working_namespace_and_old_kubeconfigs_stop_workin
 async fn remove_deletes_the_namespace_and_the_learners_cluster_objects() {
     let cluster = Cluster::connect().await;
     let admin = cluster.client();
-    let p = provisioner(&cluster);
+    let p = provisioner(&cluster).await;
     let ns = unique_name("pm");
     let _cleanup = Cleanup::new(&cluster, &[&ns]);
     let learner = LearnerNs {
@@ -787,7 +851,7 @@ async fn remove_deletes_the_namespace_and_the_learners_cluster_objects() {
     .await;
     create_when_allowed(
         &Api::all(client.clone()),
-        &host_pv(&pv, &format!("/tmp/{ns}-host-10m-pv/")),
+        &host_pv(&pv, &format!("/tmp/{ns}-host-10m-pv/"), &ns),
         "a PV",
     )
     .await;
@@ -838,7 +902,7 @@ async fn remove_deletes_the_namespace_and_the_learners_cluster_objects() {
 async fn ownership_is_by_label_so_a_longer_namespace_is_not_taken_for_a_prefix() {
     let cluster = Cluster::connect().await;
     let admin = cluster.client();
-    let p = provisioner(&cluster);
+    let p = provisioner(&cluster).await;
     let short = unique_name("po");
     let long = format!("{short}-b");
     let _cleanup = Cleanup::new(&cluster, &[&short, &long]);
@@ -889,7 +953,7 @@ async fn ownership_is_by_label_so_a_longer_namespace_is_not_taken_for_a_prefix()
 #[tokio::test]
 async fn namespaces_kubelab_did_not_create_are_left_alone() {
     let foreign = TestNamespace::create("pn").await;
-    let p = provisioner(foreign.cluster());
+    let p = provisioner(foreign.cluster()).await;
     let learner = LearnerNs {
         namespace: foreign.name(),
         learner_id: "n",

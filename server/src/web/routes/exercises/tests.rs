@@ -238,6 +238,7 @@ async fn cluster_check_against_an_unreachable_api_is_503_with_the_cause() {
         namespace: "default".into(),
         kubeconfig: Some(path),
         context: None,
+        ingress_controller_namespaces: vec![],
     };
     let cluster = crate::cluster::Cluster::connect(&args).await;
     assert!(cluster.is_ok());
