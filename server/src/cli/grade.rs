@@ -210,7 +210,7 @@ fn run_inner(args: &GradeArgs) -> Result<(), GradeError> {
             namespace: "default".to_string(),
             kubeconfig: args.kubeconfig.clone(),
             context: args.context.clone(),
-            ingress_controller_namespaces: args.ingress_controller_namespaces.clone(),
+            ingress_controller_namespaces: vec![],
         })
         .await?;
         let started = Instant::now();

@@ -142,7 +142,7 @@ async fn the_quota_refuses_deployments_beyond_their_count() {
     // No Pods: the count is what is tested, not the Pod quota.
     let idle = |name: &str| {
         let mut d = deployment(name);
-        d.spec.as_mut().unwrap().replicas = Some(0);
+        d.spec.replicas = Some(0);
         d
     };
     create_when_allowed(&deployments, &idle("d0"), "the first Deployment").await;

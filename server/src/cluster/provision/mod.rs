@@ -29,6 +29,8 @@ use serde_json::{json, Value};
 
 use crate::cluster::is_dns_label;
 
+// Only its tests run it (they write and compare deploy/rbac/kubelab-rbac.yaml).
+#[cfg_attr(not(test), allow(dead_code))]
 pub mod deploy;
 mod error;
 mod kubeconfig;
@@ -42,8 +44,8 @@ pub use error::{NameKind, Op, ProvisionError};
 use kubeconfig::*;
 pub use model::*;
 use objects::*;
+use shared::cluster_wide_objects;
 use shared::{api_resource, SPEC_HASH, VALIDATING};
-pub use shared::{cluster_wide_objects, kubelab_user, KUBELAB_NAMESPACE, KUBELAB_SERVICE_ACCOUNT};
 
 /// Sets up and tears down learner namespaces. Cheap to clone.
 #[derive(Clone)]

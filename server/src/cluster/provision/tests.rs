@@ -1,3 +1,4 @@
+use super::shared::{KUBELAB_NAMESPACE, KUBELAB_SERVICE_ACCOUNT};
 use super::*;
 use k8s_openapi::ByteString;
 
