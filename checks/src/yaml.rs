@@ -476,6 +476,38 @@ impl Builder {
     }
 }
 
+/// `value` as one YAML document (without the `---` line), for files kubelab generates; the
+/// emitter is yaml-rust2's, so quoting follows YAML's rules, not ours.
+pub fn to_string(value: &Value) -> String {
+    fn convert(v: &Value) -> yaml_rust2::Yaml {
+        use yaml_rust2::Yaml;
+        match v {
+            Value::Null => Yaml::Null,
+            Value::Bool(b) => Yaml::Boolean(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Yaml::Integer(i),
+                None => Yaml::Real(n.to_string()),
+            },
+            Value::String(s) => Yaml::String(s.clone()),
+            Value::Array(items) => Yaml::Array(items.iter().map(convert).collect()),
+            Value::Object(map) => Yaml::Hash(
+                map.iter()
+                    .map(|(k, v)| (Yaml::String(k.clone()), convert(v)))
+                    .collect(),
+            ),
+        }
+    }
+    let mut out = String::new();
+    let mut emitter = yaml_rust2::YamlEmitter::new(&mut out);
+    // Writing to a String cannot fail.
+    let _ = emitter.dump(&convert(value));
+    let body = out
+        .strip_prefix("---\n")
+        .or_else(|| out.strip_prefix("---"))
+        .unwrap_or(&out);
+    format!("{}\n", body.trim_start_matches(' '))
+}
+
 /// Parse every document of a YAML stream. Empty documents (e.g. a trailing `---`) are kept as `null`.
 pub fn parse_documents(text: &str) -> Result<Vec<Document>, YamlError> {
     parse_documents_within(text, BUDGET)
@@ -551,6 +583,29 @@ pub fn parse_document(text: &str) -> Result<Document, YamlError> {
             location: Location { line: 1, column: 1 },
             message: format!("expected one YAML document, found {}", docs.len()),
         }),
+    }
+}
+
+#[cfg(test)]
+mod to_string_tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_document_reads_back_as_the_same_value() {
+        let v = serde_json::json!({
+            "kind": "ValidatingAdmissionPolicy",
+            "metadata": { "name": "x", "labels": { "a/b": "true" } },
+            "spec": { "n": 3, "f": 1.5, "on": false, "none": null, "empty": [], "e": {},
+                      "cel": "object.spec.type != 'ExternalName' && x: y # not a comment",
+                      "list": ["*", "", "yes", "0123", "- dash"] },
+        });
+        let text = to_string(&v);
+        assert!(
+            text.starts_with("kind: ValidatingAdmissionPolicy\n"),
+            "{text}"
+        );
+        let back = parse_document(&text).expect("reads back");
+        assert_eq!(back.value, v, "{text}");
     }
 }
 

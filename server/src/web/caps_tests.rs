@@ -180,6 +180,7 @@ async fn cluster_checks_count_against_the_same_cap() {
         namespace: "default".into(),
         kubeconfig: Some(path),
         context: None,
+        ingress_controller_namespaces: vec![],
     };
     let cluster = crate::cluster::Cluster::connect(&args).await;
     let limits = Limits {
@@ -227,6 +228,7 @@ async fn a_request_past_its_deadline_answers_503_timeout_in_our_error_body() {
         namespace: "default".into(),
         kubeconfig: Some(path),
         context: None,
+        ingress_controller_namespaces: vec![],
     };
     let cluster = crate::cluster::Cluster::connect(&args).await;
     let (mut state, _dir) = state_with(cluster).await;

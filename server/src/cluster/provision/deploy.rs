@@ -122,7 +122,7 @@ pub fn yaml() -> String {
     );
     for o in manifests() {
         out.push_str("---\n");
-        out.push_str(&serde_yaml::to_string(&o).unwrap_or_default());
+        out.push_str(&kubelab_checks::yaml::to_string(&o));
     }
     out
 }

@@ -342,9 +342,21 @@ async fn kubelab_s_service_account_cannot_step_outside_its_list() {
         "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": LEARNER_NAMESPACED_ROLE },
         "subjects": [{ "kind": "ServiceAccount", "name": "learner", "namespace": "kube-system" }],
     }));
+    // A create names no object, so RBAC's resourceNames already refuse it; the server-side
+    // apply kubelab uses names it, gets past RBAC, and kubelab-self refuses.
     let s = refused(
         rbs.create(&dry, &in_kube_system).await,
-        "a RoleBinding in kube-system",
+        "a RoleBinding in kube-system (create)",
+    );
+    assert!(s.message.contains("cannot create"), "{}", s.message);
+    let s = refused(
+        rbs.patch(
+            LEARNER_NAMESPACED_ROLE,
+            &PatchParams::apply("kubelab").dry_run(),
+            &Patch::Apply(&in_kube_system),
+        )
+        .await,
+        "a RoleBinding in kube-system (apply)",
     );
     assert!(s.message.contains("namespaces labelled"), "{}", s.message);
     // No Secret read by name anywhere, no Pods, no writes to the admission policies or roles.
@@ -389,12 +401,14 @@ async fn kubelab_s_service_account_cannot_step_outside_its_list() {
             .await,
         "widening the learner ClusterRole",
     );
-    // Namespaces kubelab did not make: neither deleted nor relabelled.
+    // Namespaces kubelab did not make: neither deleted nor relabelled. (kube-system itself is
+    // protected from deletion by the API server anyway: take an administrator's namespace.)
+    let theirs = kubelab_testkit::TestNamespace::create_in(cluster.clone(), "admin").await;
     let namespaces: Api<Namespace> = Api::all(kubelab.clone());
     let s = refused(
         namespaces
             .delete(
-                "kube-system",
+                theirs.name(),
                 &DeleteParams {
                     dry_run: true,
                     ..DeleteParams::default()

@@ -135,7 +135,7 @@ pub(super) fn self_policy() -> Value {
                 },
                 {
                     "expression": format!(
-                        "variables.resource == 'namespaces' || request.namespace == '' || (namespaceObject != null && ({}))",
+                        "variables.resource == 'namespaces' || !has(request.namespace) || request.namespace == '' || (namespaceObject != null && ({}))",
                         managed("namespaceObject"),
                     ),
                     "message": format!("kubelab may only change objects in namespaces labelled {MANAGED_BY}={MANAGED_BY_VALUE}"),
