@@ -508,6 +508,37 @@ pub fn last_checked(lang: Lang, at: i64) -> String {
     format!("{}{}", t(lang, Msg::LastChecked), time::display(at))
 }
 
+/// My lab: when an idle self-paced namespace is removed, and that progress stays.
+pub fn idle_removal(lang: Lang, namespace: &str, after_secs: u64, at: i64) -> String {
+    let days = after_secs / 86_400;
+    let hours = after_secs / 3600;
+    match lang {
+        Lang::Zh => {
+            let span = if days >= 1 {
+                format!("{days} 天")
+            } else {
+                format!("{hours} 小时")
+            };
+            format!(
+                "命名空间 {namespace} 如果 {span}没有使用就会被删除（按现在算：{}）。你的进度会保留；回来时会重新建一个空的命名空间。",
+                time::display(at)
+            )
+        }
+        Lang::En => {
+            let span = match (days, hours) {
+                (1, _) => "a day".to_string(),
+                (d, _) if d > 1 => format!("{d} days"),
+                (_, 1) => "an hour".to_string(),
+                (_, h) => format!("{h} hours"),
+            };
+            format!(
+                "Your namespace {namespace} is removed after {span} without use (as things stand: {}). Your progress stays; when you come back you get a fresh, empty namespace.",
+                time::display(at)
+            )
+        }
+    }
+}
+
 /// How many learners a classroom has, or are stuck on one assertion.
 pub fn learners(lang: Lang, n: u32) -> String {
     match lang {

@@ -147,6 +147,11 @@ pub struct ServeArgs {
     /// archive, grade-all, re-grade.
     #[arg(long, env = "KUBELAB_LONG_REQUEST_TIMEOUT", default_value = "180s", value_parser = parse_duration)]
     pub long_request_timeout: Duration,
+    /// A self-paced learner's namespace nobody used for this long is removed (their progress
+    /// stays; the namespace comes back, empty, when they return). `7d`, `12h`; `0` keeps
+    /// namespaces. Classroom learners' namespaces go when the classroom is archived.
+    #[arg(long, env = "KUBELAB_IDLE_NAMESPACE_TTL", default_value = "7d", value_parser = parse_ttl)]
+    pub idle_namespace_ttl: Duration,
     /// Behind a reverse proxy: rate-limit by the client address the proxy puts last in
     /// X-Forwarded-For. Leave off when clients reach kubelab directly (they could forge it).
     #[arg(long, env = "KUBELAB_TRUST_FORWARDED_FOR")]
@@ -157,6 +162,30 @@ pub struct ServeArgs {
 pub enum NamespaceMode {
     PerLearner,
     Shared,
+}
+
+/// A duration like [`parse_duration`]'s, in days too (`7d`); `0` (zero) is off. At least an hour:
+/// a shorter one would remove the namespace of a learner reading a long chapter.
+pub fn parse_ttl(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text == "0" {
+        return Ok(Duration::ZERO);
+    }
+    let d = match text.strip_suffix('d') {
+        Some(days) => {
+            let n: u64 = days
+                .parse()
+                .map_err(|_| format!("{text:?} is not a duration like 7d or 12h"))?;
+            Duration::from_secs(n.saturating_mul(86_400))
+        }
+        None => parse_duration(text)?,
+    };
+    if d < Duration::from_secs(3600) {
+        return Err(format!(
+            "{text:?} is too short: use at least 1h, or 0 to keep namespaces"
+        ));
+    }
+    Ok(d)
 }
 
 /// `30s`, `2m`, `500ms`, `1h`, or a plain number of seconds; more than zero.
@@ -197,6 +226,11 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert!(parse_duration("0s").is_err());
+        assert_eq!(parse_ttl("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse_ttl("12h"), Ok(Duration::from_secs(12 * 3600)));
+        assert_eq!(parse_ttl("0"), Ok(Duration::ZERO));
+        assert!(parse_ttl("10m").unwrap_err().contains("at least 1h"));
+        assert!(parse_ttl("xd").is_err());
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("3d").is_err());
     }

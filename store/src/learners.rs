@@ -41,8 +41,8 @@ impl Store {
                 created_at: codes::now_ms(),
             };
             let inserted = sqlx::query(
-                "INSERT INTO learners (id, display_name, namespace, classroom_id, resume_code, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO learners (id, display_name, namespace, classroom_id, resume_code, created_at, last_active_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
             )
             .bind(&learner.id)
             .bind(&learner.display_name)
@@ -125,6 +125,56 @@ impl Store {
         .iter()
         .map(learner_from_row)
         .collect()
+    }
+
+    /// Notes that the learner used kubelab at `at` (unix ms). Callers throttle it.
+    pub async fn touch_learner(&self, id: &str, at: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE learners SET last_active_at = $1 WHERE id = $2 AND last_active_at < $1",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// When the learner last used kubelab (unix ms), as far as `touch_learner` was told.
+    pub async fn last_active(&self, id: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT COALESCE(last_active_at, created_at) FROM learners WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Self-paced learners (no classroom: an instructor ends a class by archiving it) whose
+    /// namespace has not been removed and who have not used kubelab since `before`, the longest
+    /// idle first, at most `limit`.
+    pub async fn idle_learners(&self, before: i64, limit: u32) -> Result<Vec<Learner>> {
+        sqlx::query(&format!(
+            "SELECT {LEARNER_COLUMNS} FROM learners \
+             WHERE classroom_id IS NULL AND namespace_removed_at IS NULL AND last_active_at < $1 \
+             ORDER BY last_active_at, id LIMIT $2"
+        ))
+        .bind(before)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(learner_from_row)
+        .collect()
+    }
+
+    /// Records that the learner's namespace was removed at `at` (`Some`), or made again (`None`).
+    pub async fn set_namespace_removed(&self, id: &str, at: Option<i64>) -> Result<()> {
+        sqlx::query("UPDATE learners SET namespace_removed_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }
 

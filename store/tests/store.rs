@@ -38,6 +38,7 @@ on_both_backends!(
     evidence_is_stripped_when_recorded,
     fifty_concurrent_attempts_are_all_stored,
     sessions_are_saved_loaded_and_deleted,
+    idle_self_paced_learners_are_found_oldest_first_until_removed,
 );
 
 async fn with_sqlite<F, Fut>(test: F)
@@ -719,4 +720,62 @@ async fn unsupported_urls_are_refused_with_a_readable_message() {
         assert!(!e.text().en.contains(":pw@"), "{}", e.text().en);
         assert!(e.text().zh.contains("sqlite://"));
     }
+}
+
+async fn idle_self_paced_learners_are_found_oldest_first_until_removed(store: Store) {
+    let teacher = store
+        .add_instructor("t@example.org", "correct horse")
+        .await
+        .unwrap();
+    let class = store.create_classroom(&teacher.id, "Class").await.unwrap();
+    let a = store.create_learner(learner_in(None)).await.unwrap();
+    let b = store.create_learner(learner_in(None)).await.unwrap();
+    let pupil = store
+        .create_learner(learner_in(Some(&class.id)))
+        .await
+        .unwrap();
+    // A new learner counts as active when created.
+    assert_eq!(store.last_active(&a.id).await.unwrap(), Some(a.created_at));
+    assert_eq!(store.last_active("nobody").await.unwrap(), None);
+    let later = a.created_at.max(b.created_at) + 1;
+    assert!(store
+        .idle_learners(a.created_at.min(b.created_at), 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // b was active later than a: a is the longest idle; the classroom's learner is never listed.
+    store.touch_learner(&b.id, later + 1_000).await.unwrap();
+    store.touch_learner(&pupil.id, 0).await.unwrap();
+    let ids = |l: Vec<kubelab_store::Learner>| l.into_iter().map(|l| l.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.idle_learners(later + 2_000, 10).await.unwrap()),
+        vec![a.id.clone(), b.id.clone()]
+    );
+    assert_eq!(
+        ids(store.idle_learners(later + 2_000, 1).await.unwrap()),
+        vec![a.id.clone()]
+    );
+    assert_eq!(
+        ids(store.idle_learners(later + 500, 10).await.unwrap()),
+        vec![a.id.clone()]
+    );
+    // A touch never moves the time back.
+    store.touch_learner(&b.id, later).await.unwrap();
+    assert_eq!(store.last_active(&b.id).await.unwrap(), Some(later + 1_000));
+
+    // Once removed, a is not listed again until its namespace is made again.
+    store
+        .set_namespace_removed(&a.id, Some(later + 2_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(store.idle_learners(later + 2_000, 10).await.unwrap()),
+        vec![b.id.clone()]
+    );
+    store.set_namespace_removed(&a.id, None).await.unwrap();
+    assert_eq!(
+        ids(store.idle_learners(later + 2_000, 10).await.unwrap()),
+        vec![a.id.clone(), b.id]
+    );
 }

@@ -33,6 +33,18 @@ pub struct Me {
     pub learner: MeLearner,
     pub cluster: ClusterStatus,
     pub progress: Vec<ExerciseProgress>,
+    /// When the learner's namespace is removed if they stay away (the idle reaper); absent when
+    /// it never is.
+    #[serde(default)]
+    pub idle_removal: Option<IdleRemoval>,
+}
+
+/// A self-paced learner's namespace unused for `after_secs` is removed; their progress stays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdleRemoval {
+    pub after_secs: u64,
+    /// Unix milliseconds: the removal time if nothing happens before it.
+    pub at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,8 +15,8 @@ pub mod time;
 pub use error::{ErrorBody, ErrorDetail};
 pub use kubelab_checks::{ExerciseKind, Text, Verdict};
 pub use learner::{
-    ClassroomRef, ClusterStatus, JoinBody, LastVerdict, Me, MeLearner, ResumeBody, StartBody,
-    Summary,
+    ClassroomRef, ClusterStatus, IdleRemoval, JoinBody, LastVerdict, Me, MeLearner, ResumeBody,
+    StartBody, Summary,
 };
 pub use progress::{Attempt, AttemptSource, ExerciseProgress, Status, StuckCount};
 pub use teach::{

@@ -64,6 +64,7 @@ impl Lab {
             return Ok(None);
         };
         self.refuse_if_archived(&learner).await?;
+        self.touch(&learner).await;
         Ok(Some(learner))
     }
 
@@ -76,6 +77,9 @@ impl Lab {
             if !self.is_ensured(&ns) {
                 self.refuse_if_archived(learner).await?;
                 p.ensure(&learner_ns(learner, &ns)).await?;
+                if self.limits.idle_namespace_ttl.is_some() {
+                    self.store.set_namespace_removed(&learner.id, None).await?;
+                }
                 self.mark_ensured(&ns, true);
             }
         }
@@ -210,6 +214,7 @@ impl Lab {
             },
             cluster,
             progress: self.store.progress(&learner.id).await?,
+            idle_removal: self.idle_removal(learner).await?,
         })
     }
 

@@ -3,9 +3,9 @@
 //! command line call these; this layer calls the cluster, the store and the check engine, and
 //! never imports `web`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kubelab_checks::{Catalog, Exercise, ExerciseKind};
 use kubelab_store::{Learner, Store};
@@ -19,6 +19,7 @@ pub mod classrooms;
 mod error;
 pub mod evidence;
 pub mod grading;
+pub mod idle;
 pub mod learners;
 pub mod limiter;
 pub mod streams;
@@ -56,6 +57,9 @@ pub struct Limits {
     /// The stored evidence of one attempt, in bytes of JSON (beyond it, objects are left out
     /// and a marker says so).
     pub max_evidence_bytes: usize,
+    /// A self-paced learner's namespace unused this long is removed (progress stays); `None`
+    /// keeps namespaces until their learner or classroom is removed.
+    pub idle_namespace_ttl: Option<Duration>,
 }
 
 impl Default for Limits {
@@ -68,6 +72,7 @@ impl Default for Limits {
             live_streams_per_learner: 4,
             max_live_streams: 2_000,
             max_evidence_bytes: 64 * 1024,
+            idle_namespace_ttl: None,
         }
     }
 }
@@ -80,6 +85,8 @@ pub const CODE_FAILURES: usize = 30;
 /// …and before every try is refused, a correct one too.
 pub const CODE_FAILURES_HARD: usize = 300;
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(300);
+/// How long this process trusts that a namespace it provisioned still exists.
+pub const ENSURED_FOR: Duration = Duration::from_secs(600);
 
 fn creations(l: &Limits) -> TokenBuckets {
     TokenBuckets::new(
@@ -111,8 +118,12 @@ pub struct Lab {
     pub namespaces: Namespaces,
     /// Present when a cluster is connected and namespaces are per learner.
     pub provisioner: Option<Provisioner>,
-    /// Namespaces this process has provisioned (provisioning is idempotent; this saves the calls).
-    ensured: Mutex<HashSet<String>>,
+    /// Namespaces this process has provisioned, and when (provisioning is idempotent; this saves
+    /// the calls). Entries older than [`ENSURED_FOR`] are checked again: another replica's idle
+    /// reaper may have removed the namespace meanwhile.
+    ensured: Mutex<HashMap<String, Instant>>,
+    /// When signed-in learners last had their activity written (the idle reaper reads it).
+    touches: idle::Touches,
     /// Failed instructor sign-ins, per client address and address + email.
     pub limiter: FailureLimiter,
     /// Wrong join and resume codes, per client address.
@@ -163,7 +174,8 @@ impl Lab {
             cluster,
             namespaces,
             provisioner,
-            ensured: Mutex::new(HashSet::new()),
+            ensured: Mutex::new(HashMap::new()),
+            touches: idle::Touches::default(),
             limiter: FailureLimiter::new(LOGIN_FAILURES, LOGIN_FAILURES, FAILURE_WINDOW),
             code_tries: FailureLimiter::new(CODE_FAILURES, CODE_FAILURES_HARD, FAILURE_WINDOW),
             creations: creations(&Limits::default()),
@@ -263,15 +275,16 @@ impl Lab {
         self.ensured
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(ns)
+            .get(ns)
+            .is_some_and(|at| at.elapsed() < ENSURED_FOR)
     }
 
     fn mark_ensured(&self, ns: &str, yes: bool) {
-        let mut set = self.ensured.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.ensured.lock().unwrap_or_else(|p| p.into_inner());
         if yes {
-            set.insert(ns.to_string());
+            map.insert(ns.to_string(), Instant::now());
         } else {
-            set.remove(ns);
+            map.remove(ns);
         }
     }
 }

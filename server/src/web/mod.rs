@@ -195,6 +195,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             live_streams_per_learner: args.live_streams_per_learner,
             max_live_streams: args.max_live_streams,
             max_evidence_bytes: args.max_evidence_bytes,
+            idle_namespace_ttl: Some(args.idle_namespace_ttl).filter(|d| !d.is_zero()),
         },
     );
     let public_origin = match &args.public_url {
@@ -233,6 +234,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         },
         shutdown: shutdown_rx.clone(),
     };
+    tokio::spawn(crate::service::idle::run_reaper(
+        state.lab.clone(),
+        shutdown_rx.clone(),
+    ));
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|source| ServeError::Bind {

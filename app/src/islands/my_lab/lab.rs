@@ -1,7 +1,7 @@
 //! The signed-in learner: who they are (namespace, resume code, classroom), their cluster
 //! (kubeconfig download, reset) and their progress.
 
-use kubelab_wire::{ClusterStatus, ExerciseProgress, Me, MeLearner, Status};
+use kubelab_wire::{ClusterStatus, ExerciseProgress, IdleRemoval, Me, MeLearner, Status};
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -31,7 +31,7 @@ pub(super) fn SignedIn(lab: Lab, me: Me, links: StoredValue<Vec<ExerciseLink>>) 
     let namespace = me.learner.namespace.clone();
     view! {
         {who(lang, me.learner)}
-        <ClusterCard lab=lab cluster=me.cluster namespace=namespace />
+        <ClusterCard lab=lab cluster=me.cluster namespace=namespace idle=me.idle_removal />
         {progress(lang, me.progress, links)}
         <p>
             <button type="button" class="button button-quiet" disabled=move || busy.get()
@@ -69,7 +69,12 @@ fn who(lang: Lang, learner: MeLearner) -> impl IntoView {
 }
 
 #[component]
-fn ClusterCard(lab: Lab, cluster: ClusterStatus, namespace: String) -> impl IntoView {
+fn ClusterCard(
+    lab: Lab,
+    cluster: ClusterStatus,
+    namespace: String,
+    idle: Option<IdleRemoval>,
+) -> impl IntoView {
     let lang = lab.lang;
     let busy = lab.busy;
     let (class, line) = match (cluster.connected, cluster.namespace_ready) {
@@ -99,6 +104,11 @@ fn ClusterCard(lab: Lab, cluster: ClusterStatus, namespace: String) -> impl Into
             <h2 id="cluster-h">{t(lang, Msg::ClusterHeading)}</h2>
             <p class=format!("cluster-status cluster-{class}") data-field="cluster">{t(lang, line)}</p>
             {cluster.message.map(|m| view! { <p class="muted">{m.get(lang.code()).to_string()}</p> })}
+            {idle.map(|i| view! {
+                <p class="muted" data-field="idle-removal">
+                    {i18n::idle_removal(lang, &namespace, i.after_secs, i.at)}
+                </p>
+            })}
             {download}
             <button type="button" class="button button-danger" disabled=move || busy.get()
                 on:click=reset>
