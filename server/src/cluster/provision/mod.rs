@@ -75,7 +75,7 @@ impl std::fmt::Debug for Provisioner {
 }
 
 impl Provisioner {
-    /// `client` needs the rights listed in docs/ARCHITECTURE.md (cluster-admin is simplest);
+    /// `client` needs the rights of `deploy/rbac/kubelab-rbac.yaml` (docs/SECURITY.md lists them);
     /// `kube_config` is its configuration, whose URL and CA downloaded kubeconfigs use unless
     /// `options` say otherwise. Does no network I/O.
     pub fn new(client: Client, kube_config: &Config, options: ProvisionOptions) -> Provisioner {
