@@ -26,10 +26,11 @@ pub mod yaml;
 use std::collections::BTreeMap;
 
 pub use snapshot::{Snapshot, CLUSTER_SCOPED};
+pub use spec::setup;
 pub use spec::{
     parse_exercise, Assertion, Catalog, Check, ClassRequirement, CommandSpec, Exercise,
     ExerciseKind, Expect, FlagSpec, Need, PublicAssertion, PublicExercise, Question, QuizOption,
-    TaintSpec, Target,
+    SetupManifest, SetupObject, TaintSpec, Target,
 };
 pub use verdict::{AssertionResult, Location, Mode, ObjectRef, Text, Verdict};
 

@@ -432,6 +432,11 @@ pub struct Exercise {
     pub questions: Vec<Question>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assertions: Vec<Assertion>,
+    /// Objects kubelab creates in the learner's namespace when the learner starts the exercise
+    /// (a break-fix exercise's broken objects): Kubernetes manifests, each a map. See
+    /// [`setup::SETUP_KINDS`] for the types allowed and the caps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub setup: Vec<Value>,
 }
 
 /// The safe-for-the-browser form of an exercise: quiz answers and explanations removed, assertion
@@ -447,6 +452,9 @@ pub struct PublicExercise {
     pub hints: Vec<Text>,
     pub questions: Vec<Question>,
     pub assertions: Vec<PublicAssertion>,
+    /// What "Start" creates (kind and name), empty when the exercise has no setup.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub setup: Vec<SetupObject>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -483,6 +491,7 @@ impl Exercise {
                     message: a.message.clone(),
                 })
                 .collect(),
+            setup: self.setup_objects(),
         }
     }
 
@@ -497,5 +506,7 @@ impl Exercise {
 
 mod catalog;
 mod problems;
+pub mod setup;
 
 pub use catalog::{parse_exercise, Catalog};
+pub use setup::{SetupManifest, SetupObject};

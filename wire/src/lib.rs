@@ -9,16 +9,18 @@ pub mod error;
 pub mod learner;
 pub mod paths;
 pub mod progress;
+pub mod setup;
 pub mod teach;
 pub mod time;
 
 pub use error::{ErrorBody, ErrorDetail};
-pub use kubelab_checks::{ExerciseKind, Text, Verdict};
+pub use kubelab_checks::{ExerciseKind, SetupObject, Text, Verdict};
 pub use learner::{
     ClassroomRef, ClusterStatus, IdleRemoval, JoinBody, LastVerdict, Me, MeLearner, ResumeBody,
     StartBody, Summary,
 };
 pub use progress::{Attempt, AttemptSource, ExerciseProgress, Status, StuckCount};
+pub use setup::Started;
 pub use teach::{
     Board, BoardClassroom, BoardExercise, BoardLearner, Cell, ClassroomView, GradeSummary,
     InstructorRef, InstructorView, LoginBody, NewClassroomBody, RegradeSummary,

@@ -90,6 +90,7 @@ impl Exercise {
             }
             check_problems(&a.check, &at, self.command.as_ref(), &mut p);
         }
+        self.setup_problems(&mut p);
         p
     }
 
