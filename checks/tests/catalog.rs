@@ -2,7 +2,7 @@ mod common;
 
 use kubelab_checks::{Catalog, Error, ExerciseKind};
 
-const IDS: [&str; 21] = [
+const IDS: [&str; 27] = [
     "dockerfile",
     "docker-run",
     "image-tags",
@@ -24,10 +24,16 @@ const IDS: [&str; 21] = [
     "probes-resources",
     "debugging-quiz",
     "final-quiz",
+    "fix-service-selector",
+    "fix-target-port",
+    "fix-ingress-class",
+    "fix-pvc-pending",
+    "fix-daemonset-toleration",
+    "fix-image-pull",
 ];
 
 #[test]
-fn real_catalog_has_all_21_exercises_and_nothing_else() {
+fn real_catalog_has_all_27_exercises_and_nothing_else() {
     let c = common::catalog();
     for id in IDS {
         assert!(c.get(id).is_some(), "missing exercise {id}");
@@ -186,4 +192,43 @@ fn unknown_assertion_keys_and_bad_regex_are_rejected() {
     let kind_missing = format!("{kind_missing}    expect: {{equals: 1}}\n");
     let e = Catalog::from_sources([("mini.yaml", kind_missing.as_str())]).unwrap_err();
     assert!(e.to_string().contains("needs"), "{e}");
+}
+
+/// A break-fix exercise starts from its `setup:` objects, which must not already pass: judged as
+/// written (no status yet), each fails on the assertion that names what is broken.
+#[test]
+fn every_break_fix_setup_fails_its_own_check_on_the_broken_field() {
+    let c = common::catalog();
+    let cases = [
+        ("fix-service-selector", "selects-pods"),
+        ("fix-target-port", "target-port"),
+        ("fix-ingress-class", "route"),
+        ("fix-pvc-pending", "pvc-access"),
+        ("fix-daemonset-toleration", "tolerates-control-plane"),
+        ("fix-image-pull", "image"),
+    ];
+    for (id, failing) in cases {
+        let ex = c.get(id).unwrap_or_else(|| panic!("no exercise {id}"));
+        assert!(!ex.setup.is_empty(), "{id} has no setup");
+        let objects = ex
+            .setup_manifests(common::NS)
+            .into_iter()
+            .map(|m| m.body)
+            .collect();
+        let v = kubelab_checks::evaluate(ex, &kubelab_checks::Snapshot::new(common::NS, objects));
+        assert!(!v.passed, "{id}: the setup passes as it is: {v:#?}");
+        let r = v
+            .results
+            .iter()
+            .find(|r| r.id == failing)
+            .unwrap_or_else(|| panic!("{id}: no result {failing}"));
+        assert!(!r.passed, "{id}: {failing} passes on the setup: {r:#?}");
+    }
+    // Only break-fix exercises start from objects.
+    let with_setup: Vec<&str> = c
+        .iter()
+        .filter(|e| !e.setup.is_empty())
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(with_setup.len(), cases.len(), "{with_setup:?}");
 }

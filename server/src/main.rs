@@ -52,6 +52,9 @@ enum Command {
     /// Check a cluster exercise against your namespace in a real cluster.
     /// Exit 0 pass, 1 fail, 2 error (e.g. the cluster is unreachable).
     Check(cli::exercises::CheckArgs),
+    /// Create a break-fix exercise's starting objects in your namespace (`--reset`: delete
+    /// them first). Exit 0 when created, 2 otherwise.
+    Start(cli::start::StartArgs),
     /// Grade learners: every cluster exercise in each of their namespaces, read from shared
     /// watch caches. Exit 0 when graded (whatever the verdicts), 2 on errors.
     Grade(cli::grade::GradeArgs),
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
         Command::Exercises(args) => cli::exercises::list(&args),
         Command::Validate(args) => cli::exercises::validate(&args),
         Command::Check(args) => cli::exercises::check(&args),
+        Command::Start(args) => cli::start::run(&args),
         Command::Grade(args) => cli::grade::run(&args),
         Command::Instructor(cmd) => cli::instructor::run(cmd),
         Command::Serve(args) => {

@@ -762,8 +762,18 @@ async fn sigterm_with_a_live_stream_open_ends_the_stream_and_exits_0_within_10_s
 
 /// A GET as the learner of `cookie`; the status and the body (for answers that end).
 async fn get_as(port: u16, path: &str, cookie: &str) -> (u16, String) {
+    request_as(port, "GET", path, cookie).await
+}
+
+/// A request without a body as the learner of `cookie` (none: `""`); the status and the body.
+async fn request_as(port: u16, method: &str, path: &str, cookie: &str) -> (u16, String) {
+    let cookie = if cookie.is_empty() {
+        String::new()
+    } else {
+        format!("Cookie: {cookie}\r\n")
+    };
     let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}Content-Length: 0\r\nConnection: close\r\n\r\n"
     );
     tokio::task::spawn_blocking(move || {
         use std::io::{Read, Write};
@@ -874,7 +884,7 @@ async fn live_streams_are_capped_per_learner_and_a_closed_stream_frees_its_slot(
 }
 
 /// The cluster exercises of the course (content/exercises with `kind: cluster`).
-const CLUSTER_EXERCISES: usize = 11;
+const CLUSTER_EXERCISES: usize = 17;
 
 /// `kubelab grade --json` output: exit 0 and one row per namespace × cluster exercise.
 fn graded(out: &Output, namespaces: usize) -> Value {
@@ -975,7 +985,7 @@ async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("graded 2 namespaces × 11 exercises"),
+        stderr.contains("graded 2 namespaces × 17 exercises"),
         "{stderr}"
     );
     let text = std::fs::read_to_string(&csv).expect("the CSV file");
@@ -1090,4 +1100,464 @@ async fn grade_a_classroom_from_the_store_and_record_the_verdicts_as_attempts() 
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+// ---- Break-fix exercises: `setup:` objects created by `kubelab start` (the Start button's
+// service function), the broken state fails on what is broken, the learner's fix passes. ----
+
+/// `kubelab start <id> -n NS [--reset] --json`: exit 0 and the `Started` answer.
+async fn start_exercise(id: &str, namespace: &str, reset: bool) -> Value {
+    let mut args = vec![
+        "start".to_string(),
+        id.to_string(),
+        "-n".to_string(),
+        namespace.to_string(),
+        "--json".to_string(),
+    ];
+    if reset {
+        args.push("--reset".into());
+    }
+    let (out, _) = kubelab(args).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "kubelab start {id}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    verdict(&out)
+}
+
+/// `(kind, name)` of a `Started` answer's `created` list.
+fn created(started: &Value) -> Vec<(String, String)> {
+    started["created"]
+        .as_array()
+        .expect("created")
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap_or_default().to_string(),
+                o["name"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Polls `kubelab check` until its first failure is `id` on `field` and its message contains
+/// `says` (status such as Pods and EndpointSlices arrives after the objects); that failure.
+async fn fails_on(exercise: &str, namespace: &str, id: &str, field: &str, says: &str) -> Value {
+    poll_until(
+        &format!("{exercise} to fail on {id} ({field}) saying {says:?}"),
+        Duration::from_secs(90),
+        || async {
+            let (out, _) = kubelab(check_args(exercise, namespace, &["--json"])).await;
+            let v = verdict(&out);
+            if out.status.code() != Some(1) {
+                return Err(format!("exit {:?}: {v}", out.status.code()));
+            }
+            let f = first_failure(&v).clone();
+            let message = f["message"]["en"].as_str().unwrap_or_default();
+            if f["id"] == id && f["field"] == field && message.contains(says) {
+                Ok(f)
+            } else {
+                Err(f.to_string())
+            }
+        },
+    )
+    .await
+}
+
+/// Polls `kubelab check` until the exercise passes (the controllers and kwok need a moment).
+async fn passes(exercise: &str, namespace: &str) {
+    poll_until(
+        &format!("{exercise} to pass in {namespace}"),
+        Duration::from_secs(90),
+        || async {
+            let (out, _) = kubelab(check_args(exercise, namespace, &["--json"])).await;
+            let v = verdict(&out);
+            match out.status.code() {
+                Some(0) if v["passed"] == true => Ok(()),
+                _ => Err(first_failure(&v).to_string()),
+            }
+        },
+    )
+    .await;
+}
+
+/// A learner's `kubectl patch` (a merge patch) of a namespaced object.
+async fn merge_patch<K>(ns: &TestNamespace, name: &str, patch: Value)
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug,
+    <K as kube::Resource>::DynamicType: Default,
+{
+    ns.api::<K>()
+        .patch(name, &PatchParams::default(), &Patch::Merge(&patch))
+        .await
+        .unwrap_or_else(|e| panic!("patch {name} in {}: {e}", ns.name()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_service_selector_fails_on_the_deployment_name_passes_on_the_pod_label_and_resets() {
+    let ns = TestNamespace::create("bf-selector").await;
+    let started = start_exercise("fix-service-selector", ns.name(), false).await;
+    assert_eq!(
+        created(&started),
+        vec![
+            ("Deployment".into(), "web-dep".into()),
+            ("Service".into(), "web-svc".into())
+        ]
+    );
+    assert_eq!(started["namespace"], ns.name());
+    let svc = ns
+        .api::<k8s_openapi::api::core::v1::Service>()
+        .get("web-svc")
+        .await
+        .expect("web-svc was created");
+    let labels = svc.metadata.labels.unwrap_or_default();
+    assert_eq!(
+        labels.get("kubelab.dev/exercise").map(String::as_str),
+        Some("fix-service-selector")
+    );
+    let f = fails_on(
+        "fix-service-selector",
+        ns.name(),
+        "selects-pods",
+        "spec.selector.app",
+        "uses the name of Deployment web-dep",
+    )
+    .await;
+    assert_eq!(f["expected"], "app=web", "{f:#}");
+    assert_eq!(f["found"], "app=web-dep", "{f:#}");
+
+    merge_patch::<k8s_openapi::api::core::v1::Service>(
+        &ns,
+        "web-svc",
+        json!({ "spec": { "selector": { "app": "web" } } }),
+    )
+    .await;
+    passes("fix-service-selector", ns.name()).await;
+
+    // Reset: the learner's fix is gone, the broken selector is back.
+    let again = start_exercise("fix-service-selector", ns.name(), true).await;
+    assert_eq!(again["reset"], true);
+    fails_on(
+        "fix-service-selector",
+        ns.name(),
+        "selects-pods",
+        "spec.selector.app",
+        "app=web-dep",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_target_port_fails_on_8080_and_passes_on_the_container_port() {
+    let ns = TestNamespace::create("bf-target-port").await;
+    start_exercise("fix-target-port", ns.name(), false).await;
+    let f = fails_on(
+        "fix-target-port",
+        ns.name(),
+        "target-port",
+        "spec.ports[0].targetPort",
+        "targetPort is 8080",
+    )
+    .await;
+    assert_eq!(f["expected"], "80", "{f:#}");
+    assert_eq!(f["found"], "8080", "{f:#}");
+    let svc = ns.api::<k8s_openapi::api::core::v1::Service>();
+    svc.patch(
+        "api-svc",
+        &PatchParams::default(),
+        &Patch::<Value>::Json(
+            serde_json::from_value(json!([
+                { "op": "replace", "path": "/spec/ports/0/targetPort", "value": 80 }
+            ]))
+            .expect("a JSON patch"),
+        ),
+    )
+    .await
+    .expect("patch api-svc");
+    passes("fix-target-port", ns.name()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_ingress_class_fails_on_the_missing_class_and_passes_on_the_learners_class() {
+    use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
+    let ns = TestNamespace::create("bf-ingress").await;
+    start_exercise("fix-ingress-class", ns.name(), false).await;
+    fails_on(
+        "fix-ingress-class",
+        ns.name(),
+        "route",
+        "spec.ingressClassName",
+        "uses IngressClass nginx-public, which does not exist",
+    )
+    .await;
+    // The learner's class from the ingress exercise, prefixed as on a shared cluster.
+    let class = format!("{}-ngx-ink", ns.name());
+    let classes: kube::Api<IngressClass> = kube::Api::all(ns.client());
+    ns.delete_on_drop::<IngressClass>(&class);
+    classes
+        .create(
+            &Default::default(),
+            &serde_json::from_value(json!({
+                "apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+                "metadata": { "name": class },
+                "spec": { "controller": "nginx.org/ingress-controller" }
+            }))
+            .expect("an IngressClass"),
+        )
+        .await
+        .expect("create the IngressClass");
+    merge_patch::<Ingress>(
+        &ns,
+        "blog-ing",
+        json!({ "spec": { "ingressClassName": class } }),
+    )
+    .await;
+    passes("fix-ingress-class", ns.name()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_pvc_pending_fails_on_the_access_mode_and_passes_once_recreated_against_a_prefixed_pv()
+{
+    use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim};
+    let ns = TestNamespace::create("bf-pvc").await;
+    start_exercise("fix-pvc-pending", ns.name(), false).await;
+    let f = fails_on(
+        "fix-pvc-pending",
+        ns.name(),
+        "pvc-access",
+        "spec.accessModes[0]",
+        "ReadWriteMany",
+    )
+    .await;
+    assert_eq!(f["expected"], "ReadWriteOnce", "{f:#}");
+    // What the instructions ask on a shared cluster: a PV, class and path with the prefix…
+    let p = ns.name();
+    let pv_name = format!("{p}-notes-10m-pv");
+    let class = format!("{p}-host-test");
+    ns.delete_on_drop::<PersistentVolume>(&pv_name);
+    kube::Api::<PersistentVolume>::all(ns.client())
+        .create(
+            &Default::default(),
+            &serde_json::from_value(json!({
+                "apiVersion": "v1", "kind": "PersistentVolume",
+                "metadata": { "name": pv_name },
+                "spec": {
+                    "storageClassName": class,
+                    "accessModes": ["ReadWriteOnce"],
+                    "capacity": { "storage": "10Mi" },
+                    "persistentVolumeReclaimPolicy": "Retain",
+                    "hostPath": { "path": format!("/tmp/{p}-notes-10m-pv/"), "type": "DirectoryOrCreate" }
+                }
+            }))
+            .expect("a PV"),
+        )
+        .await
+        .expect("create the PV");
+    // …and the claim deleted and created again (its spec is immutable); the Pod stays.
+    let pvcs = ns.api::<PersistentVolumeClaim>();
+    pvcs.delete("notes-pvc", &Default::default())
+        .await
+        .expect("delete notes-pvc");
+    poll_until("notes-pvc to be gone", Duration::from_secs(60), || async {
+        match pvcs.get_opt("notes-pvc").await {
+            Ok(None) => Ok(()),
+            Ok(Some(_)) => Err("still there".to_string()),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    pvcs.create(
+        &Default::default(),
+        &serde_json::from_value(json!({
+            "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": { "name": "notes-pvc" },
+            "spec": {
+                "storageClassName": class,
+                "accessModes": ["ReadWriteOnce"],
+                "resources": { "requests": { "storage": "10Mi" } }
+            }
+        }))
+        .expect("a PVC"),
+    )
+    .await
+    .expect("create notes-pvc again");
+    passes("fix-pvc-pending", ns.name()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_daemonset_toleration_fails_on_the_master_key_and_passes_with_control_plane() {
+    use k8s_openapi::api::apps::v1::DaemonSet;
+    let ns = TestNamespace::create("bf-daemonset").await;
+    start_exercise("fix-daemonset-toleration", ns.name(), false).await;
+    let f = fails_on(
+        "fix-daemonset-toleration",
+        ns.name(),
+        "tolerates-control-plane",
+        "spec.template.spec.tolerations",
+        "node-role.kubernetes.io/master",
+    )
+    .await;
+    assert!(
+        f["expected"]
+            .as_str()
+            .is_some_and(|e| e.contains("node-role.kubernetes.io/control-plane")),
+        "{f:#}"
+    );
+    ns.api::<DaemonSet>()
+        .patch(
+            "agent-ds",
+            &PatchParams::default(),
+            &Patch::<Value>::Json(
+                serde_json::from_value(json!([{
+                    "op": "add", "path": "/spec/template/spec/tolerations/-",
+                    "value": { "key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule" }
+                }]))
+                .expect("a JSON patch"),
+            ),
+        )
+        .await
+        .expect("patch agent-ds");
+    passes("fix-daemonset-toleration", ns.name()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_image_pull_fails_on_the_misspelt_tag_and_passes_after_the_rollout() {
+    let ns = TestNamespace::create("bf-image").await;
+    start_exercise("fix-image-pull", ns.name(), false).await;
+    let f = fails_on(
+        "fix-image-pull",
+        ns.name(),
+        "image",
+        "spec.template.spec.containers[name=nginx].image",
+        "nginx:1.30-alpne",
+    )
+    .await;
+    assert_eq!(f["found"], "nginx:1.30-alpne", "{f:#}");
+    // kubectl set image deploy shop-dep nginx=nginx:1.30-alpine
+    merge_patch::<Deployment>(
+        &ns,
+        "shop-dep",
+        json!({ "spec": { "template": { "spec": { "containers": [
+            { "name": "nginx", "image": "nginx:1.30-alpine" }
+        ] } } } }),
+    )
+    .await;
+    passes("fix-image-pull", ns.name()).await;
+    // The rollout replaced the broken ReplicaSet: its Pods go (the check, like kubectl rollout
+    // status, passes once the Deployment counts no old replica; the Pods follow).
+    let pods = ns.api::<k8s_openapi::api::core::v1::Pod>();
+    poll_until(
+        "only Pods of nginx:1.30-alpine left",
+        Duration::from_secs(60),
+        || async {
+            let list = pods
+                .list(&kube::api::ListParams::default().labels("app=shop"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let images: Vec<String> = list
+                .items
+                .iter()
+                .filter(|p| p.metadata.deletion_timestamp.is_none())
+                .flat_map(|p| p.spec.iter().flat_map(|s| s.containers.iter()))
+                .filter_map(|c| c.image.clone())
+                .collect();
+            if images.len() == 2 && images.iter().all(|i| i == "nginx:1.30-alpine") {
+                Ok(())
+            } else {
+                Err(format!("{images:?}"))
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_start_and_reset_create_the_setup_in_the_learners_namespace_and_the_check_names_the_broken_field(
+) {
+    let ns = TestNamespace::create("bf-http").await;
+    let server = serve(
+        vec![("KUBELAB_NAMESPACE".into(), ns.name().to_string())],
+        vec![],
+    )
+    .await;
+    // A visitor may not start anything.
+    let (status, body) = request_as(
+        server.port,
+        "POST",
+        "/api/exercises/fix-target-port/start",
+        "",
+    )
+    .await;
+    assert_eq!(status, 401, "{body}");
+    let cookie = start_session(server.port).await;
+    let (status, body) = request_as(
+        server.port,
+        "POST",
+        "/api/exercises/fix-target-port/start",
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let started: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(started["namespace"], ns.name(), "{started:#}");
+    assert_eq!(started["reset"], false);
+    assert_eq!(
+        created(&started),
+        vec![
+            ("Deployment".into(), "api-dep".into()),
+            ("Service".into(), "api-svc".into())
+        ]
+    );
+    assert!(
+        started["message"]["zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("Service/api-svc")),
+        "{started:#}"
+    );
+    let failure = poll_until(
+        "the HTTP check to name the targetPort",
+        Duration::from_secs(60),
+        || async {
+            let (status, body) = request_as(
+                server.port,
+                "POST",
+                "/api/exercises/fix-target-port/check",
+                &cookie,
+            )
+            .await;
+            let v: Value = serde_json::from_str(&body).map_err(|e| format!("{status} {e}"))?;
+            let f = v["results"]
+                .as_array()
+                .and_then(|r| {
+                    r.iter()
+                        .find(|r| r["passed"] == false && r["skipped"] == false)
+                })
+                .cloned()
+                .ok_or_else(|| v.to_string())?;
+            if f["id"] == "target-port" {
+                Ok(f)
+            } else {
+                Err(f.to_string())
+            }
+        },
+    )
+    .await;
+    assert_eq!(failure["field"], "spec.ports[0].targetPort", "{failure:#}");
+    assert_eq!(failure["found"], "8080", "{failure:#}");
+    let (status, body) = request_as(
+        server.port,
+        "POST",
+        "/api/exercises/fix-target-port/reset",
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let reset: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(reset["reset"], true, "{reset:#}");
 }

@@ -82,7 +82,7 @@ fn kind_name(kind: ExerciseKind) -> &'static str {
     }
 }
 
-fn load_or_report(content: &Path) -> Result<Catalog, ExitCode> {
+pub(super) fn load_or_report(content: &Path) -> Result<Catalog, ExitCode> {
     load_catalog(content).map_err(|e| {
         eprintln!("kubelab: {e}");
         ExitCode::from(EXIT_ERROR)
@@ -157,7 +157,7 @@ fn read_input(file: &Path) -> Result<Vec<u8>, Problem> {
     Ok(buf)
 }
 
-fn find<'c>(catalog: &'c Catalog, id: &str) -> Result<&'c Exercise, Problem> {
+pub(super) fn find<'c>(catalog: &'c Catalog, id: &str) -> Result<&'c Exercise, Problem> {
     catalog
         .get(id)
         .ok_or_else(|| Problem::error("unknown-exercise", unknown_exercise(id)))

@@ -46,6 +46,13 @@ pub enum Error {
         code: u16,
         message: String,
     },
+    #[error("the Kubernetes API at {url} refused to write {what}: {code} {message}")]
+    Refused {
+        url: String,
+        what: String,
+        code: u16,
+        message: String,
+    },
     #[error(
         "the answer of the Kubernetes API at {url} listing {what} is not understood: {message}"
     )]
@@ -64,6 +71,7 @@ impl Error {
             Error::NoKubeconfig | Error::Kubeconfig { .. } => "no-cluster",
             Error::Unreachable { .. } | Error::Timeout { .. } => "cluster-unreachable",
             Error::Denied { .. } => "cluster-denied",
+            Error::Refused { .. } => "cluster-refused",
             Error::NotServed { .. } | Error::Api { .. } | Error::Decode { .. } => "cluster-error",
         }
     }
@@ -105,6 +113,9 @@ impl Error {
             }
             Error::Api { url, what, code, message } => {
                 format!("Kubernetes API {url} 列出 {what} 失败：{code} {message}")
+            }
+            Error::Refused { url, what, code, message } => {
+                format!("Kubernetes API {url} 拒绝写入 {what}：{code} {message}")
             }
             Error::Decode { url, what, message } => {
                 format!("无法理解 Kubernetes API {url} 列出 {what} 的应答：{message}")
@@ -155,6 +166,23 @@ pub(crate) fn classify(url: &str, e: kube::Error, what: &str) -> Error {
             url,
             cause: root_cause(&other),
         },
+    }
+}
+
+/// Like [`classify`], for a write (apply, delete): the API server's refusal of the object —
+/// validation, admission, a full quota (403 too), a conflict — is [`Error::Refused`] with its
+/// reason; a 401 stays "denied" (kubelab's own credentials).
+pub(crate) fn classify_write(url: &str, e: kube::Error, what: &str) -> Error {
+    match e {
+        kube::Error::Api(status) if (400..500).contains(&status.code) && status.code != 401 => {
+            Error::Refused {
+                url: url.to_string(),
+                what: what.to_string(),
+                code: status.code,
+                message: status.message.clone(),
+            }
+        }
+        other => classify(url, other, what),
     }
 }
 

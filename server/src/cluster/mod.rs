@@ -18,6 +18,7 @@ pub mod cache;
 mod error;
 pub mod provision;
 mod resource;
+pub mod setup;
 
 pub(crate) use error::cause_zh;
 #[cfg(test)]

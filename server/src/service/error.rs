@@ -17,6 +17,8 @@ pub enum ServiceError {
     UnknownExercise(String),
     #[error("exercise {0} is not checked in a cluster")]
     NotCluster(String),
+    #[error("exercise {0} has no setup to start")]
+    NothingToStart(String),
     #[error("{0}")]
     Input(#[from] InputError),
     #[error("{0}")]
@@ -65,6 +67,7 @@ impl ServiceError {
         match self {
             E::UnknownExercise(_) => "unknown-exercise",
             E::NotCluster(_) => "not-cluster",
+            E::NothingToStart(_) => "nothing-to-start",
             E::Input(e) => input_error_code(e),
             E::Cluster(e) => e.code(),
             E::Provision(e) => e.code(),
@@ -114,6 +117,10 @@ impl ServiceError {
         match self {
             E::UnknownExercise(id) => unknown_exercise(id),
             E::NotCluster(id) => not_cluster_text(id),
+            E::NothingToStart(id) => Text::new(
+                format!("练习 {id} 不需要“开始”：它没有预先创建的对象，直接按说明动手就行。"),
+                format!("Exercise {id} has nothing to start: it creates no objects for you; follow its instructions."),
+            ),
             E::Input(e) => input_error_text(e),
             E::Cluster(e) => e.text(),
             E::Provision(e) => e.text(),

@@ -22,6 +22,7 @@ pub mod grading;
 pub mod idle;
 pub mod learners;
 pub mod limiter;
+pub mod setup;
 pub mod streams;
 pub mod texts;
 

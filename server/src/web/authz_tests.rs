@@ -231,6 +231,17 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
             Some(r#"{"name":"Another"}"#),
         ),
         (Method::GET, "/api/exercises/deployment/live".into(), None),
+        // A learner's own namespace: a signed-in learner only (here without a cluster: 503).
+        (
+            Method::POST,
+            "/api/exercises/fix-service-selector/start".into(),
+            Some("{}"),
+        ),
+        (
+            Method::POST,
+            "/api/exercises/fix-service-selector/reset".into(),
+            Some("{}"),
+        ),
         // Public: anybody may use them; they must leak nothing.
         (Method::GET, "/api/exercises".into(), None),
         (Method::GET, "/api/exercises/deployment".into(), None),
@@ -271,8 +282,9 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         (Method::POST, "/api/teach/logout".into(), Some("{}")),
     ];
     // Answered to anybody (signed in or not); the matrix checks only that they leak nothing.
+    let learner_only = ["/live", "/start", "/reset"];
     let public = |path: &str| {
-        path.starts_with("/api/exercises") && !path.ends_with("/live")
+        path.starts_with("/api/exercises") && !learner_only.iter().any(|s| path.ends_with(s))
             || path.starts_with("/api/session/")
             || path == "/api/teach/login"
             || path == "/api/teach/logout"

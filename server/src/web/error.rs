@@ -81,12 +81,15 @@ impl Coded for ServiceError {
         use ServiceError as E;
         match self {
             E::UnknownExercise(_) | E::UnknownResumeCode | E::NotFound => StatusCode::NOT_FOUND,
-            E::NotCluster(_) | E::NotProvisioned => StatusCode::CONFLICT,
+            E::NotCluster(_) | E::NotProvisioned | E::NothingToStart(_) => StatusCode::CONFLICT,
             E::Input(InputError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             E::Input(InputError::NotOffline { .. }) => StatusCode::CONFLICT,
             E::Input(_) => StatusCode::UNPROCESSABLE_ENTITY,
             // kubelab made up a namespace name the API would refuse: our bug, not the cluster's.
             E::Cluster(ClusterError::BadNamespace { .. }) => StatusCode::INTERNAL_SERVER_ERROR,
+            // The API server refused an object of an exercise's setup (quota, admission, an
+            // object of the same name the learner made): the namespace's state, not an outage.
+            E::Cluster(ClusterError::Refused { .. }) => StatusCode::CONFLICT,
             E::Cluster(_) | E::Provision(_) if self.is_unavailable() => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -64,6 +64,7 @@ pub fn deadline_of(method: &Method, path: &str) -> Deadline {
     }
     if *method == Method::POST {
         if let ["api", "me", "reset"]
+        | ["api", "exercises", _, "reset"]
         | ["api", "teach", "classrooms", _, "archive" | "grade" | "regrade"] =
             segments.as_slice()
         {
@@ -128,6 +129,8 @@ mod tests {
             (Method::POST, "/api/teach/classrooms/c1/grade", Long),
             (Method::POST, "/api/teach/classrooms/c1/regrade", Long),
             (Method::POST, "/api/exercises/deployment/check", Normal),
+            (Method::POST, "/api/exercises/fix-target-port/start", Normal),
+            (Method::POST, "/api/exercises/fix-target-port/reset", Long),
             (Method::POST, "/api/exercises/live/submit", Normal),
             (Method::POST, "/api/exercises/x/live", Normal),
             (Method::GET, "/api/me", Normal),

@@ -7,6 +7,9 @@
 //! counted and skipped. A block whose first line is `# kubelab: expect-rejected`
 //! is a deliberately broken example: its objects must be REJECTED.
 //!
+//! The `setup:` objects of the exercise specs (content/exercises/*.yaml, what "Start" creates
+//! in a learner's namespace) are dry-run the same way, exactly as kubelab applies them.
+//!
 //! Run: `eval "$(scripts/sandbox up)"; cargo test -p kubelab-testkit --test content_manifests -- --nocapture`.
 
 use std::path::{Path, PathBuf};
@@ -270,6 +273,62 @@ async fn every_yaml_manifest_in_the_content_is_accepted_by_the_api_server_or_rej
     assert!(
         failures.is_empty(),
         "{} manifest(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The exercise specs of content/exercises, parsed by the check engine (which refuses a setup
+/// of a kind it may not create, too large, or malformed).
+fn exercises() -> Vec<kubelab_checks::Exercise> {
+    let dir = content_dir().join("exercises");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+            kubelab_checks::parse_exercise(&p.display().to_string(), &text)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_exercise_setup_is_accepted_by_the_api_server_as_kubelab_applies_it() {
+    let ns = TestNamespace::create("content-setup").await;
+    let client = ns.client();
+    let mut checked = 0usize;
+    let mut failures = Vec::new();
+    for ex in exercises() {
+        for m in ex.setup_manifests(ns.name()) {
+            checked += 1;
+            let at = format!(
+                "content/exercises/{}.yaml setup {}/{}",
+                ex.id, m.kind, m.name
+            );
+            match dry_run_apply(&client, ns.name(), &m.api_version, &m.kind, &m.name, m.body).await
+            {
+                Ok(()) => println!("ok        {at}"),
+                Err(Refusal::Rejected(msg) | Refusal::Error(msg)) => {
+                    failures.push(format!("{at}: {msg}"))
+                }
+            }
+        }
+    }
+    println!("exercise setups: {checked} objects dry-run");
+    assert!(
+        checked >= 6,
+        "only {checked} setup objects found: the extraction is broken"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} setup object(s) failed:\n{}",
         failures.len(),
         failures.join("\n")
     );

@@ -8,6 +8,9 @@
 //!   from the server's shared watch caches.
 //! * `GET /api/exercises/{id}/live`: server-sent events; a `verdict` event now, and another each
 //!   time a change in the shared caches changes the verdict.
+//! * `POST /api/exercises/{id}/start`: create the exercise's `setup:` objects in the learner's
+//!   namespace; `POST /api/exercises/{id}/reset`: delete them, then create them again. A signed-in
+//!   learner only; counted like checks.
 
 use std::convert::Infallible;
 
@@ -22,7 +25,7 @@ use axum::{Json, Router};
 use futures::StreamExt;
 use kubelab_checks::{Exercise, PublicExercise, Verdict};
 use kubelab_store::Attempt;
-use kubelab_wire::ATTEMPT_HEADER;
+use kubelab_wire::{Started, ATTEMPT_HEADER};
 use tower_sessions::Session;
 
 use crate::service::grading::LiveUpdate;
@@ -42,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/exercises/{id}/check", post(check))
         .route("/api/exercises/{id}/live", get(live))
+        .route("/api/exercises/{id}/start", post(start))
+        .route("/api/exercises/{id}/reset", post(reset))
 }
 
 async fn list(State(state): State<AppState>) -> Json<Vec<PublicExercise>> {
@@ -101,6 +106,36 @@ async fn check(
     let learner = learner_or_start(lab, &session, current, &client.key()).await?;
     let (verdict, attempt) = lab.check(ex, &learner).await?;
     Ok(answered(verdict, &attempt))
+}
+
+/// Start or reset: only for a learner who exists (the objects land in their namespace).
+async fn set_up(
+    state: &AppState,
+    learner: &kubelab_store::Learner,
+    id: &str,
+    reset: bool,
+) -> Result<Json<Started>, WebError> {
+    let lab = &state.lab;
+    let ex = lab.startable_exercise(id)?;
+    lab.cluster()?;
+    lab.admit_attempt(&Lab::attempt_key(Some(learner), ""))?;
+    Ok(Json(lab.start(ex, learner, reset).await?))
+}
+
+async fn start(
+    State(state): State<AppState>,
+    CurrentLearner(learner): CurrentLearner,
+    Path(id): Path<String>,
+) -> Result<Json<Started>, WebError> {
+    set_up(&state, &learner, &id, false).await
+}
+
+async fn reset(
+    State(state): State<AppState>,
+    CurrentLearner(learner): CurrentLearner,
+    Path(id): Path<String>,
+) -> Result<Json<Started>, WebError> {
+    set_up(&state, &learner, &id, true).await
 }
 
 fn verdict_event(v: &Verdict) -> Event {

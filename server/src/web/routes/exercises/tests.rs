@@ -252,3 +252,83 @@ async fn cluster_check_against_an_unreachable_api_is_503_with_the_cause() {
         "{en}"
     );
 }
+
+/// A new self-paced learner's cookie (`name=value`).
+async fn learner_cookie(state: &AppState) -> String {
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/session/start")
+        .header("content-type", "application/json")
+        .body(Body::from("{}"))
+        .expect("request");
+    let resp = router(state.clone()).oneshot(req).await.expect("answer");
+    assert_eq!(resp.status(), StatusCode::OK);
+    resp.headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}
+
+async fn post_as(state: &AppState, uri: &str, cookie: Option<&str>) -> (StatusCode, Value) {
+    let mut req = Request::builder().method("POST").uri(uri);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let resp = router(state.clone())
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("answer");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{status}: not JSON ({e})")),
+    )
+}
+
+#[tokio::test]
+async fn start_and_reset_need_a_learner_an_exercise_with_a_setup_and_a_cluster() {
+    let (state, _dir) = state().await;
+    // Nobody signed in: refused before anything else (and nobody is created).
+    let (status, json) = post_as(&state, "/api/exercises/fix-target-port/start", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{json}");
+    assert_error(&json, "not-signed-in");
+    assert_eq!(state.lab.store.count_learners().await.expect("count"), 0);
+    let cookie = learner_cookie(&state).await;
+    let c = Some(cookie.as_str());
+    let (status, json) = post_as(&state, "/api/exercises/no-such/start", c).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{json}");
+    assert_error(&json, "unknown-exercise");
+    // An exercise the learner builds from nothing has nothing to start.
+    let (status, json) = post_as(&state, "/api/exercises/deployment/reset", c).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{json}");
+    assert_error(&json, "nothing-to-start");
+    let (status, json) = post_as(&state, "/api/exercises/service-dns/start", c).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{json}");
+    assert_error(&json, "not-cluster");
+    // No cluster connected: 503 with the reason.
+    for action in ["start", "reset"] {
+        let uri = format!("/api/exercises/fix-target-port/{action}");
+        let (status, json) = post_as(&state, &uri, c).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{action}: {json}");
+        assert_error(&json, "no-cluster");
+    }
+}
+
+#[tokio::test]
+async fn the_public_form_of_a_break_fix_exercise_lists_what_start_creates() {
+    let (status, json) = call("GET", "/api/exercises/fix-target-port", b"").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json["setup"],
+        serde_json::json!([
+            { "kind": "Deployment", "name": "api-dep" },
+            { "kind": "Service", "name": "api-svc" }
+        ]),
+        "{json}"
+    );
+    let (_, json) = call("GET", "/api/exercises/deployment", b"").await;
+    assert!(json.get("setup").is_none(), "{json}");
+}
