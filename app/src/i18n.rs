@@ -60,6 +60,10 @@ pub enum Msg {
     EditorHelp,
     CheckAnswer,
     CheckNow,
+    StartExercise,
+    ResetExercise,
+    SettingUp,
+    SetupWillCreate,
     Live,
     LiveWatching,
     LiveConnecting,
@@ -250,6 +254,16 @@ fn both(msg: Msg) -> [&'static str; 2] {
         ],
         CheckAnswer => ["检查我的答案", "Check my answer"],
         CheckNow => ["立即检查", "Check now"],
+        StartExercise => ["开始", "Start"],
+        ResetExercise => ["重置这个练习", "Reset this exercise"],
+        SettingUp => [
+            "正在你的命名空间里创建对象…",
+            "Creating the objects in your namespace…",
+        ],
+        SetupWillCreate => [
+            "按“开始”会在你的命名空间里创建：",
+            "Start creates these objects in your namespace:",
+        ],
         Live => ["实时检查", "Live"],
         LiveWatching => [
             "实时检查已开启：集群里的对象一变化，结果就会更新。",

@@ -1,7 +1,8 @@
 //! A cluster exercise's actions: "Check now", and "Live", which follows `/live` over
-//! server-sent events while the toggle is on and the page is visible.
+//! server-sent events while the toggle is on and the page is visible; for a break-fix exercise
+//! also "Start" and "Reset this exercise", which create its objects in the learner's namespace.
 
-use kubelab_wire::{paths, Me, StartBody, Verdict};
+use kubelab_wire::{paths, Me, StartBody, Started, Verdict};
 use leptos::prelude::*;
 
 use super::state::{run, PanelState};
@@ -130,13 +131,68 @@ impl Live {
     }
 }
 
+/// What the setup line says: what Start will create, then what it did (or why not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SetupNote {
+    Before,
+    Working,
+    Done(String),
+    Failed(String),
+}
+
+/// Start (or reset) the exercise: make sure there is a learner (the objects go into their
+/// namespace), then ask the server to apply the setup; the reply lists what was created.
+fn set_up(id: String, lang: Lang, reset: bool, note: RwSignal<SetupNote>) {
+    note.set(SetupNote::Working);
+    leptos::task::spawn_local(async move {
+        let reply = async {
+            client::post_json::<Me, _>("/api/session/start", &StartBody::default()).await?;
+            let action = if reset { "reset" } else { "start" };
+            client::post::<Started>(&paths::exercise(&id, action)).await
+        };
+        note.set(match reply.await {
+            Ok(started) => SetupNote::Done(started.message.get(lang.code()).to_string()),
+            Err(e) => SetupNote::Failed(e.text(lang)),
+        });
+    });
+}
+
+#[component]
+fn SetupActions(id: String, lang: Lang, setup: Vec<String>, busy: Signal<bool>) -> impl IntoView {
+    let note = RwSignal::new(SetupNote::Before);
+    let working = move || busy.get() || note.get() == SetupNote::Working;
+    let list = setup.join(", ");
+    let (start_id, reset_id) = (id.clone(), id);
+    view! {
+        <div class="setup-actions">
+            <button type="button" class="start-btn" disabled=working
+                on:click=move |_| set_up(start_id.clone(), lang, false, note)>{t(lang, Msg::StartExercise)}</button>
+            <button type="button" class="reset-btn" disabled=working
+                on:click=move |_| set_up(reset_id.clone(), lang, true, note)>{t(lang, Msg::ResetExercise)}</button>
+            <p class="setup-note" aria-live="polite" data-state=move || match note.get() {
+                SetupNote::Before => "before",
+                SetupNote::Working => "working",
+                SetupNote::Done(_) => "done",
+                SetupNote::Failed(_) => "failed",
+            }>{move || match note.get() {
+                SetupNote::Before => format!("{} {list}", t(lang, Msg::SetupWillCreate)),
+                SetupNote::Working => t(lang, Msg::SettingUp).to_string(),
+                SetupNote::Done(text) | SetupNote::Failed(text) => text,
+            }}</p>
+        </div>
+    }
+}
+
 #[component]
 pub fn ClusterActions(
     id: String,
     lang: Lang,
     state: RwSignal<PanelState>,
     busy: Signal<bool>,
+    setup: Vec<String>,
 ) -> impl IntoView {
+    let setup = (!setup.is_empty())
+        .then(|| view! { <SetupActions id=id.clone() lang=lang setup=setup busy=busy /> });
     let live = Live {
         lang,
         on: RwSignal::new(false),
@@ -146,6 +202,7 @@ pub fn ClusterActions(
     live.follow(id.clone());
     let note = live.note;
     view! {
+        {setup}
         <div class="cluster-actions">
             <button type="button" class="check-btn" disabled=move || busy.get()
                 on:click=move |_| live.check(&id)>{t(lang, Msg::CheckNow)}</button>

@@ -39,6 +39,8 @@ pub struct PanelData {
     /// Tiered hints, gentle first, shown one at a time.
     pub hints: Vec<String>,
     pub questions: Vec<QuizQuestion>,
+    /// What "Start" creates (`Deployment/api-dep`, …); empty unless the exercise has a setup.
+    pub setup: Vec<String>,
     /// A verdict to show before the learner checks. Pages leave it empty: they are cached and the
     /// same for everyone, so the island fills the learner's stored verdict in the browser instead
     /// (see [`restore`]).
@@ -72,6 +74,7 @@ impl PanelData {
                         .collect(),
                 })
                 .collect(),
+            setup: ex.setup.iter().map(ToString::to_string).collect(),
             last,
         }
     }
@@ -87,6 +90,7 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
         input,
         hints,
         questions,
+        setup,
         last,
     } = data;
     let state = RwSignal::new(last.map(PanelState::Done).unwrap_or(PanelState::Idle));
@@ -109,8 +113,9 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
     let quiz = (input == Some(ExerciseKind::Quiz)).then(
         || view! { <Quiz id=id.clone() lang=lang questions=questions state=state busy=busy /> },
     );
-    let cluster = (kind == ExerciseKind::Cluster)
-        .then(|| view! { <ClusterActions id=id.clone() lang=lang state=state busy=busy /> });
+    let cluster = (kind == ExerciseKind::Cluster).then(
+        || view! { <ClusterActions id=id.clone() lang=lang state=state busy=busy setup=setup /> },
+    );
     let hints = (!hints.is_empty())
         .then(|| view! { <Hints id=id.clone() lang=lang hints=hints ready=ready /> });
     view! {
