@@ -49,7 +49,14 @@ pub fn run(args: &StartArgs) -> ExitCode {
     let result = tracing::subscriber::with_default(logs, || {
         runtime.block_on(async {
             let cluster = crate::cluster::Cluster::connect(&args.cluster).await?;
-            start_in(&cluster, ex, &args.cluster.namespace, args.reset).await
+            start_in(
+                &cluster,
+                &cluster.client(),
+                ex,
+                &args.cluster.namespace,
+                args.reset,
+            )
+            .await
         })
     });
     match result {

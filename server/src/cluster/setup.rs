@@ -1,4 +1,5 @@
-//! Writes an exercise's setup into a namespace (server-side apply as kubelab) and takes it away
+//! Writes an exercise's setup into a namespace (server-side apply, as the learner on a shared
+//! cluster) and takes it away
 //! again. Thin: which objects and what they hold is decided by the check engine
 //! (`Exercise::setup_manifests`), when to do it by `service::setup`.
 
@@ -40,11 +41,13 @@ fn check_namespace(namespace: &str) -> Result<(), Error> {
 }
 
 impl Cluster {
-    /// Server-side applies each manifest in `namespace`, in order, as kubelab (field manager
-    /// `kubelab`, forced: a second Start puts back the fields the setup sets).
+    /// Server-side applies each manifest in `namespace`, in order, with `client` (the learner's,
+    /// impersonated, on a shared cluster; field manager `kubelab`, forced: a second Start puts
+    /// back the fields the setup sets).
     #[tracing::instrument(skip_all, fields(namespace = %namespace, objects = manifests.len()))]
     pub async fn apply_setup(
         &self,
+        client: &kube::Client,
         namespace: &str,
         manifests: &[SetupManifest],
     ) -> Result<(), Error> {
@@ -52,7 +55,7 @@ impl Cluster {
         let apply = async {
             let params = PatchParams::apply(FIELD_MANAGER).force();
             for m in manifests {
-                let (api, _) = api_for(&self.client, &need_of(m), Some(namespace));
+                let (api, _) = api_for(client, &need_of(m), Some(namespace));
                 let what = format!("{} {}", m.kind, m.name);
                 api.patch(&m.name, &params, &Patch::Apply(&m.body))
                     .await
@@ -71,6 +74,7 @@ impl Cluster {
     #[tracing::instrument(skip_all, fields(namespace = %namespace, exercise = %exercise))]
     pub async fn delete_setup(
         &self,
+        client: &kube::Client,
         namespace: &str,
         exercise: &str,
         manifests: &[SetupManifest],
@@ -88,7 +92,7 @@ impl Cluster {
             let mut deleted = 0usize;
             let params = DeleteParams::background();
             for m in manifests {
-                let (api, _) = api_for(&self.client, &need_of(m), Some(namespace));
+                let (api, _) = api_for(client, &need_of(m), Some(namespace));
                 let what = format!("{} {}", m.kind, m.name);
                 match api.delete(&m.name, &params).await {
                     Ok(_) => deleted += 1,
@@ -97,7 +101,7 @@ impl Cluster {
                 }
             }
             for n in &types {
-                let (api, what) = api_for(&self.client, n, Some(namespace));
+                let (api, what) = api_for(client, n, Some(namespace));
                 let lp = ListParams::default().labels(&selector);
                 let gone = api
                     .delete_collection(&params, &lp)
@@ -117,7 +121,7 @@ impl Cluster {
             loop {
                 let mut left = Vec::new();
                 for n in &types {
-                    let (api, what) = api_for(&self.client, n, Some(namespace));
+                    let (api, what) = api_for(client, n, Some(namespace));
                     let list = api
                         .list_metadata(&ListParams::default())
                         .await

@@ -1,5 +1,5 @@
 //! Starting and resetting an exercise: its `setup:` objects (a break-fix exercise's broken
-//! Deployment, Service, …) applied into the learner's namespace as kubelab; a reset deletes them
+//! Deployment, Service, …) applied into the learner's namespace (as the learner, impersonated, on a shared cluster); a reset deletes them
 //! first. The web routes (`POST /api/exercises/{id}/start`, `/reset`) and `kubelab start` come
 //! through [`start_in`].
 
@@ -15,16 +15,19 @@ use crate::cluster::{Cluster, Error};
 #[tracing::instrument(name = "start", skip_all, fields(exercise = %ex.id, namespace = %namespace, reset))]
 pub async fn start_in(
     cluster: &Cluster,
+    client: &kube::Client,
     ex: &Exercise,
     namespace: &str,
     reset: bool,
 ) -> Result<Started, Error> {
     let manifests = ex.setup_manifests(namespace);
     if reset {
-        let deleted = cluster.delete_setup(namespace, &ex.id, &manifests).await?;
+        let deleted = cluster
+            .delete_setup(client, namespace, &ex.id, &manifests)
+            .await?;
         tracing::info!(deleted, "exercise objects deleted");
     }
-    cluster.apply_setup(namespace, &manifests).await?;
+    cluster.apply_setup(client, namespace, &manifests).await?;
     let created: Vec<SetupObject> = manifests.iter().map(|m| m.object()).collect();
     tracing::info!(objects = created.len(), "exercise set up");
     Ok(Started {
@@ -71,7 +74,13 @@ impl Lab {
     pub async fn start(&self, ex: &Exercise, learner: &Learner, reset: bool) -> Result<Started> {
         let cluster = self.cluster()?;
         let namespace = self.ensure_namespace(learner).await?;
-        Ok(start_in(cluster, ex, &namespace, reset).await?)
+        // On a shared cluster the objects are written as the learner: kubelab holds no write
+        // rights on workloads, and the learner's policies apply to what a setup creates.
+        let client = match &self.provisioner {
+            Some(p) => p.learner_client(&namespace)?,
+            None => cluster.client(),
+        };
+        Ok(start_in(cluster, &client, ex, &namespace, reset).await?)
     }
 }
 

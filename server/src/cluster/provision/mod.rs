@@ -60,6 +60,8 @@ pub struct Provisioner {
     options: ProvisionOptions,
     /// Acts as a learner would (impersonated), to see the admission policies at work.
     probe: Option<Client>,
+    /// kubelab's own configuration, from which clients acting as a learner are made.
+    kube_config: Config,
     /// Set once the probe has seen the policies mutate and refuse: a freshly created policy is
     /// enforced only when the API server's informers have it, a moment after it is stored.
     policies_live: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -107,6 +109,7 @@ impl Provisioner {
             }
         };
         Provisioner {
+            kube_config: kube_config.clone(),
             client,
             url,
             server_url,
@@ -116,6 +119,22 @@ impl Provisioner {
             probe,
             policies_live: Default::default(),
         }
+    }
+
+    /// A client acting as the learner of `namespace` (impersonated, no groups): what kubelab
+    /// writes on a learner's behalf (an exercise's setup) passes the learner's RBAC and admission
+    /// policies, and kubelab needs no write rights on workloads of its own.
+    pub fn learner_client(&self, namespace: &str) -> Result<Client, ProvisionError> {
+        check_namespace(namespace)?;
+        let mut config = self.kube_config.clone();
+        config.auth_info.impersonate = Some(format!(
+            "system:serviceaccount:{namespace}:{SERVICE_ACCOUNT}"
+        ));
+        config.auth_info.impersonate_groups = None;
+        Client::try_from(config).map_err(|e| ProvisionError::Unreachable {
+            url: self.url.clone(),
+            cause: e.to_string(),
+        })
     }
 
     /// Creates or repairs the learner's namespace and everything around it (see the module
