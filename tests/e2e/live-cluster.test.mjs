@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, waitForPanel, artifacts, kubectl, NGX_DEPLOYMENT } from './harness.mjs';
+import { startServer, startBrowser, openPage, waitForPanel, artifacts, kubectl, until, NGX_DEPLOYMENT } from './harness.mjs';
 
 const namespace = `e2e-panel-${process.pid}`;
 let server;
@@ -49,5 +49,37 @@ test('Live shows the failing verdict, then turns green when the Deployment becom
   // Toggling off closes the stream.
   await panel.locator('.live-toggle').click();
   await panel.locator('.live-note[data-state="off"]').waitFor({ state: 'attached' });
+  await context.close();
+});
+
+test('Start creates a break-fix exercise\'s broken objects; Check names the broken field; Reset puts them back', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  await page.goto('/en/learn/service');
+  const panel = await waitForPanel(page, 'fix-target-port');
+  const note = panel.locator('.setup-note');
+  assert.match(await note.textContent(), /Deployment\/api-dep, Service\/api-svc/);
+
+  await panel.locator('.start-btn').click();
+  await panel.locator('.setup-note[data-state="done"]').waitFor({ timeout: 30000 });
+  assert.equal(
+    await note.textContent(),
+    `Created in namespace ${namespace}: Deployment/api-dep, Service/api-svc.`,
+  );
+  const targetPort = () =>
+    k(['get', 'service', 'api-svc', '-n', namespace, '-o', 'jsonpath={.spec.ports[0].targetPort}']);
+  assert.equal(targetPort(), '8080');
+
+  await panel.locator('.check-btn').click();
+  await panel.locator('.verdict[data-passed="false"]').waitFor({ timeout: 30000 });
+  assert.match(await panel.locator('.result.fail').first().textContent(), /targetPort/);
+
+  // The learner repairs the Service; Reset breaks it again.
+  k(['patch', 'service', 'api-svc', '-n', namespace, '--type', 'json', '-p',
+    '[{"op":"replace","path":"/spec/ports/0/targetPort","value":80}]']);
+  assert.equal(targetPort(), '80');
+  await panel.locator('.reset-btn').click();
+  await until('the reset to finish', async () => /^Reset:/.test((await note.textContent()) ?? ''), { timeoutMs: 60000 });
+  assert.equal(targetPort(), '8080');
+  await page.screenshot({ path: join(artifacts, 'exercise-start-reset.png'), fullPage: false });
   await context.close();
 });

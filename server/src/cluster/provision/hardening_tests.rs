@@ -463,3 +463,82 @@ async fn kubelab_s_service_account_cannot_step_outside_its_list() {
     let _ = pvs.delete(&admin_pv, &DeleteParams::default()).await;
     assert_eq!(s.code, 403, "{s:?}");
 }
+
+/// Every break-fix setup starts and resets in a learner's namespace with kubelab acting as its
+/// ServiceAccount: the objects are written as the learner (impersonated), which kubelab's own
+/// rights could not do, and a setup cannot carry what the learner's policies refuse.
+#[tokio::test]
+async fn setups_are_written_as_the_learner_whom_the_learners_policies_bind() {
+    let cluster = Cluster::connect().await;
+    let p = provisioner(&cluster).await;
+    let ns = unique_name("psu");
+    let _cleanup = Cleanup::new(&cluster, &[&ns]);
+    learner(&cluster, &p, &ns).await;
+    let config = kubelab_config(&cluster).await;
+    let kubelab = Client::try_from(config).unwrap();
+    // Only its URL is used (in errors): the writes go through the client passed in.
+    let setups = crate::cluster::Cluster::connect(&crate::config::ClusterArgs {
+        namespace: "default".into(),
+        kubeconfig: None,
+        context: None,
+        ingress_controller_namespaces: vec![],
+    })
+    .await
+    .expect("the sandbox's kubeconfig");
+
+    // kubelab itself holds no write right on a learner's workloads.
+    let own: Api<Deployment> = Api::namespaced(kubelab, &ns);
+    let s = status(
+        own.create(&PostParams::default(), &deployment("by-kubelab"))
+            .await,
+        "kubelab creates a Deployment as itself",
+    );
+    assert_eq!(s.code, 403, "{s:?}");
+
+    let catalog = crate::service::catalog::load_catalog(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"),
+    )
+    .expect("catalog");
+    let as_learner = p.learner_client(&ns).expect("impersonating client");
+    let mut started = 0;
+    for ex in catalog.iter().filter(|e| !e.setup.is_empty()) {
+        // The learner's quota and policies are live a moment after `ensure`: retry the first.
+        let first = poll_until("the first setup to be admitted", WAIT, || async {
+            crate::service::setup::start_in(&setups, &as_learner, ex, &ns, false)
+                .await
+                .map_err(|e| e.to_string())
+        })
+        .await;
+        assert_eq!(first.namespace, ns);
+        let again = crate::service::setup::start_in(&setups, &as_learner, ex, &ns, true)
+            .await
+            .unwrap_or_else(|e| panic!("reset {}: {e}", ex.id));
+        assert!(again.reset);
+        assert_eq!(again.created, first.created, "{}", ex.id);
+        started += 1;
+    }
+    assert!(started >= 6, "the six break-fix exercises have setups");
+    let written: Api<Deployment> = Api::namespaced(cluster.client(), &ns);
+    let d = written
+        .get("api-dep")
+        .await
+        .expect("fix-target-port's Deployment");
+    assert_eq!(
+        d.metadata.labels.unwrap()[kubelab_checks::setup::EXERCISE_LABEL],
+        "fix-target-port"
+    );
+
+    // What the learner's policies refuse, a setup cannot bring in either.
+    let services: Api<Service> = Api::namespaced(as_learner, &ns);
+    let s = status(
+        services
+            .patch(
+                "grab",
+                &PatchParams::apply(FIELD_MANAGER).force(),
+                &Patch::Apply(&service("grab", json!({ "externalIPs": ["203.0.113.9"] }))),
+            )
+            .await,
+        "a setup-like apply with externalIPs",
+    );
+    assert_eq!(s.code, 403, "{s:?}");
+}
