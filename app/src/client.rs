@@ -140,6 +140,15 @@ pub async fn post_json<T: DeserializeOwned, B: Serialize + ?Sized>(
     send("POST", url, Body::Json(json)).await
 }
 
+/// `PUT` a typed JSON body (a setting: the same request twice does the same).
+pub async fn put_json<T: DeserializeOwned, B: Serialize + ?Sized>(
+    url: &str,
+    body: &B,
+) -> Result<T, ClientError> {
+    let json = serde_json::to_string(body).map_err(|_| ClientError::Unreadable)?;
+    send("PUT", url, Body::Json(json)).await
+}
+
 /// `POST` raw text (an exercise submission: the grader reads the bytes as typed).
 pub async fn post_text<T: DeserializeOwned>(url: &str, text: String) -> Result<T, ClientError> {
     send("POST", url, Body::Text(text)).await

@@ -61,6 +61,14 @@ pub enum Msg {
     CheckAnswer,
     CheckNow,
     StartExercise,
+    GatedHeading,
+    GatedExplained,
+    GatedOwnSwitch,
+    GatedByInstructorOn,
+    GatedByInstructorOff,
+    GatedClassroomSwitch,
+    GatedNowOn,
+    GatedNowOff,
     ResetExercise,
     SettingUp,
     SetupWillCreate,
@@ -255,6 +263,35 @@ fn both(msg: Msg) -> [&'static str; 2] {
         CheckAnswer => ["检查我的答案", "Check my answer"],
         CheckNow => ["立即检查", "Check now"],
         StartExercise => ["开始", "Start"],
+        GatedHeading => ["按章节解锁练习", "Chapter by chapter"],
+        GatedExplained => [
+            "打开后，一章的练习要等前面各章的练习都通过才开放；课文始终可以阅读。",
+            "When on, a chapter's exercises open once every exercise of the chapters before it has passed; the lessons stay readable.",
+        ],
+        GatedOwnSwitch => [
+            "为我打开按章节解锁",
+            "Open exercises chapter by chapter for me",
+        ],
+        GatedByInstructorOn => [
+            "老师为你的班级打开了按章节解锁。",
+            "Your instructor has turned this on for your classroom.",
+        ],
+        GatedByInstructorOff => [
+            "老师没有为你的班级打开按章节解锁：所有练习都已开放。",
+            "Your instructor has not turned this on for your classroom: every exercise is open.",
+        ],
+        GatedNowOn => [
+            "已打开：学员要先通过前面各章的练习，下一章的练习才开放。",
+            "On: learners open a chapter's exercises by passing the chapters before it.",
+        ],
+        GatedNowOff => [
+            "已关闭：所有练习对学员开放。",
+            "Off: every exercise is open to the learners.",
+        ],
+        GatedClassroomSwitch => [
+            "按章节解锁练习：前面各章的练习都通过后，下一章的练习才开放",
+            "Chapter by chapter: a chapter's exercises open once the chapters before it have passed",
+        ],
         ResetExercise => ["重置这个练习", "Reset this exercise"],
         SettingUp => [
             "正在你的命名空间里创建对象…",
@@ -523,6 +560,19 @@ pub fn last_checked(lang: Lang, at: i64) -> String {
 }
 
 /// My lab: when an idle self-paced namespace is removed, and that progress stays.
+/// Gated progress: why this exercise is not open yet. The lesson stays readable.
+pub fn locked_note(lang: Lang, chapter_title: &str, missing: &[String]) -> String {
+    let missing = missing.join(", ");
+    match lang {
+        Lang::Zh => format!(
+            "这道练习还没开放：先让“{chapter_title}”一章的练习都通过（还差：{missing}）。课文可以照常阅读。"
+        ),
+        Lang::En => format!(
+            "This exercise is not open yet: first pass the exercises of “{chapter_title}” (still to pass: {missing}). You can read the lesson as usual."
+        ),
+    }
+}
+
 pub fn idle_removal(lang: Lang, namespace: &str, after_secs: u64, at: i64) -> String {
     let days = after_secs / 86_400;
     let hours = after_secs / 3600;

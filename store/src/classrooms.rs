@@ -8,7 +8,7 @@ use crate::{
     INSERT_TRIES,
 };
 
-const COLUMNS: &str = "id, code, name, instructor_id, created_at, archived_at";
+const COLUMNS: &str = "id, code, name, instructor_id, created_at, archived_at, gated";
 const MAX_NAME_CHARS: usize = 100;
 
 impl Store {
@@ -30,6 +30,7 @@ impl Store {
                 instructor_id: instructor_id.to_string(),
                 created_at: codes::now_ms(),
                 archived_at: None,
+                gated: false,
             };
             let inserted = sqlx::query(
                 "INSERT INTO classrooms (id, code, name, instructor_id, created_at) \
@@ -109,6 +110,21 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Turns gated progress on or off for the classroom's learners.
+    pub async fn set_classroom_gated(&self, id: &str, gated: bool) -> Result<()> {
+        let done = sqlx::query("UPDATE classrooms SET gated = $1 WHERE id = $2")
+            .bind(i64::from(gated))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(classroom_not_found(id));
+        }
+        Ok(())
+    }
+}
+
 fn classroom_from_row(row: &AnyRow) -> Result<Classroom> {
     let code: String = row.try_get("code")?;
     Ok(Classroom {
@@ -118,5 +134,6 @@ fn classroom_from_row(row: &AnyRow) -> Result<Classroom> {
         instructor_id: row.try_get("instructor_id")?,
         created_at: row.try_get("created_at")?,
         archived_at: row.try_get("archived_at")?,
+        gated: row.try_get::<i64, _>("gated")? != 0,
     })
 }

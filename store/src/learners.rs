@@ -178,6 +178,54 @@ impl Store {
     }
 }
 
+/// Whether gated progress applies to a learner, and who decided it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gating {
+    /// Gated progress is on for this learner.
+    pub gated: bool,
+    /// The learner's classroom decides (the instructor's setting); the learner's own choice
+    /// counts only when they are self-paced.
+    pub by_classroom: bool,
+}
+
+impl Store {
+    /// Turns gated progress on or off for a learner themselves (counts while self-paced).
+    pub async fn set_learner_gated(&self, id: &str, gated: bool) -> Result<()> {
+        sqlx::query("UPDATE learners SET gated = $1 WHERE id = $2")
+            .bind(i64::from(gated))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The gating in force for a learner: their classroom's setting, else their own.
+    pub async fn gating(&self, learner_id: &str) -> Result<Gating> {
+        let row = sqlx::query(
+            "SELECT learners.gated AS own, classrooms.gated AS class FROM learners \
+             LEFT JOIN classrooms ON classrooms.id = learners.classroom_id WHERE learners.id = $1",
+        )
+        .bind(learner_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(Gating::default());
+        };
+        let own: i64 = row.try_get("own")?;
+        let class: Option<i64> = row.try_get("class")?;
+        Ok(match class {
+            Some(class) => Gating {
+                gated: class != 0,
+                by_classroom: true,
+            },
+            None => Gating {
+                gated: own != 0,
+                by_classroom: false,
+            },
+        })
+    }
+}
+
 fn display_name(name: &str) -> Result<Option<String>> {
     let name = name.trim();
     if name.chars().count() > MAX_NAME_CHARS {

@@ -24,6 +24,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use error::{Result, StoreError};
 pub use evidence::strip_evidence;
+pub use learners::Gating;
 pub use model::{
     Attempt, AttemptSource, Backend, Classroom, ExerciseProgress, Instructor, Learner, NewAttempt,
     NewLearner, Status, StuckCount,

@@ -48,6 +48,9 @@ pub struct Classroom {
     pub instructor_id: String,
     pub created_at: i64,
     pub archived_at: Option<i64>,
+    /// Gated progress for its learners: a chapter's exercises open once the chapters before
+    /// it have passed.
+    pub gated: bool,
 }
 
 pub struct NewAttempt<'a> {

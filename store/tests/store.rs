@@ -5,7 +5,9 @@
 use std::future::Future;
 
 use kubelab_checks::{AssertionResult, Mode, Text, Verdict};
-use kubelab_store::{AttemptSource, NewAttempt, NewLearner, Status, Store, StoreError, StuckCount};
+use kubelab_store::{
+    AttemptSource, Gating, NewAttempt, NewLearner, Status, Store, StoreError, StuckCount,
+};
 use serde_json::json;
 use sqlx::{Connection, Executor};
 
@@ -39,6 +41,7 @@ on_both_backends!(
     fifty_concurrent_attempts_are_all_stored,
     sessions_are_saved_loaded_and_deleted,
     idle_self_paced_learners_are_found_oldest_first_until_removed,
+    gating_is_the_classrooms_choice_or_a_self_paced_learners_own,
 );
 
 async fn with_sqlite<F, Fut>(test: F)
@@ -778,4 +781,55 @@ async fn idle_self_paced_learners_are_found_oldest_first_until_removed(store: St
         ids(store.idle_learners(later + 2_000, 10).await.unwrap()),
         vec![a.id.clone(), b.id]
     );
+}
+
+async fn gating_is_the_classrooms_choice_or_a_self_paced_learners_own(store: Store) {
+    let teacher = store
+        .add_instructor("gate@example.org", "correct horse")
+        .await
+        .unwrap();
+    let class = store.create_classroom(&teacher.id, "Gated").await.unwrap();
+    assert!(!class.gated);
+    let pupil = store
+        .create_learner(learner_in(Some(&class.id)))
+        .await
+        .unwrap();
+    let alone = store.create_learner(learner_in(None)).await.unwrap();
+    let off_by_class = Gating {
+        gated: false,
+        by_classroom: true,
+    };
+    assert_eq!(store.gating(&pupil.id).await.unwrap(), off_by_class);
+    assert_eq!(store.gating(&alone.id).await.unwrap(), Gating::default());
+
+    store.set_classroom_gated(&class.id, true).await.unwrap();
+    assert!(store.classroom(&class.id).await.unwrap().unwrap().gated);
+    let on_by_class = Gating {
+        gated: true,
+        by_classroom: true,
+    };
+    assert_eq!(store.gating(&pupil.id).await.unwrap(), on_by_class);
+    // A classroom learner's own switch does not override the instructor's.
+    store.set_learner_gated(&pupil.id, false).await.unwrap();
+    assert_eq!(store.gating(&pupil.id).await.unwrap(), on_by_class);
+    store.set_classroom_gated(&class.id, false).await.unwrap();
+    store.set_learner_gated(&pupil.id, true).await.unwrap();
+    assert_eq!(store.gating(&pupil.id).await.unwrap(), off_by_class);
+
+    store.set_learner_gated(&alone.id, true).await.unwrap();
+    assert_eq!(
+        store.gating(&alone.id).await.unwrap(),
+        Gating {
+            gated: true,
+            by_classroom: false,
+        }
+    );
+    assert_eq!(
+        store.gating("no-such-learner").await.unwrap(),
+        Gating::default()
+    );
+    assert!(store
+        .set_classroom_gated("no-such-class", true)
+        .await
+        .is_err());
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use kubelab_checks::{Text, Verdict};
 use serde::{Deserialize, Serialize};
 
-use crate::progress::ExerciseProgress;
+use crate::progress::{ExerciseProgress, GatingView, Locked};
 
 /// `POST /api/session/start`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +37,9 @@ pub struct Me {
     /// it never is.
     #[serde(default)]
     pub idle_removal: Option<IdleRemoval>,
+    /// Gated progress: on or off, and whether the learner may change it.
+    #[serde(default)]
+    pub gating: GatingView,
 }
 
 /// A self-paced learner's namespace unused for `after_secs` is removed; their progress stays.
@@ -80,6 +83,9 @@ pub struct Summary {
     pub progress: Vec<ExerciseProgress>,
     /// The last verdict per exercise id.
     pub last: BTreeMap<String, LastVerdict>,
+    /// Gated progress: the exercises not open yet, and why (empty when gating is off).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub locked: BTreeMap<String, Locked>,
 }
 
 /// The last answered attempt of one exercise: when (unix ms), and its (possibly re-graded) verdict.

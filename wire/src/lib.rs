@@ -19,7 +19,9 @@ pub use learner::{
     ClassroomRef, ClusterStatus, IdleRemoval, JoinBody, LastVerdict, Me, MeLearner, ResumeBody,
     StartBody, Summary,
 };
-pub use progress::{Attempt, AttemptSource, ExerciseProgress, Status, StuckCount};
+pub use progress::{
+    Attempt, AttemptSource, ExerciseProgress, GatedBody, GatingView, Locked, Status, StuckCount,
+};
 pub use setup::Started;
 pub use teach::{
     Board, BoardClassroom, BoardExercise, BoardLearner, Cell, ClassroomView, GradeSummary,

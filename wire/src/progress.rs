@@ -110,3 +110,26 @@ impl Attempt {
         self.regraded.as_ref().unwrap_or(&self.verdict)
     }
 }
+
+/// Gated progress: why an exercise is not open yet — the first chapter, in course order, whose
+/// exercises have not all passed, and which of them are still to pass.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Locked {
+    pub chapter: String,
+    pub title: kubelab_checks::Text,
+    pub missing: Vec<String>,
+}
+
+/// Whether gated progress applies to a learner, and who decided it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatingView {
+    pub gated: bool,
+    /// The classroom's instructor decides; the learner cannot change it.
+    pub by_classroom: bool,
+}
+
+/// `PUT /api/me/gated` and `PUT /api/teach/classrooms/{id}/gated`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatedBody {
+    pub gated: bool,
+}

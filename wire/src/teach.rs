@@ -40,6 +40,9 @@ pub struct ClassroomView {
     pub created_at: i64,
     pub archived_at: Option<i64>,
     pub learners: u32,
+    /// Gated progress for its learners.
+    #[serde(default)]
+    pub gated: bool,
 }
 
 /// `GET /api/teach/classrooms/{id}` and each `board` event: learner × exercise.
@@ -59,6 +62,9 @@ pub struct BoardClassroom {
     pub code: String,
     pub name: String,
     pub archived_at: Option<i64>,
+    /// Gated progress for its learners.
+    #[serde(default)]
+    pub gated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

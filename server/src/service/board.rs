@@ -55,6 +55,7 @@ pub fn build(
             code: classroom.code.clone(),
             name: classroom.name.clone(),
             archived_at: classroom.archived_at,
+            gated: classroom.gated,
         },
         exercises,
         learners,

@@ -74,6 +74,7 @@ impl Lab {
             created_at: c.created_at,
             archived_at: c.archived_at,
             learners: u32::try_from(learners).unwrap_or(u32::MAX),
+            gated: c.gated,
         })
     }
 
@@ -121,6 +122,18 @@ impl Lab {
                 }
             }
         }
+        self.announce(&c.id);
+        let c = self
+            .store
+            .classroom(&c.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.classroom_view(c).await
+    }
+
+    /// Turns gated progress on or off for the classroom's learners; their boards hear of it.
+    pub async fn set_classroom_gating(&self, c: &Classroom, gated: bool) -> Result<ClassroomView> {
+        self.store.set_classroom_gated(&c.id, gated).await?;
         self.announce(&c.id);
         let c = self
             .store

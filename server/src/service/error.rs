@@ -19,6 +19,14 @@ pub enum ServiceError {
     NotCluster(String),
     #[error("exercise {0} has no setup to start")]
     NothingToStart(String),
+    /// Gated progress: the exercise opens once every exercise of an earlier chapter passes.
+    #[error("exercise {exercise} opens after chapter {}", .lock.chapter)]
+    Locked {
+        exercise: String,
+        lock: kubelab_wire::Locked,
+    },
+    #[error("gated progress is the classroom's choice")]
+    GatedByClassroom,
     #[error("{0}")]
     Input(#[from] InputError),
     #[error("{0}")]
@@ -68,6 +76,8 @@ impl ServiceError {
             E::UnknownExercise(_) => "unknown-exercise",
             E::NotCluster(_) => "not-cluster",
             E::NothingToStart(_) => "nothing-to-start",
+            E::Locked { .. } => "exercise-locked",
+            E::GatedByClassroom => "gated-by-classroom",
             E::Input(e) => input_error_code(e),
             E::Cluster(e) => e.code(),
             E::Provision(e) => e.code(),
@@ -120,6 +130,23 @@ impl ServiceError {
             E::NothingToStart(id) => Text::new(
                 format!("练习 {id} 不需要“开始”：它没有预先创建的对象，直接按说明动手就行。"),
                 format!("Exercise {id} has nothing to start: it creates no objects for you; follow its instructions."),
+            ),
+            E::Locked { exercise, lock } => {
+                let missing = lock.missing.join(", ");
+                Text::new(
+                    format!(
+                        "练习 {exercise} 还没开放：先让“{}”一章的练习都通过（还差：{missing}）。课文随时可以读。",
+                        lock.title.zh
+                    ),
+                    format!(
+                        "Exercise {exercise} is not open yet: first pass the exercises of the chapter “{}” (still to pass: {missing}). The lessons stay readable.",
+                        lock.title.en
+                    ),
+                )
+            }
+            E::GatedByClassroom => Text::new(
+                "你在班级里：是否按章节解锁练习由老师决定。".to_string(),
+                "You are in a classroom: your instructor decides whether exercises open chapter by chapter.".to_string(),
             ),
             E::Input(e) => input_error_text(e),
             E::Cluster(e) => e.text(),

@@ -215,6 +215,13 @@ impl Lab {
             cluster,
             progress: self.store.progress(&learner.id).await?,
             idle_removal: self.idle_removal(learner).await?,
+            gating: {
+                let g = self.store.gating(&learner.id).await?;
+                kubelab_wire::GatingView {
+                    gated: g.gated,
+                    by_classroom: g.by_classroom,
+                }
+            },
         })
     }
 
@@ -243,9 +250,14 @@ impl Lab {
         Ok(())
     }
 
-    /// What lesson pages show of a learner: progress per exercise and the last verdict of each.
-    /// A visitor without a learner gets an empty summary.
-    pub async fn summary(&self, learner: Option<&Learner>) -> Result<Summary> {
+    /// What lesson pages show of a learner: progress per exercise, the last verdict of each, and
+    /// (with gated progress) the exercises not open yet. A visitor without a learner gets an
+    /// empty summary.
+    pub async fn summary(
+        &self,
+        learner: Option<&Learner>,
+        chapters: &[super::gate::ChapterExercises],
+    ) -> Result<Summary> {
         let Some(learner) = learner else {
             return Ok(Summary::default());
         };
@@ -264,10 +276,12 @@ impl Lab {
                 last.insert(p.exercise_id.clone(), LastVerdict { at: a.at, verdict });
             }
         }
+        let (_, locked) = self.locks_for(learner, chapters).await?;
         Ok(Summary {
             signed_in: true,
             progress,
             last,
+            locked,
         })
     }
 

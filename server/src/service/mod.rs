@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod classrooms;
 mod error;
 pub mod evidence;
+pub mod gate;
 pub mod grading;
 pub mod idle;
 pub mod learners;

@@ -192,6 +192,11 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         (Method::GET, "/api/me/summary".into(), None),
         (Method::GET, "/api/me/kubeconfig".into(), None),
         (Method::POST, "/api/me/reset".into(), Some("{}")),
+        (
+            Method::PUT,
+            "/api/me/gated".into(),
+            Some(r#"{"gated":false}"#),
+        ),
         (Method::GET, "/api/teach/me".into(), None),
         (Method::GET, "/api/teach/classrooms".into(), None),
         (Method::GET, format!("/api/teach/classrooms/{ca_id}"), None),
@@ -271,6 +276,11 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
             Method::POST,
             "/api/teach/login".into(),
             Some(r#"{"email":"ada@example.test","password":"not it at all"}"#),
+        ),
+        (
+            Method::PUT,
+            format!("/api/teach/classrooms/{ca_id}/gated"),
+            Some(r#"{"gated":true}"#),
         ),
         // Last: they change what the rows above would see.
         (

@@ -81,7 +81,11 @@ impl Coded for ServiceError {
         use ServiceError as E;
         match self {
             E::UnknownExercise(_) | E::UnknownResumeCode | E::NotFound => StatusCode::NOT_FOUND,
-            E::NotCluster(_) | E::NotProvisioned | E::NothingToStart(_) => StatusCode::CONFLICT,
+            E::NotCluster(_)
+            | E::NotProvisioned
+            | E::NothingToStart(_)
+            | E::Locked { .. }
+            | E::GatedByClassroom => StatusCode::CONFLICT,
             E::Input(InputError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             E::Input(InputError::NotOffline { .. }) => StatusCode::CONFLICT,
             E::Input(_) => StatusCode::UNPROCESSABLE_ENTITY,

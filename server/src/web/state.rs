@@ -33,6 +33,26 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The course's chapters and their exercises, in course order: what gated progress walks.
+    pub fn chapters(&self) -> Vec<crate::service::gate::ChapterExercises> {
+        let course = self.course.current();
+        course
+            .order
+            .iter()
+            .filter_map(|id| {
+                let zh = course.lesson(kubelab_app::model::Lang::Zh, id)?;
+                let en = course
+                    .lesson(kubelab_app::model::Lang::En, id)
+                    .unwrap_or(zh);
+                Some(crate::service::gate::ChapterExercises {
+                    id: id.clone(),
+                    title: kubelab_checks::Text::new(zh.title.clone(), en.title.clone()),
+                    exercises: zh.exercises.clone(),
+                })
+            })
+            .collect()
+    }
+
     /// Completes when the server begins to shut down (never, if nobody can tell it to).
     pub fn shutting_down(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
         let mut rx = self.shutdown.clone();

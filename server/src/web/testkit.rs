@@ -19,18 +19,23 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 /// Chapters `alpha`, `beta`, `gamma` of part `p1`, each with one section and a bash block.
 pub(crate) fn course(root: &Path) -> kubelab_app::model::Course {
+    course_with(root, ["", "", ""])
+}
+
+/// The same chapters, listing these exercises (`a, b` each).
+pub(crate) fn course_with(root: &Path, exercises: [&str; 3]) -> kubelab_app::model::Course {
     write(
         root,
         "course.yaml",
         "title: { zh: 测试课程, en: Test course }\nparts:\n  - id: p1\n    title: { zh: 第一部分, en: Part one }\n",
     );
-    for (order, id) in ["alpha", "beta", "gamma"].iter().enumerate() {
+    for (order, (id, exercises)) in ["alpha", "beta", "gamma"].iter().zip(exercises).enumerate() {
         for lang in ["zh", "en"] {
             write(
                 root,
                 &format!("{lang}/{id}.md"),
                 &format!(
-                    "---\nid: {id}\ntitle: {lang} {id} title\npart: p1\norder: {}\nsummary: about {id}\nminutes: 7\nexercises: []\n---\n## First section\n\n```bash\nkubectl get pod\n```\n",
+                    "---\nid: {id}\ntitle: {lang} {id} title\npart: p1\norder: {}\nsummary: about {id}\nminutes: 7\nexercises: [{exercises}]\n---\n## First section\n\n```bash\nkubectl get pod\n```\n",
                     order + 1
                 ),
             );

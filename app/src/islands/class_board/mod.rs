@@ -82,6 +82,13 @@ fn Actions(ctx: Ctx) -> impl IntoView {
             <a class="button button-quiet" href=move || ctx.url("/export.csv") download="">
                 {t(lang, Msg::ExportCsv)}
             </a>
+            <label class="switch">
+                <input type="checkbox" data-action="gate"
+                    prop:checked=move || ctx.board.with(|b| b.as_ref().is_some_and(|b| b.classroom.gated))
+                    disabled=move || busy.get() || ctx.board.with(Option::is_none)
+                    on:change=move |ev| ctx.run(Action::Gate(event_target_checked(&ev))) />
+                " "{t(lang, Msg::GatedClassroomSwitch)}
+            </label>
         </div>
     }
 }

@@ -4,7 +4,7 @@ use crate::client::{self, ClientError, EventStream, StreamEvent};
 use crate::i18n::{self, t, Msg};
 use crate::islands::parts::{self, Notice};
 use crate::model::Lang;
-use kubelab_wire::{paths, Attempt, Board, GradeSummary, RegradeSummary};
+use kubelab_wire::{paths, Attempt, Board, ClassroomView, GatedBody, GradeSummary, RegradeSummary};
 use leptos::prelude::*;
 
 /// How the board gets its data.
@@ -56,11 +56,12 @@ pub(super) enum History {
     Failed(String),
 }
 
-/// The grading actions.
+/// The board's actions: grading, and gated progress on or off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Action {
     Grade,
     Regrade,
+    Gate(bool),
 }
 
 /// The island's state, shared by its parts.
@@ -149,6 +150,22 @@ impl Ctx {
                 Action::Regrade => {
                     let reply = client::post::<RegradeSummary>(&self.url("/regrade")).await;
                     Notice::of(&reply, lang, |r| i18n::regrade_summary(lang, *r))
+                }
+                Action::Gate(gated) => {
+                    let body = GatedBody { gated };
+                    let reply =
+                        client::put_json::<ClassroomView, _>(&self.url("/gated"), &body).await;
+                    Notice::of(&reply, lang, |c| {
+                        t(
+                            lang,
+                            if c.gated {
+                                Msg::GatedNowOn
+                            } else {
+                                Msg::GatedNowOff
+                            },
+                        )
+                        .to_string()
+                    })
                 }
             }
         };

@@ -17,7 +17,7 @@ use kubelab_wire::{ExerciseKind, Text, Verdict};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{show_hint, t, Msg};
+use crate::i18n::{self, show_hint, t, Msg};
 use crate::islands::summary::with_summary;
 use crate::model::Lang;
 
@@ -95,6 +95,8 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
     } = data;
     let state = RwSignal::new(last.map(PanelState::Done).unwrap_or(PanelState::Idle));
     let ready = RwSignal::new(false);
+    // Gated progress: why the exercise is not open yet (from the learner's summary).
+    let locked = RwSignal::new(None::<String>);
     // Effects run only in the browser: until then the buttons stay disabled (no form posts the page).
     let exercise = id.clone();
     Effect::new(move |_| {
@@ -103,9 +105,18 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
         with_summary(move |summary| {
             let Some(summary) = summary else { return };
             let _ = state.try_update(|s| restore(s, &summary, &exercise));
+            if let Some(lock) = summary.locked.get(&exercise) {
+                let _ = locked.try_set(Some(i18n::locked_note(
+                    lang,
+                    lock.title.get(lang.code()),
+                    &lock.missing,
+                )));
+            }
         });
     });
-    let busy = Signal::derive(move || !ready.get() || state.get() == PanelState::Busy);
+    let busy = Signal::derive(move || {
+        !ready.get() || state.get() == PanelState::Busy || locked.with(Option::is_some)
+    });
 
     let editor = input
         .filter(|k| *k != ExerciseKind::Quiz)
@@ -119,7 +130,9 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
     let hints = (!hints.is_empty())
         .then(|| view! { <Hints id=id.clone() lang=lang hints=hints ready=ready /> });
     view! {
-        <div class="panel" data-exercise=id.clone() data-ready=move || ready.get().then_some("")>
+        <div class="panel" data-exercise=id.clone() data-ready=move || ready.get().then_some("")
+            data-locked=move || locked.with(Option::is_some).then_some("")>
+            {move || locked.get().map(|note| view! { <p class="locked-note" role="status">{note}</p> })}
             {editor}
             {quiz}
             {cluster}

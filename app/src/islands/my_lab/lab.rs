@@ -1,7 +1,9 @@
 //! The signed-in learner: who they are (namespace, resume code, classroom), their cluster
 //! (kubeconfig download, reset) and their progress.
 
-use kubelab_wire::{ClusterStatus, ExerciseProgress, IdleRemoval, Me, MeLearner, Status};
+use kubelab_wire::{
+    ClusterStatus, ExerciseProgress, GatedBody, GatingView, IdleRemoval, Me, MeLearner, Status,
+};
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -32,6 +34,7 @@ pub(super) fn SignedIn(lab: Lab, me: Me, links: StoredValue<Vec<ExerciseLink>>) 
     view! {
         {who(lang, me.learner)}
         <ClusterCard lab=lab cluster=me.cluster namespace=namespace idle=me.idle_removal />
+        <GatingCard lab=lab gating=me.gating />
         {progress(lang, me.progress, links)}
         <p>
             <button type="button" class="button button-quiet" disabled=move || busy.get()
@@ -114,6 +117,43 @@ fn ClusterCard(
                 on:click=reset>
                 {t(lang, Msg::ResetNamespace)}
             </button>
+        </section>
+    }
+}
+
+/// Gated progress: a self-paced learner's own switch; in a classroom, what the instructor chose.
+#[component]
+fn GatingCard(lab: Lab, gating: GatingView) -> impl IntoView {
+    let lang = lab.lang;
+    let busy = lab.busy;
+    let control = if gating.by_classroom {
+        let line = if gating.gated {
+            Msg::GatedByInstructorOn
+        } else {
+            Msg::GatedByInstructorOff
+        };
+        Either::Left(view! { <p data-field="gating">{t(lang, line)}</p> })
+    } else {
+        let toggle = move |ev: leptos::ev::Event| {
+            let gated = event_target_checked(&ev);
+            let request = async move {
+                client::put_json::<Me, _>("/api/me/gated", &GatedBody { gated }).await
+            };
+            lab.act(Form::Account, request, None);
+        };
+        Either::Right(view! {
+            <label class="switch">
+                <input type="checkbox" data-field="gating" prop:checked=gating.gated
+                    disabled=move || busy.get() on:change=toggle />
+                " "{t(lang, Msg::GatedOwnSwitch)}
+            </label>
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="gating-h">
+            <h2 id="gating-h">{t(lang, Msg::GatedHeading)}</h2>
+            <p class="muted">{t(lang, Msg::GatedExplained)}</p>
+            {control}
         </section>
     }
 }

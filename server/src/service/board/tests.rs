@@ -26,6 +26,7 @@ fn classroom() -> Classroom {
         instructor_id: "i1".to_string(),
         created_at: 0,
         archived_at: None,
+        gated: false,
     }
 }
 

@@ -133,3 +133,76 @@ async fn a_recorded_attempt_stores_slim_evidence_within_the_limit() {
     let marker = stored.evidence.last().expect("marker");
     assert_eq!(marker["kind"], crate::service::evidence::TRUNCATED_KIND);
 }
+
+#[tokio::test]
+async fn an_instructor_gates_a_classroom_and_its_learners_cannot_ungate_themselves() {
+    use crate::service::gate::ChapterExercises;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lab = lab(&dir).await;
+    let instructor = lab
+        .store
+        .add_instructor("gate@example.test", "correct horse battery")
+        .await
+        .expect("instructor");
+    let c = lab
+        .store
+        .create_classroom(&instructor.id, "Week 2")
+        .await
+        .expect("classroom");
+    let pupil = lab
+        .store
+        .create_learner(NewLearner {
+            display_name: None,
+            classroom_id: Some(&c.id),
+            namespace_prefix: "kl-",
+        })
+        .await
+        .expect("learner");
+    let chapters = vec![
+        ChapterExercises {
+            id: "one".into(),
+            title: kubelab_checks::Text::new("第一章", "One"),
+            exercises: vec!["kubectl-dry-run".into()],
+        },
+        ChapterExercises {
+            id: "two".into(),
+            title: kubelab_checks::Text::new("第二章", "Two"),
+            exercises: vec!["network-modes".into()],
+        },
+    ];
+    lab.require_open(Some(&pupil), "network-modes", &chapters)
+        .await
+        .expect("open while the classroom is not gated");
+
+    let view = lab.set_classroom_gating(&c, true).await.expect("gated");
+    assert!(view.gated);
+    let now = lab
+        .store
+        .classroom(&c.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert!(lab.board(&now).await.expect("board").classroom.gated);
+    let err = lab
+        .require_open(Some(&pupil), "network-modes", &chapters)
+        .await
+        .expect_err("locked");
+    assert!(
+        matches!(&err, ServiceError::Locked { lock, .. } if lock.chapter == "one"),
+        "{err:?}"
+    );
+    lab.require_open(Some(&pupil), "kubectl-dry-run", &chapters)
+        .await
+        .expect("the first chapter is open");
+    let err = lab
+        .set_own_gating(&pupil, false)
+        .await
+        .expect_err("the instructor decides");
+    assert!(matches!(err, ServiceError::GatedByClassroom), "{err:?}");
+    assert!(lab.me(&pupil).await.expect("me").gating.by_classroom);
+
+    lab.set_classroom_gating(&c, false).await.expect("ungated");
+    lab.require_open(Some(&pupil), "network-modes", &chapters)
+        .await
+        .expect("open again");
+}

@@ -11,6 +11,9 @@
 //! * `POST /api/exercises/{id}/start`: create the exercise's `setup:` objects in the learner's
 //!   namespace; `POST /api/exercises/{id}/reset`: delete them, then create them again. A signed-in
 //!   learner only; counted like checks.
+//!
+//! With gated progress on (docs/EXERCISES.md), submit, check, live, start and reset of an
+//! exercise whose chapter is not open yet answer 409 `exercise-locked`.
 
 use std::convert::Infallible;
 
@@ -83,6 +86,8 @@ async fn submit(
         }
     })?;
     let current = session::learner(lab, &session).await?;
+    lab.require_open(current.as_ref(), &ex.id, &state.chapters())
+        .await?;
     // Counted before the text is parsed: a flood costs neither CPU nor rows.
     lab.admit_attempt(&Lab::attempt_key(current.as_ref(), &client.key()))?;
     let verdict = lab.validate(ex, body.to_vec()).await?;
@@ -102,6 +107,8 @@ async fn check(
     let ex = lab.cluster_exercise(&id)?;
     lab.cluster()?;
     let current = session::learner(lab, &session).await?;
+    lab.require_open(current.as_ref(), &ex.id, &state.chapters())
+        .await?;
     lab.admit_attempt(&Lab::attempt_key(current.as_ref(), &client.key()))?;
     let learner = learner_or_start(lab, &session, current, &client.key()).await?;
     let (verdict, attempt) = lab.check(ex, &learner).await?;
@@ -118,6 +125,8 @@ async fn set_up(
     let lab = &state.lab;
     let ex = lab.startable_exercise(id)?;
     lab.cluster()?;
+    lab.require_open(Some(learner), &ex.id, &state.chapters())
+        .await?;
     lab.admit_attempt(&Lab::attempt_key(Some(learner), ""))?;
     Ok(Json(lab.start(ex, learner, reset).await?))
 }
@@ -162,6 +171,8 @@ async fn live(
     let lab = state.lab.clone();
     let ex = lab.cluster_exercise(&id)?.clone();
     lab.cluster()?;
+    lab.require_open(Some(&learner), &ex.id, &state.chapters())
+        .await?;
     let slot = lab.streams.acquire(&learner.id)?;
     lab.admit_attempt(&Lab::attempt_key(Some(&learner), ""))?;
     let (first, updates) = lab.live(ex, learner).await?;

@@ -2,15 +2,15 @@
 //!
 //! * `POST /api/session/start|resume|join|logout`
 //! * `GET /api/me`, `GET /api/me/kubeconfig`, `POST /api/me/reset`, `GET /api/me/attempts`,
-//!   `GET /api/me/summary`
+//!   `GET /api/me/summary`, `PUT /api/me/gated` (a self-paced learner's gated progress)
 
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use kubelab_store::Attempt;
-use kubelab_wire::{JoinBody, Me, ResumeBody, StartBody, Summary};
+use kubelab_wire::{GatedBody, JoinBody, Me, ResumeBody, StartBody, Summary};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/me/reset", post(reset))
         .route("/api/me/attempts", get(my_attempts))
         .route("/api/me/summary", get(summary))
+        .route("/api/me/gated", put(set_gated))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -122,7 +123,19 @@ async fn summary(
     State(state): State<AppState>,
     MaybeLearner(learner): MaybeLearner,
 ) -> Result<Json<Summary>, WebError> {
-    Ok(Json(state.lab.summary(learner.as_ref()).await?))
+    let chapters = state.chapters();
+    Ok(Json(state.lab.summary(learner.as_ref(), &chapters).await?))
+}
+
+/// A self-paced learner turns gated progress on or off (409 in a classroom: the instructor
+/// decides); the answer is the learner's page data, as for the other account actions.
+async fn set_gated(
+    State(state): State<AppState>,
+    CurrentLearner(learner): CurrentLearner,
+    AppJson(body): AppJson<GatedBody>,
+) -> Result<Json<Me>, WebError> {
+    state.lab.set_own_gating(&learner, body.gated).await?;
+    Ok(Json(state.lab.me(&learner).await?))
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,13 +7,13 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use futures::StreamExt;
 use kubelab_store::{Attempt, Instructor};
 use kubelab_wire::{
-    Board, ClassroomView, GradeSummary, InstructorRef, InstructorView, LoginBody, NewClassroomBody,
-    RegradeSummary,
+    Board, ClassroomView, GatedBody, GradeSummary, InstructorRef, InstructorView, LoginBody,
+    NewClassroomBody, RegradeSummary,
 };
 use tower_sessions::Session;
 
@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/teach/classrooms/{id}", get(board))
         .route("/api/teach/classrooms/{id}/archive", post(archive))
+        .route("/api/teach/classrooms/{id}/gated", put(set_gated))
         .route("/api/teach/classrooms/{id}/events", get(board_events))
         .route(
             "/api/teach/classrooms/{id}/learners/{learner}/attempts",
@@ -98,6 +99,16 @@ async fn archive(
     OwnedClassroom(c): OwnedClassroom,
 ) -> Result<Json<ClassroomView>, WebError> {
     Ok(Json(state.lab.archive(&c).await?))
+}
+
+/// Gated progress for the classroom's learners: a chapter's exercises open once the chapters
+/// before it have passed.
+async fn set_gated(
+    State(state): State<AppState>,
+    OwnedClassroom(c): OwnedClassroom,
+    AppJson(body): AppJson<GatedBody>,
+) -> Result<Json<ClassroomView>, WebError> {
+    Ok(Json(state.lab.set_classroom_gating(&c, body.gated).await?))
 }
 
 async fn board(

@@ -332,3 +332,129 @@ async fn the_public_form_of_a_break_fix_exercise_lists_what_start_creates() {
     let (_, json) = call("GET", "/api/exercises/deployment", b"").await;
     assert!(json.get("setup").is_none(), "{json}");
 }
+
+async fn json_as(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    body: &str,
+) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("cookie", cookie)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let resp = router(state.clone()).oneshot(req).await.expect("answer");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{status}: not JSON ({e})")),
+    )
+}
+
+async fn submit_as(state: &AppState, id: &str, cookie: &str, text: &str) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method("POST")
+        .uri(format!("/api/exercises/{id}/submit"))
+        .header("cookie", cookie)
+        .header("content-type", "text/plain")
+        .body(Body::from(text.to_string()))
+        .expect("request");
+    let resp = router(state.clone()).oneshot(req).await.expect("answer");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{status}: not JSON ({e})")),
+    )
+}
+
+#[tokio::test]
+async fn with_gated_progress_a_chapters_exercises_open_once_the_chapter_before_has_passed() {
+    let (state, dir) = state().await;
+    state.course.replace(crate::web::testkit::course_with(
+        &dir.path().join("gated"),
+        ["kubectl-dry-run", "network-modes", "dockerfile"],
+    ));
+    let cookie = learner_cookie(&state).await;
+    let (status, me) = json_as(&state, "GET", "/api/me", &cookie, "").await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["gating"]["gated"], false, "{me}");
+    // Off: everything is open.
+    let (status, json) = submit_as(&state, "dockerfile", &cookie, "FROM nginx:latest\n").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+
+    let (status, me) = json_as(&state, "PUT", "/api/me/gated", &cookie, r#"{"gated":true}"#).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["gating"]["gated"], true, "{me}");
+    assert_eq!(me["gating"]["by_classroom"], false, "{me}");
+
+    // beta's quiz waits for alpha's command exercise; nothing is recorded.
+    let attempts_before = state.lab.store.count_attempts().await.expect("count");
+    let (status, json) = submit_as(&state, "network-modes", &cookie, "{}").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{json}");
+    assert_error(&json, "exercise-locked");
+    let en = json["error"]["message"]["en"].as_str().unwrap_or_default();
+    assert!(
+        en.contains("“en alpha title”") && en.contains("kubectl-dry-run"),
+        "{en}"
+    );
+    let zh = json["error"]["message"]["zh"].as_str().unwrap_or_default();
+    assert!(zh.contains("zh alpha title"), "{zh}");
+    assert_eq!(
+        state.lab.store.count_attempts().await.expect("count"),
+        attempts_before
+    );
+    let (_, summary) = json_as(&state, "GET", "/api/me/summary", &cookie, "").await;
+    assert_eq!(
+        summary["locked"]["network-modes"]["chapter"], "alpha",
+        "{summary}"
+    );
+    assert_eq!(
+        summary["locked"]["dockerfile"]["chapter"], "alpha",
+        "{summary}"
+    );
+    assert_eq!(
+        summary["locked"]["network-modes"]["missing"],
+        serde_json::json!(["kubectl-dry-run"])
+    );
+
+    // A wrong answer keeps it closed; the right one opens beta, not gamma.
+    let (status, json) = submit_as(&state, "kubectl-dry-run", &cookie, "kubectl run ngx").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["passed"], false);
+    let (status, _) = submit_as(&state, "network-modes", &cookie, "{}").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let right = "kubectl run ngx --image=nginx:alpine --dry-run=client -o yaml";
+    let (status, json) = submit_as(&state, "kubectl-dry-run", &cookie, right).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["passed"], true, "{json}");
+    let (status, json) = submit_as(&state, "network-modes", &cookie, "{}").await;
+    assert_ne!(status, StatusCode::CONFLICT, "{json}");
+    let (_, summary) = json_as(&state, "GET", "/api/me/summary", &cookie, "").await;
+    assert!(
+        summary["locked"].get("network-modes").is_none(),
+        "{summary}"
+    );
+    assert_eq!(
+        summary["locked"]["dockerfile"]["chapter"], "beta",
+        "{summary}"
+    );
+
+    // Off again: everything opens.
+    let (status, _) = json_as(
+        &state,
+        "PUT",
+        "/api/me/gated",
+        &cookie,
+        r#"{"gated":false}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, json) = submit_as(&state, "dockerfile", &cookie, "FROM nginx:latest\n").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+}
