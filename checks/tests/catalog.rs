@@ -2,7 +2,7 @@ mod common;
 
 use kubelab_checks::{Catalog, Error, ExerciseKind};
 
-const IDS: [&str; 27] = [
+const IDS: [&str; 28] = [
     "dockerfile",
     "docker-run",
     "image-tags",
@@ -24,6 +24,7 @@ const IDS: [&str; 27] = [
     "probes-resources",
     "debugging-quiz",
     "final-quiz",
+    "final-challenge",
     "fix-service-selector",
     "fix-target-port",
     "fix-ingress-class",
@@ -33,7 +34,7 @@ const IDS: [&str; 27] = [
 ];
 
 #[test]
-fn real_catalog_has_all_27_exercises_and_nothing_else() {
+fn real_catalog_has_all_28_exercises_and_nothing_else() {
     let c = common::catalog();
     for id in IDS {
         assert!(c.get(id).is_some(), "missing exercise {id}");
@@ -85,6 +86,7 @@ fn kinds_match_the_catalog_table() {
         "wordpress",
         "deployment-rollout",
         "probes-resources",
+        "final-challenge",
     ] {
         assert_eq!(kind(k), Some(ExerciseKind::Cluster), "{k}");
     }
@@ -100,7 +102,7 @@ fn kinds_match_the_catalog_table() {
 #[test]
 fn prefix_rule_is_explained_in_instructions_of_cluster_scoped_exercises() {
     let c = common::catalog();
-    for id in ["ingress", "pv-pvc"] {
+    for id in ["ingress", "pv-pvc", "final-challenge"] {
         let ex = c.get(id).unwrap();
         assert!(ex.instructions.en.contains("<namespace>-"), "{id} en");
         assert!(ex.instructions.zh.contains("<命名空间>-"), "{id} zh");

@@ -133,6 +133,10 @@ fn good_fixtures_pass() {
         ("wordpress", "capstone passes"),
         ("deployment-rollout", "upgraded then rolled back passes"),
         ("probes-resources", "probes and resources set passes"),
+        (
+            "final-challenge",
+            "guestbook with prefixed PV, class and IngressClass passes",
+        ),
     ] {
         assert_case_passes(&format!("{exercise}: {name}"), &run(exercise, |_| {}));
     }
@@ -192,6 +196,14 @@ fn accepted_variants_pass() {
             patch: set!(
                 "PersistentVolume" "alice-host-10m-pv" "/spec/storageClassName" = "host-test";
                 "PersistentVolumeClaim" "host-5m-pvc" "/spec/storageClassName" = "host-test"
+            ),
+        },
+        Passing {
+            exercise: "final-challenge",
+            name: "a claim of the default class, bound by dynamic provisioning, is accepted",
+            patch: set!(
+                "PersistentVolume" "alice-gb-10m-pv" "/spec/storageClassName" = "standard";
+                "PersistentVolumeClaim" "gb-data" "/spec/storageClassName" = "standard"
             ),
         },
     ];
@@ -1059,6 +1071,125 @@ fn wordpress_db_host_accepts_every_dns_form_with_port() {
         });
         assert_case_passes(&format!("WORDPRESS_DB_HOST={host}"), &v);
     }
+}
+
+// ---------------- final-challenge ----------------
+
+/// A `then` check: the first failure is the only one; everything else passed or was skipped.
+fn nothing_else_fails(case: &str, v: &Verdict) {
+    let root = &v.first_failure().unwrap().id;
+    for r in v.results.iter().filter(|r| &r.id != root) {
+        assert!(r.passed || r.skipped, "{case}: {r:#?}");
+    }
+}
+
+#[test]
+fn final_challenge_mistakes_fail_on_the_right_assertion() {
+    check_mistakes(
+        "final-challenge",
+        &[
+            Mistake {
+                name: "no readiness probe fails on it alone and skips the readiness of gb-web",
+                patch: |s| {
+                    remove(
+                        s,
+                        "Deployment",
+                        "gb-web",
+                        "/spec/template/spec/containers/0/readinessProbe",
+                    )
+                },
+                fails_on: "web-readiness",
+                field: Some("readinessProbe"),
+                found: Some("(missing)"),
+                skips: &["web-ready"],
+                then: nothing_else_fails,
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "pathType Exact fails on the ingress alone",
+                patch: set!(
+                    "Ingress" "gb-ing" "/spec/rules/0/http/paths/0/pathType" = "Exact"
+                ),
+                fails_on: "ingress",
+                field: Some("pathType"),
+                expected: Some("Prefix"),
+                found: Some("Exact"),
+                then: nothing_else_fails,
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "a Pending claim fails on pvc-bound and skips the readiness of Redis",
+                patch: set!(
+                    "PersistentVolumeClaim" "gb-data" "/status/phase" = "Pending";
+                    "PersistentVolumeClaim" "gb-data" "/spec/storageClassName" = "host_test"
+                ),
+                fails_on: "pvc-bound",
+                field: Some("status.phase"),
+                found: Some("Pending"),
+                says: &["No PV has storageClassName host_test"],
+                skips: &["redis-ready"],
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "the claim mounted elsewhere than /data fails on redis-mount",
+                patch: set!(
+                    "Deployment" "gb-redis"
+                        "/spec/template/spec/containers/0/volumeMounts/0/mountPath" = "/var/lib/redis"
+                ),
+                fails_on: "redis-mount",
+                field: Some("mountPath"),
+                found: Some("/var/lib/redis"),
+                then: nothing_else_fails,
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "REDIS_HOST as a Pod IP fails on web-redis-host",
+                patch: set!(
+                    "Deployment" "gb-web"
+                        "/spec/template/spec/containers/0/env/0/value" = "10.244.1.7"
+                ),
+                fails_on: "web-redis-host",
+                found: Some("10.244.1.7"),
+                then: nothing_else_fails,
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "no memory limit fails on web-limit-memory",
+                patch: |s| {
+                    remove(
+                        s,
+                        "Deployment",
+                        "gb-web",
+                        "/spec/template/spec/containers/0/resources/limits",
+                    )
+                },
+                fails_on: "web-limit-memory",
+                field: Some("limits.memory"),
+                found: Some("(missing)"),
+                then: nothing_else_fails,
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "targetPort 8080 fails on web-target-port and skips the endpoints and the ingress",
+                patch: set!("Service" "gb-web-svc" "/spec/ports/0/targetPort" = 8080),
+                fails_on: "web-target-port",
+                field: Some("targetPort"),
+                found: Some("8080"),
+                skips: &["web-endpoints", "ingress"],
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "an untagged redis image fails on redis-image",
+                patch: set!(
+                    "Deployment" "gb-redis" "/spec/template/spec/containers/0/image" = "redis"
+                ),
+                fails_on: "redis-image",
+                field: Some("image"),
+                found: Some("redis"),
+                ..Mistake::NOTHING_MORE
+            },
+        ],
+    );
 }
 
 #[test]

@@ -884,7 +884,7 @@ async fn live_streams_are_capped_per_learner_and_a_closed_stream_frees_its_slot(
 }
 
 /// The cluster exercises of the course (content/exercises with `kind: cluster`).
-const CLUSTER_EXERCISES: usize = 17;
+const CLUSTER_EXERCISES: usize = 18;
 
 /// `kubelab grade --json` output: exit 0 and one row per namespace × cluster exercise.
 fn graded(out: &Output, namespaces: usize) -> Value {
@@ -985,7 +985,7 @@ async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("graded 2 namespaces × 17 exercises"),
+        stderr.contains("graded 2 namespaces × 18 exercises"),
         "{stderr}"
     );
     let text = std::fs::read_to_string(&csv).expect("the CSV file");
@@ -1560,4 +1560,152 @@ async fn http_start_and_reset_create_the_setup_in_the_learners_namespace_and_the
     assert_eq!(status, 200, "{body}");
     let reset: Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(reset["reset"], true, "{reset:#}");
+}
+
+// ---- final-challenge: the capstone as its last hint builds it, on a shared cluster (prefixed
+// PV, storage class and IngressClass), with one mistake at a time. ----
+
+/// The learner's objects for the final challenge in namespace `ns` (fixtures/final-challenge.yaml
+/// with the `<ns>-` prefix on the cluster-scoped names), as `kubectl apply -f` reads them.
+fn guestbook(ns: &str) -> Vec<Value> {
+    let text = include_str!("fixtures/final-challenge.yaml").replace("${P}", &format!("{ns}-"));
+    kubelab_checks::Snapshot::from_yaml(ns, &text)
+        .expect("the fixture parses")
+        .objects
+}
+
+/// The object of `kind` named `name` among `objects`, to turn it into a learner's mistake.
+fn object_mut<'a>(objects: &'a mut [Value], kind: &str, name: &str) -> &'a mut Value {
+    objects
+        .iter_mut()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name} in the fixture"))
+}
+
+/// Server-side applies `objects` like `kubectl apply` (forced: applying a fixed version again
+/// replaces the mistake). The cluster-scoped ones are deleted with the test namespace.
+async fn apply_objects(ns: &TestNamespace, objects: &[Value]) {
+    use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
+    use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
+    let params = PatchParams::apply("kubelab-test").force();
+    for o in objects {
+        let kind = o["kind"].as_str().unwrap_or_default();
+        let name = o["metadata"]["name"].as_str().expect("a metadata.name");
+        let patch = Patch::Apply(o);
+        let applied = match kind {
+            "PersistentVolume" => {
+                ns.delete_on_drop::<PersistentVolume>(name);
+                kube::Api::<PersistentVolume>::all(ns.client())
+                    .patch(name, &params, &patch)
+                    .await
+                    .map(drop)
+            }
+            "IngressClass" => {
+                ns.delete_on_drop::<IngressClass>(name);
+                kube::Api::<IngressClass>::all(ns.client())
+                    .patch(name, &params, &patch)
+                    .await
+                    .map(drop)
+            }
+            "PersistentVolumeClaim" => ns
+                .api::<PersistentVolumeClaim>()
+                .patch(name, &params, &patch)
+                .await
+                .map(drop),
+            "Deployment" => ns
+                .api::<Deployment>()
+                .patch(name, &params, &patch)
+                .await
+                .map(drop),
+            "Service" => ns
+                .api::<Service>()
+                .patch(name, &params, &patch)
+                .await
+                .map(drop),
+            "Ingress" => ns
+                .api::<Ingress>()
+                .patch(name, &params, &patch)
+                .await
+                .map(drop),
+            other => panic!("the fixture has a {other}, which apply_objects does not know"),
+        };
+        applied
+            .unwrap_or_else(|e| panic!("server-side apply of {kind} {name} in {}: {e}", ns.name()));
+    }
+}
+
+/// The ids of a verdict's results that are `skipped` (true) or failed and not skipped (false).
+fn result_ids(v: &Value, skipped: bool) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["passed"] == false && r["skipped"] == skipped)
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Polls `kubelab check` until the only assertion that fails (not skipped) is `id` (the PVC's
+/// binding, the Pods and the EndpointSlices arrive after the objects); that verdict.
+async fn fails_only_on(exercise: &str, namespace: &str, id: &str) -> Value {
+    poll_until(
+        &format!("{exercise} to fail on {id} alone"),
+        Duration::from_secs(90),
+        || async {
+            let (out, _) = kubelab(check_args(exercise, namespace, &["--json"])).await;
+            let v = verdict(&out);
+            if out.status.code() == Some(1) && result_ids(&v, false) == [id] {
+                Ok(v)
+            } else {
+                Err(format!(
+                    "exit {:?}, failed: {:?}",
+                    out.status.code(),
+                    result_ids(&v, false)
+                ))
+            }
+        },
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn final_challenge_without_a_readiness_probe_fails_on_that_assertion_alone() {
+    let ns = TestNamespace::create("final-probe").await;
+    let mut objects = guestbook(ns.name());
+    object_mut(&mut objects, "Deployment", "gb-web")["spec"]["template"]["spec"]["containers"][0]
+        .as_object_mut()
+        .expect("the nginx container")
+        .remove("readinessProbe");
+    apply_objects(&ns, &objects).await;
+    let v = fails_only_on("final-challenge", ns.name(), "web-readiness").await;
+    let f = first_failure(&v);
+    assert_eq!(
+        f["field"], "spec.template.spec.containers[*].readinessProbe",
+        "{f:#}"
+    );
+    assert_eq!(f["found"], "(missing)", "{f:#}");
+    // Only what waits for the probe is skipped; storage, Redis and the routing all pass.
+    assert_eq!(result_ids(&v, true), ["web-ready"], "{v:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn final_challenge_with_an_exact_path_fails_on_the_ingress_alone_and_passes_once_prefix() {
+    let ns = TestNamespace::create("final-path").await;
+    let mut objects = guestbook(ns.name());
+    object_mut(&mut objects, "Ingress", "gb-ing")["spec"]["rules"][0]["http"]["paths"][0]
+        ["pathType"] = json!("Exact");
+    apply_objects(&ns, &objects).await;
+    let v = fails_only_on("final-challenge", ns.name(), "ingress").await;
+    let f = first_failure(&v);
+    assert_eq!(
+        f["field"], "spec.rules[host=gb.test].http.paths[path=/].pathType",
+        "{f:#}"
+    );
+    assert_eq!(f["expected"], "Prefix", "{f:#}");
+    assert_eq!(f["found"], "Exact", "{f:#}");
+    assert!(result_ids(&v, true).is_empty(), "{v:#}");
+
+    // The learner fixes the pathType and applies the file again: every assertion passes.
+    apply_objects(&ns, &guestbook(ns.name())).await;
+    passes("final-challenge", ns.name()).await;
 }

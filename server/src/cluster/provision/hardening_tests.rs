@@ -542,3 +542,78 @@ async fn setups_are_written_as_the_learner_whom_the_learners_policies_bind() {
     );
     assert_eq!(s.code, 403, "{s:?}");
 }
+
+/// The final challenge as the course's answer builds it (the sandbox test's fixture, prefixed as
+/// the lessons say), applied with the learner's own kubeconfig: the learner's RBAC, policies,
+/// quota, LimitRange and Pod Security admit every object, and the exercise then passes.
+#[tokio::test]
+async fn the_final_challenge_applied_by_a_learner_is_admitted_and_passes() {
+    let cluster = Cluster::connect().await;
+    let p = provisioner(&cluster).await;
+    let ns = unique_name("pfc");
+    let _cleanup = Cleanup::new(&cluster, &[&ns]);
+    let (client, _) = learner(&cluster, &p, &ns).await;
+    let catalog = crate::service::catalog::load_catalog(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"),
+    )
+    .expect("catalog");
+    let ex = catalog.get("final-challenge").expect("the exercise");
+    let text = include_str!("../../../tests/fixtures/final-challenge.yaml")
+        .replace("${P}", &format!("{ns}-"));
+    let objects = kubelab_checks::Snapshot::from_yaml(&ns, &text)
+        .expect("the fixture parses")
+        .objects;
+    // `kubectl apply --server-side`, as the learner.
+    let params = PatchParams::apply("kubectl").force();
+    for value in &objects {
+        let kind = value["kind"].as_str().unwrap_or_default();
+        let name = value["metadata"]["name"].as_str().unwrap_or_default();
+        let need = ex
+            .needs
+            .iter()
+            .find(|n| n.kind == kind)
+            .unwrap_or_else(|| panic!("the exercise reads no {kind}"));
+        let (group, version) = need.group_version();
+        let ar = kube::discovery::ApiResource::from_gvk_with_plural(
+            &kube::api::GroupVersionKind::gvk(group, version, kind),
+            &need.plural,
+        );
+        let api: Api<DynamicObject> = if need.namespaced {
+            Api::namespaced_with(client.clone(), &ns, &ar)
+        } else {
+            Api::all_with(client.clone(), &ar)
+        };
+        // Retried only while RBAC and the policies settle after `ensure`; a refusal that stays
+        // ends the test with the API server's message.
+        poll_until(
+            &format!("the learner to apply {kind} {name}"),
+            WAIT,
+            || async {
+                api.patch(name, &params, &Patch::Apply(value))
+                    .await
+                    .map_err(|e| e.to_string())
+            },
+        )
+        .await;
+    }
+    let reader = crate::cluster::Cluster::connect(&crate::config::ClusterArgs {
+        namespace: "default".into(),
+        kubeconfig: None,
+        context: None,
+        ingress_controller_namespaces: vec![],
+    })
+    .await
+    .expect("the sandbox's kubeconfig");
+    poll_until("final-challenge to pass", WAIT, || async {
+        let snapshot = reader
+            .snapshot(&ex.needs, &ns)
+            .await
+            .map_err(|e| e.to_string())?;
+        let verdict = kubelab_checks::evaluate(ex, &snapshot);
+        match verdict.first_failure() {
+            None if verdict.passed => Ok(()),
+            first => Err(format!("{first:?}")),
+        }
+    })
+    .await;
+}
