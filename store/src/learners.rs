@@ -4,8 +4,8 @@ use sqlx::Row;
 
 use crate::codes::{self, SHORT_ID_LEN};
 use crate::{
-    is_foreign_key_violation, is_unique_violation, Learner, NewLearner, Result, Store, StoreError,
-    INSERT_TRIES,
+    is_foreign_key_violation, is_unique_violation, Gating, Learner, NewLearner, Result, Store,
+    StoreError, INSERT_TRIES,
 };
 
 /// Qualified, for joins; aliased, so every backend names them alike.
@@ -176,16 +176,6 @@ impl Store {
             .await?;
         Ok(())
     }
-}
-
-/// Whether gated progress applies to a learner, and who decided it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Gating {
-    /// Gated progress is on for this learner.
-    pub gated: bool,
-    /// The learner's classroom decides (the instructor's setting); the learner's own choice
-    /// counts only when they are self-paced.
-    pub by_classroom: bool,
 }
 
 impl Store {

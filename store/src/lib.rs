@@ -24,10 +24,9 @@ use sqlx::{AnyPool, Executor};
 
 pub use error::{Result, StoreError};
 pub use evidence::strip_evidence;
-pub use learners::Gating;
 pub use model::{
-    Attempt, AttemptSource, Backend, Classroom, ExerciseProgress, Instructor, Learner, NewAttempt,
-    NewLearner, Status, StuckCount,
+    Attempt, AttemptSource, Backend, Classroom, ExerciseProgress, Gating, Instructor, Learner,
+    NewAttempt, NewLearner, Status, StuckCount,
 };
 pub use sessions::SessionStore;
 

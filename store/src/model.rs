@@ -63,3 +63,13 @@ pub struct NewAttempt<'a> {
     /// The submitted text of offline exercises.
     pub input: Option<&'a str>,
 }
+
+/// Whether gated progress applies to a learner, and who decided it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gating {
+    /// Gated progress is on for this learner.
+    pub gated: bool,
+    /// The learner's classroom decides (the instructor's setting); the learner's own choice
+    /// counts only when they are self-paced.
+    pub by_classroom: bool,
+}
