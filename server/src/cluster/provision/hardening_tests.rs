@@ -330,10 +330,20 @@ async fn kubelab_s_service_account_cannot_step_outside_its_list() {
         "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": LEARNER_NAMESPACED_ROLE },
         "subjects": [{ "kind": "ServiceAccount", "name": "kubelab", "namespace": "kubelab" }],
     }));
-    let s = refused(
-        crbs.create(&dry, &learner_everywhere).await,
-        "the learner rights in every namespace",
-    );
+    // kubelab-self is made with the other cluster-wide objects, and enforced a moment after the
+    // API server's informers have it: this test may be the first on a fresh cluster.
+    provisioner(&cluster)
+        .await
+        .ensure_cluster_wide()
+        .await
+        .expect("the cluster-wide objects");
+    let s = poll_until("kubelab-self to be in force", WAIT, || async {
+        match crbs.create(&dry, &learner_everywhere).await {
+            Err(kube::Error::Api(s)) if s.code == 403 => Ok(s),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
     assert!(s.message.contains("kubelab may only bind"), "{}", s.message);
     // Learner rights in kube-system (with its Secrets): kubelab-self refuses.
     let rbs: Api<RoleBinding> = Api::namespaced(kubelab.clone(), "kube-system");
