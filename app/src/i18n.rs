@@ -550,6 +550,20 @@ pub fn passed_of(lang: Lang, passed: usize, total: usize) -> String {
 }
 
 /// "Show a hint (2/3)".
+/// A challenge's hints are closed until this many more checks have failed.
+pub fn hints_to_go(lang: Lang, to_go: u32) -> String {
+    match (lang, to_go) {
+        (Lang::Zh, n) => format!("这是挑战：先自己试。再失败 {n} 次检查后，提示才会出现。"),
+        (Lang::En, 1) => {
+            "A challenge: try it yourself first. The hints appear after one more failed check."
+                .to_string()
+        }
+        (Lang::En, n) => format!(
+            "A challenge: try it yourself first. The hints appear after {n} more failed checks."
+        ),
+    }
+}
+
 pub fn show_hint(lang: Lang, next: usize, count: usize) -> String {
     format!("{} ({next}/{count})", t(lang, Msg::ShowHint))
 }

@@ -30,7 +30,7 @@ pub use spec::setup;
 pub use spec::{
     parse_exercise, Assertion, Catalog, Check, ClassRequirement, CommandSpec, Exercise,
     ExerciseKind, Expect, FlagSpec, Need, PublicAssertion, PublicExercise, Question, QuizOption,
-    SetupManifest, SetupObject, TaintSpec, Target,
+    SetupManifest, SetupObject, TaintSpec, Target, MAX_HINTS_AFTER_FAILURES,
 };
 pub use verdict::{AssertionResult, Location, Mode, ObjectRef, Text, Verdict};
 

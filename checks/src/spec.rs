@@ -406,6 +406,13 @@ pub struct Question {
     pub multiple: bool,
 }
 
+/// The most failed checks a spec may ask for before its hints open.
+pub const MAX_HINTS_AFTER_FAILURES: u32 = 5;
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// An exercise spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -418,6 +425,11 @@ pub struct Exercise {
     /// Tiered hints, from gentle to explicit.
     #[serde(default)]
     pub hints: Vec<Text>,
+    /// When above 0, the hints (the list and each result's hint) stay closed until the learner
+    /// has failed this many checks of the exercise (a challenge: try first). At most
+    /// [`MAX_HINTS_AFTER_FAILURES`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hints_after_failures: u32,
     /// Resource types to fetch for a cluster snapshot.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<Need>,
@@ -449,7 +461,12 @@ pub struct PublicExercise {
     pub offline: Option<ExerciseKind>,
     pub title: Text,
     pub instructions: Text,
+    /// Empty while the hints are closed (`hints_after_failures`): the server gives them to a
+    /// learner who has failed enough checks (`GET /api/exercises/{id}/hints`).
     pub hints: Vec<Text>,
+    /// Failed checks before the hints open; 0: open from the start.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hints_after_failures: u32,
     pub questions: Vec<Question>,
     pub assertions: Vec<PublicAssertion>,
     /// What "Start" creates (kind and name), empty when the exercise has no setup.
@@ -472,7 +489,12 @@ impl Exercise {
             offline: self.offline,
             title: self.title.clone(),
             instructions: self.instructions.clone(),
-            hints: self.hints.clone(),
+            hints: if self.hints_after_failures > 0 {
+                Vec::new()
+            } else {
+                self.hints.clone()
+            },
+            hints_after_failures: self.hints_after_failures,
             questions: self
                 .questions
                 .iter()
@@ -493,6 +515,12 @@ impl Exercise {
                 .collect(),
             setup: self.setup_objects(),
         }
+    }
+
+    /// Hints still closed for a learner with `failures` failed checks: `None` when open, else
+    /// how many more failed checks open them.
+    pub fn hints_to_go(&self, failures: u32) -> Option<u32> {
+        (failures < self.hints_after_failures).then(|| self.hints_after_failures - failures)
     }
 
     /// Whether [`crate::validate`] accepts input for this exercise.

@@ -115,6 +115,14 @@ impl Verdict {
         }
     }
 
+    /// The same verdict without the per-result hints (while an exercise's hints are closed).
+    pub fn without_hints(mut self) -> Self {
+        for r in &mut self.results {
+            r.hint = None;
+        }
+        self
+    }
+
     /// The first result that did not pass and was not skipped: the thing to fix next.
     pub fn first_failure(&self) -> Option<&AssertionResult> {
         self.results.iter().find(|r| !r.passed && !r.skipped)

@@ -20,7 +20,8 @@ pub use learner::{
     StartBody, Summary,
 };
 pub use progress::{
-    Attempt, AttemptSource, ExerciseProgress, GatedBody, GatingView, Locked, Status, StuckCount,
+    Attempt, AttemptSource, ExerciseProgress, GatedBody, GatingView, Hints, Locked, Status,
+    StuckCount,
 };
 pub use setup::Started;
 pub use teach::{

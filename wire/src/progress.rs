@@ -133,3 +133,13 @@ pub struct GatingView {
 pub struct GatedBody {
     pub gated: bool,
 }
+
+/// `GET /api/exercises/{id}/hints`: an exercise's hints for the asking learner — all of them,
+/// or none yet and how many more failed checks open them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hints {
+    pub hints: Vec<kubelab_checks::Text>,
+    /// Failed checks still needed; absent once the hints are open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_go: Option<u32>,
+}

@@ -22,6 +22,11 @@ impl Exercise {
                 p.push(format!("{what} needs both zh and en"));
             }
         }
+        if self.hints_after_failures > MAX_HINTS_AFTER_FAILURES {
+            p.push(format!(
+                "hints_after_failures: at most {MAX_HINTS_AFTER_FAILURES}"
+            ));
+        }
         if self.hints.is_empty() {
             p.push("hints: give at least one hint".into());
         }
@@ -254,5 +259,50 @@ fn check_problems(c: &Check, at: &str, cmd: Option<&CommandSpec>, p: &mut Vec<St
         | Check::DockerfileCopyInContext
         | Check::DockerfileNoConsecutiveRuns
         | Check::CommandIs => {}
+    }
+}
+
+#[cfg(test)]
+mod hint_gate_tests {
+    use super::*;
+
+    fn spec(after: u32) -> Exercise {
+        crate::parse_exercise(
+            "x.yaml",
+            &format!(
+                "id: x\nkind: quiz\ntitle: {{zh: a, en: a}}\ninstructions: {{zh: a, en: a}}\n\
+                 hints_after_failures: {after}\nhints: [{{zh: h, en: h}}]\n\
+                 questions:\n- {{id: q, prompt: {{zh: p, en: p}}, answer: [a], explanation: {{zh: e, en: e}}, \
+                 options: [{{id: a, text: {{zh: a, en: a}}}}, {{id: b, text: {{zh: b, en: b}}}}]}}\n"
+            ),
+        )
+        .expect("a valid spec")
+    }
+
+    #[test]
+    fn closed_hints_are_left_out_of_the_public_form_and_open_after_enough_failures() {
+        let ex = spec(2);
+        assert!(ex.public().hints.is_empty());
+        assert_eq!(ex.public().hints_after_failures, 2);
+        assert_eq!(ex.hints_to_go(0), Some(2));
+        assert_eq!(ex.hints_to_go(1), Some(1));
+        assert_eq!(ex.hints_to_go(2), None);
+        let open = spec(0);
+        assert_eq!(open.public().hints.len(), 1);
+        assert_eq!(open.hints_to_go(0), None);
+    }
+
+    #[test]
+    fn a_spec_may_close_its_hints_for_at_most_five_failures() {
+        let mut ex = spec(5);
+        assert!(ex.problems().is_empty(), "{:?}", ex.problems());
+        ex.hints_after_failures = 6;
+        assert!(
+            ex.problems()
+                .iter()
+                .any(|p| p.contains("hints_after_failures")),
+            "{:?}",
+            ex.problems()
+        );
     }
 }

@@ -3,12 +3,15 @@
 //! themselves. The lesson text always stays readable; only checks, submissions, live verdicts and
 //! Start/Reset of a locked exercise are refused. Which exercises are locked is a pure function
 //! of the course order and the learner's passes ([`locks`]).
+//!
+//! Also the other gate: a challenge's hints (`hints_after_failures`) stay closed until the
+//! learner has failed that many checks ([`Lab::hints`], [`Lab::shown`]).
 
 use std::collections::{BTreeMap, HashSet};
 
-use kubelab_checks::Text;
+use kubelab_checks::{Exercise, Text, Verdict};
 use kubelab_store::{Gating, Learner, Status};
-use kubelab_wire::{GatingView, Locked};
+use kubelab_wire::{GatingView, Hints, Locked};
 
 use super::{Lab, Result, ServiceError};
 
@@ -105,6 +108,61 @@ impl Lab {
             }),
             None => Ok(()),
         }
+    }
+
+    /// Closed hints (`hints_after_failures`): how many more failed checks open them for this
+    /// learner (`None`: open). A passed exercise's hints are open; a visitor's are closed.
+    pub async fn hints_to_go(
+        &self,
+        ex: &Exercise,
+        learner: Option<&Learner>,
+    ) -> Result<Option<u32>> {
+        if ex.hints_after_failures == 0 {
+            return Ok(None);
+        }
+        let Some(learner) = learner else {
+            return Ok(ex.hints_to_go(0));
+        };
+        let failures = self
+            .store
+            .progress(&learner.id)
+            .await?
+            .into_iter()
+            .find(|p| p.exercise_id == ex.id)
+            .map(|p| match p.status {
+                Status::Passed => u32::MAX,
+                _ => p.attempts,
+            })
+            .unwrap_or(0);
+        Ok(ex.hints_to_go(failures))
+    }
+
+    /// The exercise's hints for this learner: all, or none yet and how many failed checks to go.
+    pub async fn hints(&self, ex: &Exercise, learner: Option<&Learner>) -> Result<Hints> {
+        Ok(match self.hints_to_go(ex, learner).await? {
+            None => Hints {
+                hints: ex.hints.clone(),
+                to_go: None,
+            },
+            Some(n) => Hints {
+                hints: Vec::new(),
+                to_go: Some(n),
+            },
+        })
+    }
+
+    /// A verdict as this learner may see it: without per-result hints while they are closed.
+    pub async fn shown(
+        &self,
+        ex: &Exercise,
+        learner: Option<&Learner>,
+        v: Verdict,
+    ) -> Result<Verdict> {
+        Ok(if self.hints_to_go(ex, learner).await?.is_some() {
+            v.without_hints()
+        } else {
+            v
+        })
     }
 
     /// A self-paced learner turns gated progress on or off for themselves; in a classroom the

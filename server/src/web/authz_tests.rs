@@ -251,6 +251,11 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         (Method::GET, "/api/exercises".into(), None),
         (Method::GET, "/api/exercises/deployment".into(), None),
         (
+            Method::GET,
+            "/api/exercises/final-challenge/hints".into(),
+            None,
+        ),
+        (
             Method::POST,
             "/api/exercises/deployment/check".into(),
             Some("{}"),

@@ -38,6 +38,9 @@ pub struct PanelData {
     pub input: Option<ExerciseKind>,
     /// Tiered hints, gentle first, shown one at a time.
     pub hints: Vec<String>,
+    /// A challenge: its hints come from the server after this many failed checks (0: open).
+    #[serde(default)]
+    pub hints_after: u32,
     pub questions: Vec<QuizQuestion>,
     /// What "Start" creates (`Deployment/api-dep`, …); empty unless the exercise has a setup.
     pub setup: Vec<String>,
@@ -60,6 +63,7 @@ impl PanelData {
             kind: ex.kind,
             input,
             hints: ex.hints.iter().map(text).collect(),
+            hints_after: ex.hints_after_failures,
             questions: ex
                 .questions
                 .iter()
@@ -89,6 +93,7 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
         kind,
         input,
         hints,
+        hints_after,
         questions,
         setup,
         last,
@@ -127,8 +132,12 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
     let cluster = (kind == ExerciseKind::Cluster).then(
         || view! { <ClusterActions id=id.clone() lang=lang state=state busy=busy setup=setup /> },
     );
-    let hints = (!hints.is_empty())
-        .then(|| view! { <Hints id=id.clone() lang=lang hints=hints ready=ready /> });
+    let hints = if hints_after > 0 {
+        Some(view! { <ClosedHints id=id.clone() lang=lang state=state ready=ready /> }.into_any())
+    } else {
+        (!hints.is_empty())
+            .then(|| view! { <Hints id=id.clone() lang=lang hints=hints ready=ready /> }.into_any())
+    };
     view! {
         <div class="panel" data-exercise=id.clone() data-ready=move || ready.get().then_some("")
             data-locked=move || locked.with(Option::is_some).then_some("")>
@@ -141,6 +150,46 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
             </div>
             {hints}
         </div>
+    }
+}
+
+/// A challenge's hints: asked from the server when the panel opens and after each verdict; until
+/// enough checks have failed it says how many to go, then it works like [`Hints`].
+#[component]
+fn ClosedHints(
+    id: String,
+    lang: Lang,
+    state: RwSignal<PanelState>,
+    ready: RwSignal<bool>,
+) -> impl IntoView {
+    let got = RwSignal::new(None::<kubelab_wire::Hints>);
+    let url = kubelab_wire::paths::exercise(&id, "hints");
+    Effect::new(move |_| {
+        // Again after each verdict (not while one is on its way): a failed check may have
+        // opened them.
+        if state.with(|s| *s == PanelState::Busy) {
+            return;
+        }
+        let url = url.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(h) = crate::client::get_json::<kubelab_wire::Hints>(&url).await {
+                let _ = got.try_set(Some(h));
+            }
+        });
+    });
+    view! {
+        {move || match got.get() {
+            Some(h) if h.to_go.is_none() && !h.hints.is_empty() => {
+                let hints = h.hints.iter().map(|t| t.get(lang.code()).to_string()).collect();
+                view! { <Hints id=id.clone() lang=lang hints=hints ready=ready /> }.into_any()
+            }
+            Some(h) => view! {
+                <p class="hints hints-closed" data-to-go=h.to_go.unwrap_or(0)>
+                    {i18n::hints_to_go(lang, h.to_go.unwrap_or(0))}
+                </p>
+            }.into_any(),
+            None => ().into_any(),
+        }}
     }
 }
 

@@ -12,10 +12,15 @@
 //!   namespace; `POST /api/exercises/{id}/reset`: delete them, then create them again. A signed-in
 //!   learner only; counted like checks.
 //!
+//! * `GET /api/exercises/{id}/hints`: the hints for the asking learner; a challenge's
+//!   (`hints_after_failures`) open only after that many failed checks, and its verdicts carry no
+//!   per-result hint until then.
+//!
 //! With gated progress on (docs/EXERCISES.md), submit, check, live, start and reset of an
 //! exercise whose chapter is not open yet answer 409 `exercise-locked`.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -28,13 +33,13 @@ use axum::{Json, Router};
 use futures::StreamExt;
 use kubelab_checks::{Exercise, PublicExercise, Verdict};
 use kubelab_store::Attempt;
-use kubelab_wire::{Started, ATTEMPT_HEADER};
+use kubelab_wire::{Hints, Started, ATTEMPT_HEADER};
 use tower_sessions::Session;
 
 use crate::service::grading::LiveUpdate;
 use crate::service::{Lab, ServiceError};
 use crate::web::error::{body_of, WebError};
-use crate::web::extract::{ClientAddr, CurrentLearner};
+use crate::web::extract::{ClientAddr, CurrentLearner, MaybeLearner};
 use crate::web::session::{self, learner_or_start};
 use crate::web::state::AppState;
 
@@ -50,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/exercises/{id}/live", get(live))
         .route("/api/exercises/{id}/start", post(start))
         .route("/api/exercises/{id}/reset", post(reset))
+        .route("/api/exercises/{id}/hints", get(hints))
 }
 
 async fn list(State(state): State<AppState>) -> Json<Vec<PublicExercise>> {
@@ -94,6 +100,7 @@ async fn submit(
     // Only a readable submission makes a visitor a learner.
     let learner = learner_or_start(lab, &session, current, &client.key()).await?;
     let attempt = lab.record_submission(&learner, ex, &verdict, &body).await?;
+    let verdict = lab.shown(ex, Some(&learner), verdict).await?;
     Ok(answered(verdict, &attempt))
 }
 
@@ -112,6 +119,7 @@ async fn check(
     lab.admit_attempt(&Lab::attempt_key(current.as_ref(), &client.key()))?;
     let learner = learner_or_start(lab, &session, current, &client.key()).await?;
     let (verdict, attempt) = lab.check(ex, &learner).await?;
+    let verdict = lab.shown(ex, Some(&learner), verdict).await?;
     Ok(answered(verdict, &attempt))
 }
 
@@ -147,6 +155,18 @@ async fn reset(
     set_up(&state, &learner, &id, true).await
 }
 
+/// The exercise's hints for the asking learner (a visitor too): all, or none yet and how many
+/// failed checks open them.
+async fn hints(
+    State(state): State<AppState>,
+    MaybeLearner(learner): MaybeLearner,
+    Path(id): Path<String>,
+) -> Result<Json<Hints>, WebError> {
+    let lab = &state.lab;
+    let ex = lab.exercise(&id)?;
+    Ok(Json(lab.hints(ex, learner.as_ref()).await?))
+}
+
 fn verdict_event(v: &Verdict) -> Event {
     Event::default()
         .event("verdict")
@@ -175,7 +195,24 @@ async fn live(
         .await?;
     let slot = lab.streams.acquire(&learner.id)?;
     lab.admit_attempt(&Lab::attempt_key(Some(&learner), ""))?;
-    let (first, updates) = lab.live(ex, learner).await?;
+    let (first, updates) = lab.clone().live(ex.clone(), learner.clone()).await?;
+    let first = lab.shown(&ex, Some(&learner), first).await?;
+    let (ex, learner, shown_by) = (Arc::new(ex), Arc::new(learner), lab.clone());
+    let updates = updates.then(move |update| {
+        let (lab, ex, learner) = (shown_by.clone(), ex.clone(), learner.clone());
+        async move {
+            match update {
+                // A store hiccup shows the verdict without hints rather than with them.
+                LiveUpdate::Verdict(v) => {
+                    LiveUpdate::Verdict(match lab.hints_to_go(&ex, Some(&learner)).await {
+                        Ok(None) => v,
+                        _ => v.without_hints(),
+                    })
+                }
+                other => other,
+            }
+        }
+    });
     let updates = updates.map(|update| {
         Ok::<_, Infallible>(match update {
             LiveUpdate::Verdict(v) => verdict_event(&v),

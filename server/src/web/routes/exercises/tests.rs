@@ -458,3 +458,90 @@ async fn with_gated_progress_a_chapters_exercises_open_once_the_chapter_before_h
     let (status, json) = submit_as(&state, "dockerfile", &cookie, "FROM nginx:latest\n").await;
     assert_eq!(status, StatusCode::OK, "{json}");
 }
+
+#[tokio::test]
+async fn a_challenges_hints_open_only_after_two_failed_checks() {
+    let (state, _dir) = state().await;
+    let (status, public) = call("GET", "/api/exercises/final-challenge", b"").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(public["hints"], serde_json::json!([]), "{public}");
+    assert_eq!(public["hints_after_failures"], 2, "{public}");
+    let (status, visitor) = call("GET", "/api/exercises/final-challenge/hints", b"").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(visitor, serde_json::json!({ "hints": [], "to_go": 2 }));
+
+    let cookie = learner_cookie(&state).await;
+    let learner = {
+        let (_, me) = json_as(&state, "GET", "/api/me", &cookie, "").await;
+        let id = me["learner"]["id"].as_str().expect("id").to_string();
+        state
+            .lab
+            .store
+            .learner(&id)
+            .await
+            .expect("read")
+            .expect("there")
+    };
+    let ex = state
+        .lab
+        .exercise("final-challenge")
+        .expect("exercise")
+        .clone();
+    let failed = kubelab_checks::evaluate(&ex, &kubelab_checks::Snapshot::new("kl-x", vec![]));
+    assert!(!failed.passed);
+    assert!(failed.results.iter().any(|r| r.hint.is_some()));
+    for to_go in [2, 1] {
+        let (_, h) = json_as(
+            &state,
+            "GET",
+            "/api/exercises/final-challenge/hints",
+            &cookie,
+            "",
+        )
+        .await;
+        assert_eq!(h, serde_json::json!({ "hints": [], "to_go": to_go }));
+        let shown = state
+            .lab
+            .shown(&ex, Some(&learner), failed.clone())
+            .await
+            .expect("shown");
+        assert!(
+            shown.results.iter().all(|r| r.hint.is_none()),
+            "closed: no result hints"
+        );
+        state
+            .lab
+            .record(
+                &learner,
+                &ex.id,
+                kubelab_store::AttemptSource::Check,
+                &failed,
+                &[],
+                None,
+            )
+            .await
+            .expect("recorded");
+    }
+    let (_, h) = json_as(
+        &state,
+        "GET",
+        "/api/exercises/final-challenge/hints",
+        &cookie,
+        "",
+    )
+    .await;
+    assert!(h.get("to_go").is_none(), "{h}");
+    assert_eq!(h["hints"].as_array().map(Vec::len), Some(ex.hints.len()));
+    let shown = state
+        .lab
+        .shown(&ex, Some(&learner), failed.clone())
+        .await
+        .expect("shown");
+    assert_eq!(shown, failed, "open: the verdict keeps its hints");
+    // Exercises without the setting are open to anybody.
+    let (_, h) = call("GET", "/api/exercises/deployment/hints", b"").await;
+    assert!(
+        h.get("to_go").is_none() && !h["hints"].as_array().expect("hints").is_empty(),
+        "{h}"
+    );
+}
