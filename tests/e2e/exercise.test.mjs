@@ -170,3 +170,39 @@ test('the panel works on a phone in Chinese', async () => {
   await page.screenshot({ path: join(artifacts, 'exercise-phone-zh.png'), fullPage: false });
   await context.close();
 });
+
+test('with gated progress on, a later chapter\'s panel says what to finish first; the lesson stays readable', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  const started = await page.request.post(`${server.base}/api/session/start`, { data: {} });
+  assert.equal(started.status(), 200);
+  await page.goto('/en/me');
+  const gate = page.locator('input[data-field="gating"]');
+  await gate.waitFor();
+  assert.equal(await gate.isChecked(), false);
+  await until('the switch to be usable', async () => !(await gate.isDisabled()));
+  await gate.check();
+  await until('gating to be on', async () => {
+    const me = await page.request.get(`${server.base}/api/me`);
+    return (await me.json()).gating?.gated === true;
+  });
+
+  await page.goto('/en/learn/deployment');
+  const panel = await waitForPanel(page, 'deployment');
+  const note = panel.locator('.locked-note');
+  await note.waitFor({ timeout: 15000 });
+  assert.match(await note.innerText(), /not open yet: first pass the exercises of “.+” \(still to pass: .+\)/);
+  assert.ok(await panel.locator('.check-btn').isDisabled());
+  assert.ok((await page.locator('article, main').first().innerText()).length > 1000, 'the lesson text is there');
+  await panel.screenshot({ path: join(artifacts, 'exercise-locked.png') });
+
+  // Off again: the panel opens.
+  const off = await page.request.put(`${server.base}/api/me/gated`, { data: { gated: false } });
+  assert.equal(off.status(), 200);
+  await page.reload();
+  const open = await waitForPanel(page, 'deployment');
+  await until('the summary to arrive', () =>
+    page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/me/summary'))),
+  );
+  assert.equal(await open.locator('.locked-note').count(), 0);
+  await context.close();
+});
