@@ -97,6 +97,21 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or_default())
     }
 
+    /// How many checks and submissions of the exercise the learner made that failed (not live
+    /// verdicts, which follow every change, nor an instructor's grading runs).
+    pub async fn failed_tries(&self, learner_id: &str, exercise_id: &str) -> Result<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(CASE WHEN COALESCE(regraded_passed, passed) THEN 0 ELSE 1 END), 0) \
+             FROM attempts WHERE learner_id = $1 AND exercise_id = $2 \
+             AND source IN ('check', 'submit')",
+        )
+        .bind(learner_id)
+        .bind(exercise_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
     /// Per exercise the learner attempted: status, attempts, first pass and last time.
     pub async fn progress(&self, learner_id: &str) -> Result<Vec<ExerciseProgress>> {
         let rows = sqlx::query(&format!(

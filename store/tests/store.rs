@@ -828,6 +828,52 @@ async fn gating_is_the_classrooms_choice_or_a_self_paced_learners_own(store: Sto
         store.gating("no-such-learner").await.unwrap(),
         Gating::default()
     );
+
+    // A challenge's hints count only the learner's own failed checks and submissions.
+    let failed = verdict("final-challenge", &[("a", false)]);
+    let passed = verdict("final-challenge", &[("a", true)]);
+    assert_eq!(
+        store
+            .failed_tries(&alone.id, "final-challenge")
+            .await
+            .unwrap(),
+        0
+    );
+    store
+        .record_attempt(attempt(&alone.id, &failed))
+        .await
+        .unwrap();
+    store
+        .record_attempt(attempt(&alone.id, &passed))
+        .await
+        .unwrap();
+    for source in [
+        AttemptSource::Live,
+        AttemptSource::Grade,
+        AttemptSource::Submit,
+    ] {
+        store
+            .record_attempt(NewAttempt {
+                source,
+                ..attempt(&alone.id, &failed)
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .failed_tries(&alone.id, "final-challenge")
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .failed_tries(&pupil.id, "final-challenge")
+            .await
+            .unwrap(),
+        0
+    );
     assert!(store
         .set_classroom_gated("no-such-class", true)
         .await

@@ -123,17 +123,16 @@ impl Lab {
         let Some(learner) = learner else {
             return Ok(ex.hints_to_go(0));
         };
-        let failures = self
+        let passed = self
             .store
             .progress(&learner.id)
             .await?
-            .into_iter()
-            .find(|p| p.exercise_id == ex.id)
-            .map(|p| match p.status {
-                Status::Passed => u32::MAX,
-                _ => p.attempts,
-            })
-            .unwrap_or(0);
+            .iter()
+            .any(|p| p.exercise_id == ex.id && p.status == Status::Passed);
+        if passed {
+            return Ok(None);
+        }
+        let failures = self.store.failed_tries(&learner.id, &ex.id).await?;
         Ok(ex.hints_to_go(failures))
     }
 
@@ -163,6 +162,20 @@ impl Lab {
         } else {
             v
         })
+    }
+
+    /// Stored verdicts as this learner may see them again (their summary, their attempts):
+    /// closed hints stay closed.
+    pub async fn shown_stored(
+        &self,
+        learner: &Learner,
+        exercise: &str,
+        v: Verdict,
+    ) -> Result<Verdict> {
+        match self.catalog.get(exercise) {
+            Some(ex) if ex.hints_after_failures > 0 => self.shown(ex, Some(learner), v).await,
+            _ => Ok(v),
+        }
     }
 
     /// A self-paced learner turns gated progress on or off for themselves; in a classroom the

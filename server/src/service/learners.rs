@@ -272,7 +272,9 @@ impl Lab {
                 .next()
             {
                 // A re-grading is the verdict that counts now.
-                let verdict = a.current_verdict().clone();
+                let verdict = self
+                    .shown_stored(learner, &p.exercise_id, a.current_verdict().clone())
+                    .await?;
                 last.insert(p.exercise_id.clone(), LastVerdict { at: a.at, verdict });
             }
         }
@@ -293,7 +295,16 @@ impl Lab {
         limit: Option<u32>,
     ) -> Result<Vec<Attempt>> {
         let limit = limit.unwrap_or(20).clamp(1, 200);
-        Ok(self.store.attempts(&learner.id, exercise, limit).await?)
+        let mut attempts = self.store.attempts(&learner.id, exercise, limit).await?;
+        for a in &mut attempts {
+            a.verdict = self
+                .shown_stored(learner, &a.exercise_id, a.verdict.clone())
+                .await?;
+            if let Some(r) = a.regraded.take() {
+                a.regraded = Some(self.shown_stored(learner, &a.exercise_id, r).await?);
+            }
+        }
+        Ok(attempts)
     }
 }
 

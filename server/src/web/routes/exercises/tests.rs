@@ -490,6 +490,17 @@ async fn a_challenges_hints_open_only_after_two_failed_checks() {
     let failed = kubelab_checks::evaluate(&ex, &kubelab_checks::Snapshot::new("kl-x", vec![]));
     assert!(!failed.passed);
     assert!(failed.results.iter().any(|r| r.hint.is_some()));
+    // Live flips and an instructor's grading are not the learner's failed checks.
+    for source in [
+        kubelab_store::AttemptSource::Live,
+        kubelab_store::AttemptSource::Grade,
+    ] {
+        state
+            .lab
+            .record(&learner, &ex.id, source, &failed, &[], None)
+            .await
+            .expect("recorded");
+    }
     for to_go in [2, 1] {
         let (_, h) = json_as(
             &state,
@@ -509,6 +520,12 @@ async fn a_challenges_hints_open_only_after_two_failed_checks() {
             shown.results.iter().all(|r| r.hint.is_none()),
             "closed: no result hints"
         );
+        // Nor do the stored verdicts bring them back (the panel restores the last one).
+        let (_, summary) = json_as(&state, "GET", "/api/me/summary", &cookie, "").await;
+        let (_, attempts) = json_as(&state, "GET", "/api/me/attempts", &cookie, "").await;
+        for text in [summary.to_string(), attempts.to_string()] {
+            assert!(!text.contains("\"hint\""), "a closed hint in {text}");
+        }
         state
             .lab
             .record(
@@ -538,6 +555,8 @@ async fn a_challenges_hints_open_only_after_two_failed_checks() {
         .await
         .expect("shown");
     assert_eq!(shown, failed, "open: the verdict keeps its hints");
+    let (_, summary) = json_as(&state, "GET", "/api/me/summary", &cookie, "").await;
+    assert!(summary.to_string().contains("\"hint\""), "open: {summary}");
     // Exercises without the setting are open to anybody.
     let (_, h) = call("GET", "/api/exercises/deployment/hints", b"").await;
     assert!(
