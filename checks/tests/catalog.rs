@@ -2,7 +2,7 @@ mod common;
 
 use kubelab_checks::{Catalog, Error, ExerciseKind};
 
-const IDS: [&str; 28] = [
+const IDS: [&str; 29] = [
     "dockerfile",
     "docker-run",
     "image-tags",
@@ -21,7 +21,8 @@ const IDS: [&str; 28] = [
     "ingress",
     "pv-pvc",
     "wordpress",
-    "probes-resources",
+    "probes",
+    "resources",
     "debugging-quiz",
     "final-quiz",
     "final-challenge",
@@ -34,7 +35,7 @@ const IDS: [&str; 28] = [
 ];
 
 #[test]
-fn real_catalog_has_all_28_exercises_and_nothing_else() {
+fn real_catalog_has_all_29_exercises_and_nothing_else() {
     let c = common::catalog();
     for id in IDS {
         assert!(c.get(id).is_some(), "missing exercise {id}");
@@ -85,12 +86,13 @@ fn kinds_match_the_catalog_table() {
         "pv-pvc",
         "wordpress",
         "deployment-rollout",
-        "probes-resources",
+        "probes",
+        "resources",
         "final-challenge",
     ] {
         assert_eq!(kind(k), Some(ExerciseKind::Cluster), "{k}");
     }
-    for offline in ["pod-yaml", "probes-resources"] {
+    for offline in ["pod-yaml", "probes", "resources"] {
         assert_eq!(
             c.get(offline).and_then(|e| e.offline),
             Some(ExerciseKind::Manifest),

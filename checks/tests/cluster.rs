@@ -132,7 +132,8 @@ fn good_fixtures_pass() {
         ("pv-pvc", "bound with running pod passes"),
         ("wordpress", "capstone passes"),
         ("deployment-rollout", "upgraded then rolled back passes"),
-        ("probes-resources", "probes and resources set passes"),
+        ("probes", "both probes set passes"),
+        ("resources", "requests and limits set passes"),
         (
             "final-challenge",
             "guestbook with prefixed PV, class and IngressClass passes",
@@ -204,6 +205,39 @@ fn accepted_variants_pass() {
             patch: set!(
                 "PersistentVolume" "alice-gb-10m-pv" "/spec/storageClassName" = "standard";
                 "PersistentVolumeClaim" "gb-data" "/spec/storageClassName" = "standard"
+            ),
+        },
+        Passing {
+            exercise: "probes",
+            name: "probes without any requests or limits pass: resources are the other exercise",
+            patch: |s| {
+                remove(
+                    s,
+                    "Deployment",
+                    "ngx-probe",
+                    "/spec/template/spec/containers/0/resources",
+                )
+            },
+        },
+        Passing {
+            exercise: "resources",
+            name: "requests and limits without any probe pass: probes are the other exercise",
+            patch: |s| {
+                for probe in ["readinessProbe", "livenessProbe"] {
+                    remove(
+                        s,
+                        "Deployment",
+                        "ngx-probe",
+                        &format!("/spec/template/spec/containers/0/{probe}"),
+                    );
+                }
+            },
+        },
+        Passing {
+            exercise: "resources",
+            name: "a CPU request written as a decimal core count is the same quantity",
+            patch: set!(
+                "Deployment" "ngx-probe" "/spec/template/spec/containers/0/resources/requests/cpu" = "0.1"
             ),
         },
     ];
@@ -501,12 +535,12 @@ fn deployment_rollout_mistakes_fail_on_the_right_assertion() {
     );
 }
 
-// ---------------- probes-resources ----------------
+// ---------------- probes ----------------
 
 #[test]
-fn probes_resources_mistakes_fail_on_the_right_assertion() {
+fn probes_mistakes_fail_on_the_right_assertion() {
     check_mistakes(
-        "probes-resources",
+        "probes",
         &[
             Mistake {
                 name: "no readiness probe fails on its path and skips the port and availability",
@@ -531,6 +565,7 @@ fn probes_resources_mistakes_fail_on_the_right_assertion() {
                 ),
                 fails_on: "readiness-port",
                 found: Some("8080"),
+                skips: &["available"],
                 ..Mistake::NOTHING_MORE
             },
             Mistake {
@@ -548,36 +583,12 @@ fn probes_resources_mistakes_fail_on_the_right_assertion() {
                 ..Mistake::NOTHING_MORE
             },
             Mistake {
-                name: "a whole CPU requested fails on the CPU request",
-                patch: set!(
-                    "Deployment" "ngx-probe" "/spec/template/spec/containers/0/resources/requests/cpu" = "1"
-                ),
-                fails_on: "request-cpu",
-                expected: Some("100m"),
-                found: Some("1"),
-                ..Mistake::NOTHING_MORE
-            },
-            Mistake {
-                name: "no memory limit fails on the limit",
-                patch: |s| {
-                    remove(
-                        s,
-                        "Deployment",
-                        "ngx-probe",
-                        "/spec/template/spec/containers/0/resources/limits/memory",
-                    )
-                },
-                fails_on: "limit-memory",
-                found: Some("(missing)"),
-                ..Mistake::NOTHING_MORE
-            },
-            Mistake {
                 name: "a container with another name fails on the image and skips the probe checks",
                 patch: set!(
                     "Deployment" "ngx-probe" "/spec/template/spec/containers/0/name" = "web"
                 ),
                 fails_on: "image",
-                skips: &["readiness-path", "liveness", "request-cpu", "limit-memory"],
+                skips: &["readiness-path", "readiness-port", "liveness"],
                 ..Mistake::NOTHING_MORE
             },
             Mistake {
@@ -608,6 +619,94 @@ fn probes_resources_mistakes_fail_on_the_right_assertion() {
                 },
                 fails_on: "available",
                 found: Some("1"),
+                ..Mistake::NOTHING_MORE
+            },
+        ],
+    );
+}
+
+// ---------------- resources ----------------
+
+#[test]
+fn resources_mistakes_fail_on_the_right_assertion() {
+    check_mistakes(
+        "resources",
+        &[
+            Mistake {
+                name: "a whole CPU requested fails on the CPU request",
+                patch: set!(
+                    "Deployment" "ngx-probe" "/spec/template/spec/containers/0/resources/requests/cpu" = "1"
+                ),
+                fails_on: "request-cpu",
+                field: Some("resources.requests.cpu"),
+                expected: Some("100m"),
+                found: Some("1"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "memory requested in megabytes fails on the memory request",
+                patch: set!(
+                    "Deployment" "ngx-probe" "/spec/template/spec/containers/0/resources/requests/memory" = "64M"
+                ),
+                fails_on: "request-memory",
+                found: Some("64M"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "no memory limit fails on the limit",
+                patch: |s| {
+                    remove(
+                        s,
+                        "Deployment",
+                        "ngx-probe",
+                        "/spec/template/spec/containers/0/resources/limits/memory",
+                    )
+                },
+                fails_on: "limit-memory",
+                field: Some("resources.limits.memory"),
+                found: Some("(missing)"),
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name:
+                    "a container with another name fails on the image and skips the resource checks",
+                patch: set!(
+                    "Deployment" "ngx-probe" "/spec/template/spec/containers/0/name" = "web"
+                ),
+                fails_on: "image",
+                skips: &["request-cpu", "request-memory", "limit-memory"],
+                ..Mistake::NOTHING_MORE
+            },
+            Mistake {
+                name: "Pods that no node has room for fail availability",
+                patch: |s| {
+                    set(
+                        s,
+                        "Deployment",
+                        "ngx-probe",
+                        "/status/availableReplicas",
+                        json!(0),
+                    );
+                    for pod in pod_names(s) {
+                        set(s, "Pod", &pod, "/status/phase", json!("Pending"));
+                        set(
+                            s,
+                            "Pod",
+                            &pod,
+                            "/status/conditions/1/status",
+                            json!("False"),
+                        );
+                        set(
+                            s,
+                            "Pod",
+                            &pod,
+                            "/status/containerStatuses/0/ready",
+                            json!(false),
+                        );
+                    }
+                },
+                fails_on: "available",
+                found: Some("0"),
                 ..Mistake::NOTHING_MORE
             },
         ],

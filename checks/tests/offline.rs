@@ -451,13 +451,13 @@ fn garbage_never_panics_in_any_offline_validator() {
     }
 }
 
-// ---------------- manifest (probes-resources offline) ----------------
+// ---------------- manifest (probes and resources offline) ----------------
 
 #[test]
 fn probes_manifest_offline_passes_and_leaves_out_availability() {
     let v = validate(
-        &exercise("probes-resources"),
-        &fixture_text("probes-resources", "manifest.yaml"),
+        &exercise("probes"),
+        &fixture_text("probes", "manifest.yaml"),
     )
     .expect("valid");
     assert_passes(&v);
@@ -470,9 +470,8 @@ fn probes_manifest_offline_passes_and_leaves_out_availability() {
 #[test]
 fn probes_manifest_with_the_probe_under_the_wrong_name_fails_on_the_readiness_path() {
     // A learner who writes only a liveness probe (the readiness one renamed) is told which is missing.
-    let text = fixture_text("probes-resources", "manifest.yaml")
-        .replace("readinessProbe:", "startupProbe:");
-    let v = validate(&exercise("probes-resources"), &text).expect("valid yaml");
+    let text = fixture_text("probes", "manifest.yaml").replace("readinessProbe:", "startupProbe:");
+    let v = validate(&exercise("probes"), &text).expect("valid yaml");
     assert_fails_on(
         &v,
         "readiness-path",
@@ -481,19 +480,51 @@ fn probes_manifest_with_the_probe_under_the_wrong_name_fails_on_the_readiness_pa
 }
 
 #[test]
-fn probes_manifest_with_memory_in_megabytes_fails_on_the_request() {
+fn resources_manifest_offline_passes_and_leaves_out_availability() {
+    let v = validate(
+        &exercise("resources"),
+        &fixture_text("resources", "manifest.yaml"),
+    )
+    .expect("valid");
+    assert_passes(&v);
+    assert!(
+        v.result("available").is_none(),
+        "status checks are left out offline"
+    );
+}
+
+#[test]
+fn each_manifest_passes_its_own_exercise_only() {
+    // The two exercises are graded apart: the probes alone, or the resources alone, pass one of them.
+    let probes = fixture_text("probes", "manifest.yaml");
+    let resources = fixture_text("resources", "manifest.yaml");
+    let v = validate(&exercise("resources"), &probes).expect("valid yaml");
+    let r = assert_fails_on(
+        &v,
+        "request-cpu",
+        Some("spec.template.spec.containers[name=nginx].resources.requests.cpu"),
+    );
+    assert_eq!(r.found.as_deref(), Some("(missing)"));
+    let v = validate(&exercise("probes"), &resources).expect("valid yaml");
+    assert_fails_on(
+        &v,
+        "readiness-path",
+        Some("spec.template.spec.containers[name=nginx].readinessProbe.httpGet.path"),
+    );
+}
+
+#[test]
+fn resources_manifest_with_memory_in_megabytes_fails_on_the_request() {
     // 64M is 64,000,000 bytes, not 64Mi (67,108,864): the quantities are compared, not the text.
-    let text =
-        fixture_text("probes-resources", "manifest.yaml").replace("memory: 64Mi", "memory: 64M");
-    let v = validate(&exercise("probes-resources"), &text).expect("valid yaml");
+    let text = fixture_text("resources", "manifest.yaml").replace("memory: 64Mi", "memory: 64M");
+    let v = validate(&exercise("resources"), &text).expect("valid yaml");
     let r = assert_fails_on(&v, "request-memory", Some("resources.requests.memory"));
     assert_eq!(r.found.as_deref(), Some("64M"));
 }
 
 #[test]
-fn probes_manifest_accepts_cpu_as_a_decimal_core_count() {
-    let text =
-        fixture_text("probes-resources", "manifest.yaml").replace("cpu: 100m", "cpu: \"0.1\"");
-    let v = validate(&exercise("probes-resources"), &text).expect("valid yaml");
+fn resources_manifest_accepts_cpu_as_a_decimal_core_count() {
+    let text = fixture_text("resources", "manifest.yaml").replace("cpu: 100m", "cpu: \"0.1\"");
+    let v = validate(&exercise("resources"), &text).expect("valid yaml");
     assert_passes(&v);
 }

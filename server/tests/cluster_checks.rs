@@ -305,7 +305,7 @@ async fn deployment_rollout_check_fails_before_the_rollback_and_passes_after_it(
     assert_eq!(out.status.code(), Some(0), "{v:#}");
 }
 
-/// The `probes-resources` exercise's Deployment, as the debugging chapter writes it.
+/// The Deployment of the `probes` and `resources` exercises, as the debugging chapter writes it.
 fn ngx_probe() -> Value {
     json!({
         "apiVersion": "apps/v1",
@@ -332,18 +332,45 @@ fn ngx_probe() -> Value {
     })
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn probes_resources_check_passes_for_the_chapters_deployment() {
-    let ns = TestNamespace::create("check-probes").await;
-    apply_and_wait_rollout(&ns, ngx_probe(), 2).await;
-    let (out, _) = kubelab(check_args("probes-resources", ns.name(), &["--json"])).await;
-    let v = verdict(&out);
-    assert_eq!(v["passed"], true, "{v:#}");
-    assert_eq!(out.status.code(), Some(0), "{v:#}");
+/// `kubelab check <exercise> --json` in `ns`: the exit code and the verdict.
+async fn check_json(exercise: &str, ns: &TestNamespace) -> (Option<i32>, Value) {
+    let (out, _) = kubelab(check_args(exercise, ns.name(), &["--json"])).await;
+    (out.status.code(), verdict(&out))
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn probes_resources_check_fails_on_the_limit_when_only_requests_are_set() {
+async fn probes_and_resources_checks_pass_for_the_chapters_deployment() {
+    let ns = TestNamespace::create("check-probes").await;
+    apply_and_wait_rollout(&ns, ngx_probe(), 2).await;
+    for exercise in ["probes", "resources"] {
+        let (code, v) = check_json(exercise, &ns).await;
+        assert_eq!(v["passed"], true, "{exercise}: {v:#}");
+        assert_eq!(code, Some(0), "{exercise}: {v:#}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn probes_check_fails_on_the_readiness_path_when_only_a_liveness_probe_is_set() {
+    let ns = TestNamespace::create("check-probes-ready").await;
+    let mut d = ngx_probe();
+    d["spec"]["template"]["spec"]["containers"][0]
+        .as_object_mut()
+        .expect("container")
+        .remove("readinessProbe");
+    apply_and_wait_rollout(&ns, d, 2).await;
+    let (code, v) = check_json("probes", &ns).await;
+    assert_eq!(code, Some(1), "{v:#}");
+    let f = first_failure(&v);
+    assert_eq!(f["id"], "readiness-path", "{v:#}");
+    assert_eq!(f["found"], "(missing)", "{f:#}");
+    // The resources are graded apart, and this Deployment has them.
+    let (code, v) = check_json("resources", &ns).await;
+    assert_eq!(v["passed"], true, "resources: {v:#}");
+    assert_eq!(code, Some(0), "resources: {v:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn resources_check_fails_on_the_limit_when_only_requests_are_set() {
     let ns = TestNamespace::create("check-probes-limit").await;
     let mut d = ngx_probe();
     d["spec"]["template"]["spec"]["containers"][0]["resources"]
@@ -351,12 +378,15 @@ async fn probes_resources_check_fails_on_the_limit_when_only_requests_are_set() 
         .expect("resources")
         .remove("limits");
     apply_and_wait_rollout(&ns, d, 2).await;
-    let (out, _) = kubelab(check_args("probes-resources", ns.name(), &["--json"])).await;
-    let v = verdict(&out);
-    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let (code, v) = check_json("resources", &ns).await;
+    assert_eq!(code, Some(1), "{v:#}");
     let f = first_failure(&v);
     assert_eq!(f["id"], "limit-memory", "{v:#}");
     assert_eq!(f["found"], "(missing)", "{f:#}");
+    // The probes are graded apart, and this Deployment has them.
+    let (code, v) = check_json("probes", &ns).await;
+    assert_eq!(v["passed"], true, "probes: {v:#}");
+    assert_eq!(code, Some(0), "probes: {v:#}");
 }
 
 fn kubeconfig_for(dir: &Path, server: &str) -> PathBuf {
@@ -884,7 +914,7 @@ async fn live_streams_are_capped_per_learner_and_a_closed_stream_frees_its_slot(
 }
 
 /// The cluster exercises of the course (content/exercises with `kind: cluster`).
-const CLUSTER_EXERCISES: usize = 18;
+const CLUSTER_EXERCISES: usize = 19;
 
 /// `kubelab grade --json` output: exit 0 and one row per namespace × cluster exercise.
 fn graded(out: &Output, namespaces: usize) -> Value {
@@ -985,7 +1015,7 @@ async fn grade_prints_every_cluster_exercise_for_each_namespace_and_exits_0() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("graded 2 namespaces × 18 exercises"),
+        stderr.contains("graded 2 namespaces × 19 exercises"),
         "{stderr}"
     );
     let text = std::fs::read_to_string(&csv).expect("the CSV file");
