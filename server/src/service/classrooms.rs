@@ -65,6 +65,16 @@ impl Lab {
         }
     }
 
+    /// The classroom as stored now (after a change), as its instructor sees it.
+    async fn view_of(&self, id: &str) -> Result<ClassroomView> {
+        let c = self
+            .store
+            .classroom(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.classroom_view(c).await
+    }
+
     async fn classroom_view(&self, c: Classroom) -> Result<ClassroomView> {
         let learners = self.store.learners_in(&c.id).await?.len();
         Ok(ClassroomView {
@@ -123,24 +133,14 @@ impl Lab {
             }
         }
         self.announce(&c.id);
-        let c = self
-            .store
-            .classroom(&c.id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        self.classroom_view(c).await
+        self.view_of(&c.id).await
     }
 
     /// Turns gated progress on or off for the classroom's learners; their boards hear of it.
     pub async fn set_classroom_gating(&self, c: &Classroom, gated: bool) -> Result<ClassroomView> {
         self.store.set_classroom_gated(&c.id, gated).await?;
         self.announce(&c.id);
-        let c = self
-            .store
-            .classroom(&c.id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        self.classroom_view(c).await
+        self.view_of(&c.id).await
     }
 
     pub async fn board(&self, c: &Classroom) -> Result<Board> {

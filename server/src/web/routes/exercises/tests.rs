@@ -271,13 +271,24 @@ async fn learner_cookie(state: &AppState) -> String {
         .to_string()
 }
 
-async fn post_as(state: &AppState, uri: &str, cookie: Option<&str>) -> (StatusCode, Value) {
-    let mut req = Request::builder().method("POST").uri(uri);
+/// One request as `cookie` (or nobody), answered with JSON.
+async fn request_as(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    content_type: &str,
+    body: &str,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", content_type);
     if let Some(c) = cookie {
         req = req.header("cookie", c);
     }
     let resp = router(state.clone())
-        .oneshot(req.body(Body::empty()).expect("request"))
+        .oneshot(req.body(Body::from(body.to_string())).expect("request"))
         .await
         .expect("answer");
     let status = resp.status();
@@ -286,6 +297,10 @@ async fn post_as(state: &AppState, uri: &str, cookie: Option<&str>) -> (StatusCo
         status,
         serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{status}: not JSON ({e})")),
     )
+}
+
+async fn post_as(state: &AppState, uri: &str, cookie: Option<&str>) -> (StatusCode, Value) {
+    request_as(state, "POST", uri, cookie, "text/plain", "").await
 }
 
 #[tokio::test]
@@ -340,37 +355,12 @@ async fn json_as(
     cookie: &str,
     body: &str,
 ) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("cookie", cookie)
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let resp = router(state.clone()).oneshot(req).await.expect("answer");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{status}: not JSON ({e})")),
-    )
+    request_as(state, method, uri, Some(cookie), "application/json", body).await
 }
 
 async fn submit_as(state: &AppState, id: &str, cookie: &str, text: &str) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri(format!("/api/exercises/{id}/submit"))
-        .header("cookie", cookie)
-        .header("content-type", "text/plain")
-        .body(Body::from(text.to_string()))
-        .expect("request");
-    let resp = router(state.clone()).oneshot(req).await.expect("answer");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{status}: not JSON ({e})")),
-    )
+    let uri = format!("/api/exercises/{id}/submit");
+    request_as(state, "POST", &uri, Some(cookie), "text/plain", text).await
 }
 
 #[tokio::test]
