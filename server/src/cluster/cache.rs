@@ -27,6 +27,8 @@ use tokio::time::Instant;
 use super::error::{classify, timeout_error, Error};
 use super::resource::{api_for, is_dns_label, restore_type, DEADLINE};
 
+pub mod view;
+
 /// Changes buffered per subscriber; one that falls further behind re-reads (it only needs to
 /// know that something changed).
 const CHANGES_BUFFER: usize = 4096;
@@ -139,6 +141,7 @@ struct Inner {
     types: Mutex<HashMap<TypeKey, Arc<Reflected>>>,
     changes: broadcast::Sender<Change>,
     watches_started: AtomicUsize,
+    objects_scanned: AtomicUsize,
 }
 
 impl Drop for Inner {
@@ -179,6 +182,7 @@ impl WatchCache {
                 types: Mutex::new(HashMap::new()),
                 changes,
                 watches_started: AtomicUsize::new(0),
+                objects_scanned: AtomicUsize::new(0),
             }),
         }
     }
@@ -194,6 +198,19 @@ impl WatchCache {
     /// How many reflectors (one watch each) this cache has started: one per type ever used.
     pub fn watches_started(&self) -> usize {
         self.inner.watches_started.load(Ordering::Relaxed)
+    }
+
+    /// How many cached objects reads have walked past so far: a snapshot walks every object of
+    /// each type it reads, a [`view::CacheView`] each object once. The tests read it to prove that
+    /// grading a class costs one pass over the cache, not one per namespace.
+    pub fn objects_scanned(&self) -> usize {
+        self.inner.objects_scanned.load(Ordering::Relaxed)
+    }
+
+    fn scanned(&self, objects: usize) {
+        self.inner
+            .objects_scanned
+            .fetch_add(objects, Ordering::Relaxed);
     }
 
     /// The types watched so far, sorted.
@@ -300,6 +317,9 @@ impl WatchCache {
         let mut objects = Vec::new();
         for (need, r) in needs.iter().zip(&reflected) {
             self.ready(r, deadline).await?;
+            // A walk over every object of the type: fine for one learner's check; grading many
+            // namespaces reads a `CacheView` instead.
+            self.scanned(r.store.len());
             let mut of_type: Vec<Arc<DynamicObject>> = if need.namespaced {
                 r.store
                     .state_filter(|o| o.metadata.namespace.as_deref() == Some(namespace))
@@ -308,15 +328,7 @@ impl WatchCache {
             };
             // The order of a list (by name), so a verdict never depends on hash order.
             of_type.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
-            for o in of_type {
-                let mut value = serde_json::to_value(&*o).map_err(|e| Error::Decode {
-                    url: self.inner.url.clone(),
-                    what: need.plural.clone(),
-                    message: e.to_string(),
-                })?;
-                restore_type(&mut value, need);
-                objects.push(value);
-            }
+            push_objects(&self.inner.url, need, &of_type, &mut objects)?;
         }
         Ok(Snapshot::new(namespace, objects))
     }
@@ -346,6 +358,26 @@ impl WatchCache {
         })
         .boxed()
     }
+}
+
+/// Appends `of_type` (objects of `need`'s type, in list order) to `out` as a list would give
+/// them: JSON with `apiVersion` and `kind`.
+fn push_objects(
+    url: &str,
+    need: &Need,
+    of_type: &[Arc<DynamicObject>],
+    out: &mut Vec<serde_json::Value>,
+) -> Result<(), Error> {
+    for o in of_type {
+        let mut value = serde_json::to_value(&**o).map_err(|e| Error::Decode {
+            url: url.to_string(),
+            what: need.plural.clone(),
+            message: e.to_string(),
+        })?;
+        restore_type(&mut value, need);
+        out.push(value);
+    }
+    Ok(())
 }
 
 /// Drives one reflector: keeps its state and announces every change.

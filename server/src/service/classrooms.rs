@@ -204,17 +204,19 @@ impl Lab {
         }
     }
 
-    /// Re-checks every learner × cluster exercise now, from the shared caches, and records the
-    /// verdicts (source `grade`). Learners are graded [`GRADE_BATCH`] at a time, so a large
-    /// classroom's verdicts and evidence are never all in memory at once.
+    /// Re-checks every learner × cluster exercise now, from one view of the shared caches (the
+    /// cluster as it was when grading began; one pass over the cache), and records the verdicts
+    /// (source `grade`). Learners are graded [`GRADE_BATCH`] at a time, so a large classroom's
+    /// verdicts and evidence are never all in memory at once.
     pub async fn grade_classroom(&self, c: &Classroom) -> Result<GradeSummary> {
         let cluster = self.cluster()?;
         let learners = self.store.learners_in(&c.id).await?;
         grading::sync(&self.catalog, cluster.cache()).await?;
+        let view = grading::view(&self.catalog, cluster.cache()).await?;
         let mut summary = GradeSummary::default();
         for batch in learners.chunks(GRADE_BATCH) {
             let namespaces: Vec<String> = batch.iter().map(|l| self.namespace_of(l)).collect();
-            let rows = grading::grade(&self.catalog, cluster.cache(), &namespaces).await?;
+            let rows = grading::grade_in(&self.catalog, &view, &namespaces).await?;
             for (learner, ns) in batch.iter().zip(&namespaces) {
                 for row in rows.iter().filter(|r| &r.namespace == ns) {
                     self.record(

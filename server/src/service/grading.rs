@@ -14,6 +14,7 @@ use kubelab_checks::{Catalog, Exercise, ExerciseKind, Need, Snapshot, Verdict};
 use kubelab_store::{Attempt, AttemptSource, Learner, NewAttempt};
 
 use super::{Lab, Result, ServiceError};
+use crate::cluster::cache::view::CacheView;
 use crate::cluster::cache::{TypeKey, WatchCache};
 use crate::cluster::{Cluster, Error};
 
@@ -35,6 +36,17 @@ impl Objects for WatchCache {
         namespace: &str,
     ) -> impl Future<Output = Result<Snapshot, Error>> + Send {
         WatchCache::snapshot(self, needs, namespace)
+    }
+}
+
+/// Grading's source: one moment of the shared caches, indexed by namespace (memory only).
+impl Objects for CacheView {
+    fn snapshot(
+        &self,
+        needs: &[Need],
+        namespace: &str,
+    ) -> impl Future<Output = Result<Snapshot, Error>> + Send {
+        std::future::ready(CacheView::snapshot(self, needs, namespace))
     }
 }
 
@@ -315,12 +327,28 @@ pub async fn sync(catalog: &Catalog, cache: &WatchCache) -> Result<(), Error> {
     cache.sync_within(&needs, SYNC_DEADLINE).await
 }
 
+/// A view of every type the cluster exercises of `catalog` read, indexed by namespace: one
+/// pass over the cache for a whole class, however many namespaces are graded from it. Reads
+/// memory only once the cache is synced ([`sync`]); a type not yet listed is waited for.
+pub async fn view(catalog: &Catalog, cache: &WatchCache) -> Result<CacheView, Error> {
+    cache.view(&all_needs(&cluster_exercises(catalog))).await
+}
+
 /// Every cluster exercise of `catalog` in every namespace of `namespaces`, from the cache
-/// (namespace by namespace, exercises in catalog order). Reads memory only once the cache is
-/// synced ([`sync`]); a type not yet listed is waited for.
+/// (namespace by namespace, exercises in catalog order): one [`view`], then memory only.
 pub async fn grade(
     catalog: &Catalog,
     cache: &WatchCache,
+    namespaces: &[String],
+) -> Result<Vec<GradeRow>, Error> {
+    grade_in(catalog, &view(catalog, cache).await?, namespaces).await
+}
+
+/// [`grade`] from a view taken before (grade-all takes one for the whole classroom and grades it
+/// in batches).
+pub async fn grade_in(
+    catalog: &Catalog,
+    view: &CacheView,
     namespaces: &[String],
 ) -> Result<Vec<GradeRow>, Error> {
     if let Some(bad) = namespaces
@@ -335,7 +363,7 @@ pub async fn grade(
     let mut rows = Vec::with_capacity(namespaces.len() * exercises.len());
     for ns in namespaces {
         for ex in &exercises {
-            let Checked { verdict, evidence } = check_in(cache, ex, ns).await?;
+            let Checked { verdict, evidence } = check_in(view, ex, ns).await?;
             rows.push(GradeRow {
                 namespace: ns.clone(),
                 exercise: ex.id.clone(),

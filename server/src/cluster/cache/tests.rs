@@ -160,12 +160,23 @@ async fn the_cache_gives_the_same_verdicts_as_direct_lists() {
                 let cached = cached(cluster.cache(), ex, ns.name())
                     .await
                     .map_err(|e| e.to_string())?;
-                if json_of(&direct) != json_of(&cached) {
+                // Grading's way: one view of the cache, indexed by namespace.
+                let viewed = kubelab_checks::evaluate(
+                    ex,
+                    &cluster
+                        .cache()
+                        .view(&ex.needs)
+                        .await
+                        .and_then(|v| v.snapshot(&ex.needs, ns.name()))
+                        .map_err(|e| e.to_string())?,
+                );
+                if json_of(&direct) != json_of(&cached) || json_of(&direct) != json_of(&viewed) {
                     differ.push(format!(
-                        "{}:\n direct {}\n cached {}",
+                        "{}:\n direct {}\n cached {}\n viewed {}",
                         ex.id,
                         json_of(&direct),
-                        json_of(&cached)
+                        json_of(&cached),
+                        json_of(&viewed)
                     ));
                 }
             }
@@ -298,6 +309,47 @@ async fn one_watch_per_type_however_many_namespaces_and_live_streams_read_it() {
     }
     assert_eq!(cache.watches_started(), types.len());
     assert_eq!(cluster.api_requests().watches as usize, types.len());
+}
+
+/// Grading reads one view of the cache: each cached object once, however many namespaces are
+/// graded (before, every namespace × exercise walked every object of its types: 2,000 learners
+/// took 23 s).
+#[tokio::test(flavor = "multi_thread")]
+async fn grading_many_namespaces_walks_the_cache_once_not_once_per_namespace() {
+    let ns = TestNamespace::create("cache-scan").await;
+    apply_service_clusterip(&ns).await;
+    let cluster = cluster().await;
+    let catalog = catalog();
+    let cache = cluster.cache();
+    crate::service::grading::sync(&catalog, cache)
+        .await
+        .expect("synced");
+    let catalog = &catalog;
+    let scanned_by = |namespaces: Vec<String>| async move {
+        let before = cache.objects_scanned();
+        let rows = crate::service::grading::grade(catalog, cache, &namespaces)
+            .await
+            .expect("graded");
+        (cache.objects_scanned() - before, rows)
+    };
+    let (one, rows) = scanned_by(vec![ns.name().to_string()]).await;
+    let exercises = crate::service::grading::cluster_exercises(catalog).len();
+    assert_eq!(rows.len(), exercises);
+    assert!(one > 0, "grading read nothing from the cache");
+    let mut many: Vec<String> = (0..40).map(|i| format!("cache-scan-none-{i:02}")).collect();
+    many.push(ns.name().to_string());
+    let (forty_one, rows) = scanned_by(many).await;
+    assert_eq!(rows.len(), 41 * exercises);
+    // Other tests change the sandbox meanwhile, so allow for some growth, not for 41 walks.
+    assert!(
+        forty_one < 2 * one,
+        "grading 41 namespaces walked {forty_one} cached objects, one namespace {one}"
+    );
+    // A single check still walks its types (right for one learner), which the counter sees.
+    let svc = catalog.get("service-clusterip").expect("service-clusterip");
+    let before = cache.objects_scanned();
+    cached(cache, svc, ns.name()).await.expect("a verdict");
+    assert!(cache.objects_scanned() > before);
 }
 
 #[tokio::test]
