@@ -67,6 +67,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "KUBELAB_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
+    /// Serve Prometheus metrics (`GET /metrics`) on this address, a listener of its own that has
+    /// no authentication: bind it where only the monitoring can reach it. Off by default.
+    #[arg(long, env = "KUBELAB_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     #[command(flatten)]
     pub content: ContentArgs,
     /// Where the built site (pkg/ with WASM, JS, CSS) is; `scripts/build-site` puts it there.

@@ -40,7 +40,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the course on http://127.0.0.1:3000 (by default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Work with the course content.
     #[command(subcommand)]
     Content(ContentCommand),
@@ -97,7 +97,7 @@ fn main() -> ExitCode {
             let Some(runtime) = cli::runtime(true) else {
                 return ExitCode::from(cli::EXIT_ERROR);
             };
-            match runtime.block_on(web::serve(args)) {
+            match runtime.block_on(web::serve(*args)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("kubelab: {e}");

@@ -7,6 +7,7 @@ mod attempts;
 mod classrooms;
 mod codes;
 mod error;
+pub mod events;
 mod evidence;
 mod instructors;
 mod learners;
@@ -42,6 +43,8 @@ pub struct Store {
     backend: Backend,
     /// tower-sessions-sqlx-store needs a typed pool: a second, small pool on the same database.
     sessions: SessionStore,
+    /// On PostgreSQL, the typed pool again: LISTEN/NOTIFY between replicas (`events`).
+    pg: Option<sqlx::PgPool>,
 }
 
 impl Store {
@@ -59,9 +62,15 @@ impl Store {
                 url: error::redact_url(url),
             });
         };
-        let (pool, sessions) = match backend {
-            Backend::Sqlite => open_sqlite(url).await?,
-            Backend::Postgres => open_postgres(url).await?,
+        let (pool, sessions, pg) = match backend {
+            Backend::Sqlite => {
+                let (pool, sessions) = open_sqlite(url).await?;
+                (pool, sessions, None)
+            }
+            Backend::Postgres => {
+                let (pool, sessions, pg) = open_postgres(url).await?;
+                (pool, sessions, Some(pg))
+            }
         };
         password::warm_up();
         tracing::info!(url = %error::redact_url(url), ?backend, "store open");
@@ -69,6 +78,7 @@ impl Store {
             pool,
             backend,
             sessions,
+            pg,
         })
     }
 
@@ -146,10 +156,11 @@ async fn open_sqlite(url: &str) -> Result<(AnyPool, SessionStore)> {
     Ok((pool, sessions))
 }
 
-async fn open_postgres(url: &str) -> Result<(AnyPool, SessionStore)> {
+async fn open_postgres(url: &str) -> Result<(AnyPool, SessionStore, sqlx::PgPool)> {
     let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::open(url, e))?;
+    // Sessions, publishing, and the one listener connection that events.rs keeps.
     let typed = PgPoolOptions::new()
-        .max_connections(2)
+        .max_connections(4)
         .acquire_timeout(WAIT)
         .connect_with(options)
         .await
@@ -158,7 +169,7 @@ async fn open_postgres(url: &str) -> Result<(AnyPool, SessionStore)> {
         .run(&typed)
         .await
         .map_err(|e| StoreError::migrate(url, e))?;
-    let sessions = SessionStore::postgres(typed)
+    let sessions = SessionStore::postgres(typed.clone())
         .await
         .map_err(|e| StoreError::open(url, e))?;
     let pool = AnyPoolOptions::new()
@@ -167,7 +178,7 @@ async fn open_postgres(url: &str) -> Result<(AnyPool, SessionStore)> {
         .connect(url)
         .await
         .map_err(|e| StoreError::open(url, e))?;
-    Ok((pool, sessions))
+    Ok((pool, sessions, typed))
 }
 
 /// A unique constraint was violated (a random id or code collided, or an email exists).

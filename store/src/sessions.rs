@@ -6,6 +6,9 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
+/// An advisory lock key of our own ("kubelabS" in ASCII), distinct from sqlx's migration lock.
+const SESSIONS_MIGRATION_LOCK: i64 = 0x6b75_6265_6c61_6253;
+
 #[derive(Clone, Debug)]
 pub struct SessionStore(Inner);
 
@@ -22,9 +25,22 @@ impl SessionStore {
         Ok(SessionStore(Inner::Sqlite(store)))
     }
 
+    /// Replicas starting together create the sessions table one at a time: its migration has no
+    /// lock of its own (sqlx's migrator, for our tables, takes one), so take an advisory lock
+    /// around it, held by a connection of this pool and released when that connection ends.
     pub(crate) async fn postgres(pool: sqlx::PgPool) -> sqlx::Result<Self> {
-        let store = PostgresStore::new(pool);
-        store.migrate().await?;
+        let store = PostgresStore::new(pool.clone());
+        let mut lock = pool.acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(SESSIONS_MIGRATION_LOCK)
+            .execute(&mut *lock)
+            .await?;
+        let migrated = store.migrate().await;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(SESSIONS_MIGRATION_LOCK)
+            .execute(&mut *lock)
+            .await?;
+        migrated?;
         Ok(SessionStore(Inner::Postgres(store)))
     }
 }

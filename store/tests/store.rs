@@ -5,6 +5,7 @@
 use std::future::Future;
 
 use kubelab_checks::{AssertionResult, Mode, Text, Verdict};
+use kubelab_store::events::Received;
 use kubelab_store::{
     AttemptSource, Gating, NewAttempt, NewLearner, Status, Store, StoreError, StuckCount,
 };
@@ -878,4 +879,68 @@ async fn gating_is_the_classrooms_choice_or_a_self_paced_learners_own(store: Sto
         .set_classroom_gated("no-such-class", true)
         .await
         .is_err());
+}
+
+/// Replicas on one PostgreSQL: several processes opening a fresh database at once all succeed
+/// (each migration runs once, under a lock), and what one publishes every one hears, itself too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_opening_one_fresh_postgres_together_all_open_and_hear_each_other() {
+    let Some(server) = postgres_url() else {
+        return;
+    };
+    let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+    let name = format!("kubelab_test_{}", unique_suffix());
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    let url = with_database(&server, &name);
+    let outcome = tokio::spawn(async move {
+        let opening: Vec<_> = (0..4)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move { Store::open(&url).await })
+            })
+            .collect();
+        let mut stores = Vec::new();
+        for o in opening {
+            stores.push(o.await.unwrap().unwrap());
+        }
+        let mut listeners = Vec::new();
+        for s in &stores {
+            listeners.push(s.listen().await.unwrap().expect("PostgreSQL listens"));
+        }
+        stores[0].publish("board r1 c1").await.unwrap();
+        stores[3].publish("board r4 c2").await.unwrap();
+        for l in &mut listeners {
+            for want in ["board r1 c1", "board r4 c2"] {
+                let got = tokio::time::timeout(std::time::Duration::from_secs(5), l.recv())
+                    .await
+                    .expect("an event within 5 s")
+                    .unwrap();
+                assert_eq!(got, Received::Event(want.to_string()));
+            }
+        }
+        // Sessions work on a database whose sessions table was created in that race.
+        sessions_are_saved_loaded_and_deleted(stores[1].clone()).await;
+    })
+    .await;
+    admin
+        .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// One process on SQLite: publishing is accepted and there is no one else to listen to.
+#[tokio::test]
+async fn on_sqlite_events_stay_in_the_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}/kubelab.db", dir.path().display()))
+        .await
+        .unwrap();
+    store.publish("board r1 c1").await.unwrap();
+    assert!(store.listen().await.unwrap().is_none());
 }

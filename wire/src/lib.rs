@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod learner;
+pub mod ops;
 pub mod paths;
 pub mod progress;
 pub mod setup;
@@ -19,6 +20,7 @@ pub use learner::{
     ClassroomRef, ClusterStatus, IdleRemoval, JoinBody, LastVerdict, Me, MeLearner, ResumeBody,
     StartBody, Summary,
 };
+pub use ops::{Reachable, Readiness};
 pub use progress::{
     Attempt, AttemptSource, ExerciseProgress, GatedBody, GatingView, Hints, Locked, Status,
     StuckCount,

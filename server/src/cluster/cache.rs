@@ -81,6 +81,18 @@ struct Reflected {
     store: Store<DynamicObject>,
     state: watch::Receiver<State>,
     task: tokio::task::JoinHandle<()>,
+    /// When the reflector last saw an event (a listed object or a change).
+    last_event: Arc<Mutex<Option<Instant>>>,
+}
+
+/// How current one type's cache is (for `/metrics`).
+#[derive(Debug, Clone)]
+pub struct Freshness {
+    pub type_key: TypeKey,
+    /// Objects cached now.
+    pub objects: usize,
+    /// Since the last event; `None` before the first.
+    pub last_event_age: Option<Duration>,
 }
 
 /// Which Secrets keep their payload in the cache: only Opaque ones (the type a learner's
@@ -243,6 +255,7 @@ impl WatchCache {
         let writer = Writer::<DynamicObject>::new(ar);
         let store = writer.as_reader();
         let (state_tx, state) = watch::channel(State::Syncing);
+        let last_event = Arc::new(Mutex::new(None));
         let payloads = self.inner.secret_payloads.clone();
         let is_secret = need.api_version == "v1" && need.kind == "Secret";
         let events = watcher(api, watcher::Config::default().any_semantic())
@@ -259,12 +272,42 @@ impl WatchCache {
             self.inner.url.clone(),
             state_tx,
             self.inner.changes.clone(),
+            last_event.clone(),
         ));
         self.inner.watches_started.fetch_add(1, Ordering::Relaxed);
         tracing::info!(api_version = %key.api_version, plural = %key.plural, "watching (shared cache)");
-        let r = Arc::new(Reflected { store, state, task });
+        let r = Arc::new(Reflected {
+            store,
+            state,
+            task,
+            last_event,
+        });
         types.insert(key, r.clone());
         r
+    }
+
+    /// Every watched type: objects cached and the age of its last event, sorted by type.
+    pub fn freshness(&self) -> Vec<Freshness> {
+        let types: Vec<(TypeKey, Arc<Reflected>)> = self
+            .inner
+            .types
+            .lock()
+            .map(|t| t.iter().map(|(k, r)| (k.clone(), r.clone())).collect())
+            .unwrap_or_default();
+        let mut out: Vec<Freshness> = types
+            .into_iter()
+            .map(|(type_key, r)| Freshness {
+                type_key,
+                objects: r.store.len(),
+                last_event_age: r
+                    .last_event
+                    .lock()
+                    .map(|t| t.map(|t| t.elapsed()))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.type_key.cmp(&b.type_key));
+        out
     }
 
     /// Waits (until `deadline`) for the first list of a type.
@@ -388,9 +431,15 @@ async fn announce(
     url: String,
     state: watch::Sender<State>,
     changes: broadcast::Sender<Change>,
+    last_event: Arc<Mutex<Option<Instant>>>,
 ) {
     futures::pin_mut!(events);
     while let Some(event) = events.next().await {
+        if event.is_ok() {
+            if let Ok(mut t) = last_event.lock() {
+                *t = Some(Instant::now());
+            }
+        }
         let namespace = match event {
             Ok(watcher::Event::Apply(o) | watcher::Event::Delete(o)) => {
                 o.metadata.namespace.map(Arc::from)

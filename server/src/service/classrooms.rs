@@ -168,7 +168,9 @@ impl Lab {
                 loop {
                     let changed = tokio::select! {
                         e = events.recv() => match e {
-                            Ok(classroom) => classroom == c.id,
+                            Ok(classroom) => {
+                                classroom == c.id || classroom == super::replicas::EVERY_CLASSROOM
+                            }
                             // Missed some: refresh to be safe.
                             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
                             Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,

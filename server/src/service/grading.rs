@@ -13,6 +13,7 @@ use futures::{Stream, StreamExt};
 use kubelab_checks::{Catalog, Exercise, ExerciseKind, Need, Snapshot, Verdict};
 use kubelab_store::{Attempt, AttemptSource, Learner, NewAttempt};
 
+use super::metrics::{self, Outcome};
 use super::{Lab, Result, ServiceError};
 use crate::cluster::cache::view::CacheView;
 use crate::cluster::cache::{TypeKey, WatchCache};
@@ -76,8 +77,21 @@ pub async fn check_in(
     ex: &Exercise,
     namespace: &str,
 ) -> Result<Checked, Error> {
-    let snapshot = objects.snapshot(&ex.needs, namespace).await?;
+    let started = std::time::Instant::now();
+    let snapshot = match objects.snapshot(&ex.needs, namespace).await {
+        Ok(s) => s,
+        Err(e) => {
+            metrics::checked(&ex.id, "cluster", Outcome::Error, started.elapsed());
+            return Err(e);
+        }
+    };
     let verdict = kubelab_checks::evaluate(ex, &snapshot);
+    metrics::checked(
+        &ex.id,
+        "cluster",
+        Outcome::of(verdict.passed),
+        started.elapsed(),
+    );
     tracing::debug!(
         objects = snapshot.objects.len(),
         passed = verdict.passed,
@@ -126,17 +140,18 @@ impl Lab {
         input: Option<&str>,
     ) -> Result<Attempt> {
         let evidence = super::evidence::for_storage(evidence, self.limits.max_evidence_bytes);
-        let attempt = self
-            .store
-            .record_attempt(NewAttempt {
+        let attempt = metrics::store_op(
+            "record_attempt",
+            self.store.record_attempt(NewAttempt {
                 learner_id: &learner.id,
                 exercise_id,
                 source,
                 verdict,
                 evidence: &evidence,
                 input,
-            })
-            .await?;
+            }),
+        )
+        .await?;
         if let Some(classroom) = &learner.classroom_id {
             self.announce(classroom);
         }
@@ -157,6 +172,7 @@ impl Lab {
         .map_err(|_| ServiceError::Busy)?;
         let catalog = self.catalog.clone();
         let id = ex.id.clone();
+        let started = std::time::Instant::now();
         let verdict = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let ex = catalog
@@ -168,7 +184,14 @@ impl Lab {
         .map_err(|e| {
             tracing::error!(exercise = %ex.id, error = %e, "a submission's check did not finish");
             ServiceError::Busy
-        })??;
+        })?;
+        // Refused input (not YAML, too big, …) decided nothing: an error, not a verdict.
+        let outcome = match &verdict {
+            Ok(v) => Outcome::of(v.passed),
+            Err(_) => Outcome::Error,
+        };
+        metrics::checked(&ex.id, "offline", outcome, started.elapsed());
+        let verdict = verdict?;
         tracing::info!(exercise = %ex.id, passed = verdict.passed, "submission checked");
         Ok(verdict)
     }

@@ -76,7 +76,9 @@ impl Lab {
         if let Some(p) = &self.provisioner {
             if !self.is_ensured(&ns) {
                 self.refuse_if_archived(learner).await?;
-                p.ensure(&learner_ns(learner, &ns)).await?;
+                p.ensure(&learner_ns(learner, &ns))
+                    .await
+                    .inspect_err(|e| super::metrics::provisioning_failed(e.code()))?;
                 if self.limits.idle_namespace_ttl.is_some() {
                     self.store.set_namespace_removed(&learner.id, None).await?;
                 }
@@ -244,7 +246,9 @@ impl Lab {
         };
         let ns = self.namespace_of(learner);
         self.mark_ensured(&ns, false);
-        p.reset(&learner_ns(learner, &ns)).await?;
+        p.reset(&learner_ns(learner, &ns))
+            .await
+            .inspect_err(|e| super::metrics::provisioning_failed(e.code()))?;
         self.mark_ensured(&ns, true);
         tracing::info!(learner = %learner.id, namespace = %ns, "namespace reset");
         Ok(())

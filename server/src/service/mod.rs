@@ -23,6 +23,9 @@ pub mod grading;
 pub mod idle;
 pub mod learners;
 pub mod limiter;
+pub mod metrics;
+mod ops;
+pub mod replicas;
 pub mod setup;
 pub mod streams;
 pub mod texts;
@@ -137,8 +140,11 @@ pub struct Lab {
     attempts: TokenBuckets,
     /// Open live-verdict streams.
     pub streams: StreamSlots,
-    /// A classroom id each time one of its learners' progress changes (boards listen).
+    /// A classroom id each time one of its learners' progress changes (boards listen), here or
+    /// on another replica ([`replicas::relay`]); [`replicas::EVERY_CLASSROOM`] when events were lost.
     pub events: tokio::sync::broadcast::Sender<String>,
+    /// This process among replicas on one database (random): its own events come back to it.
+    replica: String,
     /// How long a downloaded kubeconfig's token stays valid.
     pub kubeconfig_ttl: Duration,
     /// Submitted texts are parsed on the blocking pool, this many at once (one per core): a flood
@@ -185,6 +191,7 @@ impl Lab {
             streams: streams(&Limits::default()),
             limits: Limits::default(),
             events: tokio::sync::broadcast::channel(1024).0,
+            replica: format!("{:016x}", rand::random::<u64>()),
             kubeconfig_ttl: Duration::from_secs(12 * 3600),
             validations: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -268,9 +275,16 @@ impl Lab {
         }
     }
 
-    /// Tells the boards of `classroom` that something changed (nobody listening is fine).
+    /// Tells the boards of `classroom` that something changed (nobody listening is fine), here
+    /// and on the other replicas.
     pub fn announce(&self, classroom: &str) {
         let _ = self.events.send(classroom.to_string());
+        self.publish_board(classroom);
+    }
+
+    /// Namespaces this process has provisioned or found ready.
+    fn ensured_count(&self) -> usize {
+        self.ensured.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     fn is_ensured(&self, ns: &str) -> bool {

@@ -49,6 +49,14 @@ async fn call(
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
     let bytes = if stream {
+        // Every event stream tells a proxy in front not to buffer it.
+        assert_eq!(
+            resp.headers()
+                .get("x-accel-buffering")
+                .map(|v| v.as_bytes()),
+            Some(&b"no"[..]),
+            "{uri}"
+        );
         // An event stream does not end: its first event is the answer.
         let mut body = resp.into_body();
         let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
@@ -295,6 +303,8 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         ),
         (Method::POST, "/api/session/logout".into(), Some("{}")),
         (Method::POST, "/api/teach/logout".into(), Some("{}")),
+        (Method::GET, "/healthz".into(), None),
+        (Method::GET, "/readyz".into(), None),
     ];
     // Answered to anybody (signed in or not); the matrix checks only that they leak nothing.
     let learner_only = ["/live", "/start", "/reset"];
@@ -303,6 +313,8 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
             || path.starts_with("/api/session/")
             || path == "/api/teach/login"
             || path == "/api/teach/logout"
+            || path == "/healthz"
+            || path == "/readyz"
     };
     // The owners see their data (before the archive row revokes the learners).
     let a = call(&app, Method::GET, "/api/me/attempts", Some(&l1), None).await;

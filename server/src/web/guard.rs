@@ -154,8 +154,11 @@ fn strip_port(host: &str) -> &str {
         .map_or(host, |(name, _)| name)
 }
 
+/// Liveness and readiness: read-only, no cookies, nothing learner-specific.
+const PROBES: [&str; 2] = ["/healthz", "/readyz"];
+
 /// Refuses a request whose `Host` is not ours (421), so a page on a rebinding domain cannot
-/// talk to kubelab with the victim's browser. `/healthz` is exempt: probes address a Pod by IP.
+/// talk to kubelab with the victim's browser. [`PROBES`] are exempt: kubelets address a Pod by IP.
 /// A request without `Host` (HTTP/1.0 tools) carries no browser's cookies and passes.
 pub async fn allowed_host(
     State(allowed): State<AllowedHosts>,
@@ -169,7 +172,7 @@ pub async fn allowed_host(
         .map(str::to_string)
         .or_else(|| req.uri().authority().map(|a| a.to_string()));
     match host {
-        Some(h) if !allowed.allows(&h) && req.uri().path() != "/healthz" => {
+        Some(h) if !allowed.allows(&h) && !PROBES.contains(&req.uri().path()) => {
             tracing::warn!(host = %h, "refused a request for another host");
             WebError::MisdirectedHost.into_response()
         }

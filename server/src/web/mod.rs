@@ -21,6 +21,7 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod limits;
+pub mod metrics;
 pub mod page_cache;
 pub mod reload;
 pub mod routes;
@@ -54,6 +55,8 @@ pub enum ServeError {
     Store(#[from] kubelab_store::StoreError),
     #[error("--public-url {0} is not an http(s) URL")]
     PublicUrl(String),
+    #[error("{0}")]
+    Metrics(#[from] metrics::RecorderError),
 }
 
 /// Every route of the site, ready for `axum::serve` or for `oneshot` in tests.
@@ -217,11 +220,15 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     }
     // Told when shutdown begins, so that event streams end and connections can close.
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
+    let lab = Arc::new(lab);
+    if let Some(addr) = args.metrics_addr {
+        serve_metrics(addr, lab.clone(), shutdown_rx.clone()).await?;
+    }
     let state = AppState {
         leptos: leptos_options(&args.site_root, args.addr),
         course: handle,
         pages: page_cache::PageCache::new(!args.no_page_cache),
-        lab: Arc::new(lab),
+        lab,
         secure_cookies: public_origin
             .as_deref()
             .is_some_and(|o| o.starts_with("https://")),
@@ -235,6 +242,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         shutdown: shutdown_rx.clone(),
     };
     tokio::spawn(crate::service::idle::run_reaper(
+        state.lab.clone(),
+        shutdown_rx.clone(),
+    ));
+    tokio::spawn(crate::service::replicas::relay(
         state.lab.clone(),
         shutdown_rx.clone(),
     ));
@@ -264,6 +275,33 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         ),
     }
     tracing::info!("kubelab stopped");
+    Ok(())
+}
+
+/// Starts the metrics listener on `addr` (its own port, never the public one); it stops when
+/// shutdown begins.
+async fn serve_metrics(
+    addr: std::net::SocketAddr,
+    lab: Arc<Lab>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Result<(), ServeError> {
+    let handle = metrics::recorder()?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    tracing::info!("metrics on http://{addr}/metrics");
+    let app = metrics::router(lab, handle).layer(TraceLayer::new_for_http());
+    tokio::spawn(async move {
+        let stop = async move {
+            let _ = shutdown.wait_for(|down| *down).await;
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(stop)
+            .await
+        {
+            tracing::error!("the metrics listener stopped: {e}");
+        }
+    });
     Ok(())
 }
 

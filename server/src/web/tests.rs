@@ -102,6 +102,43 @@ async fn healthz_reports_ok_and_the_chapter_count() {
 }
 
 #[tokio::test]
+async fn readyz_is_ready_with_the_store_and_says_no_cluster_was_given() {
+    let (status, _, body) = get("/readyz", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let r: kubelab_wire::Readiness = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        r,
+        kubelab_wire::Readiness {
+            ready: true,
+            store: kubelab_wire::Reachable::Yes,
+            cluster: kubelab_wire::Reachable::NotConfigured,
+        }
+    );
+}
+
+#[tokio::test]
+async fn readyz_stays_ready_without_the_cluster_and_says_it_is_unreachable() {
+    let (state, _dir) = crate::web::testkit::state_with(Err(crate::cluster::Error::Kubeconfig {
+        source_name: "test".into(),
+        message: "unreachable on purpose".into(),
+    }))
+    .await;
+    let resp = router(state)
+        .oneshot(
+            Request::get("/readyz")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("answer");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body = resp.into_body().collect().await.expect("body").to_bytes();
+    let r: kubelab_wire::Readiness = serde_json::from_slice(&body).expect("json");
+    assert_eq!(r.cluster, kubelab_wire::Reachable::No);
+    assert!(r.ready);
+}
+
+#[tokio::test]
 async fn home_lists_every_chapter_in_the_page_language() {
     let (status, _, body) = get("/en", &[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -272,8 +309,10 @@ async fn a_request_for_another_host_is_refused_but_health_probes_are_answered() 
     )
     .await;
     assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
-    let (status, _, _) = get("/healthz", &[("host", "10.1.2.3:3000")]).await;
-    assert_eq!(status, StatusCode::OK);
+    for probe in ["/healthz", "/readyz"] {
+        let (status, _, _) = get(probe, &[("host", "10.1.2.3:3000")]).await;
+        assert_eq!(status, StatusCode::OK, "{probe}");
+    }
     let (status, _, _) = get("/en", &[("host", "127.0.0.1:3000")]).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _, _) = get("/en", &[("host", "localhost")]).await;

@@ -23,8 +23,26 @@ pub fn site() -> Router<AppState> {
     Router::new()
         .route("/", get(root))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/lang/{lang}", get(choose_lang))
         .route("/favicon.svg", get(favicon))
+}
+
+/// An event stream: SSE with keep-alives, and `X-Accel-Buffering: no` so that NGINX in front
+/// (both ingress controllers the course names) passes each event on at once instead of
+/// buffering the response.
+pub fn event_stream<S>(events: S) -> Response
+where
+    S: futures::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>
+        + Send
+        + 'static,
+{
+    let mut resp = axum::response::sse::Sse::new(events)
+        .keep_alive(axum::response::sse::KeepAlive::default())
+        .into_response();
+    resp.headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    resp
 }
 
 /// A download: never cached (it carries a token or learners' data).
@@ -109,6 +127,18 @@ async fn choose_lang(Path(lang): Path<String>, Query(q): Query<NextQuery>) -> Re
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let chapters = state.course.current().order.len();
     axum::Json(serde_json::json!({ "status": "ok", "chapters": chapters }))
+}
+
+/// Readiness: 503 while the store does not answer; the cluster's state is reported (see
+/// `kubelab_wire::Readiness`).
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let r = state.lab.readiness().await;
+    let status = if r.ready {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(r))
 }
 
 const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="14" fill="#326ce5"/><path d="M16 7v18M8 11.5l16 9M8 20.5l16-9" stroke="#fff" stroke-width="2.5" stroke-linecap="round"/></svg>"##;
