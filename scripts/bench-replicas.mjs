@@ -171,7 +171,7 @@ await Promise.all(loops);
 let promised = 0;
 let lost = 0;
 for (const [i, cookie] of burst.entries()) {
-  const r = await fetch(`${B}/api/me/attempts`, { headers: { cookie } });
+  const r = await fetch(`${B}/api/me/attempts?limit=200`, { headers: { cookie } });
   if (!r.ok) throw new Error(`attempts via B: ${r.status}`);
   const stored = new Set((await r.json()).map((x) => String(x.id)));
   for (const id of answered[i]) {
