@@ -33,6 +33,12 @@ app.kubernetes.io/name: {{ include "kubelab.name" . }}-postgresql
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{- define "kubelab.postgresql.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "kubelab.postgresql.selectorLabels" . }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
 {{/*
 Where kubelab keeps its data: "bundled" (postgresql.enabled), "external" (database.url or
 database.existingSecret) or "sqlite". Refuses contradictions and several replicas on SQLite.
