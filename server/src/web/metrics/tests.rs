@@ -160,6 +160,13 @@ async fn the_metrics_listener_serves_metrics_and_nothing_else() {
         .expect("request");
     let resp = metrics.clone().oneshot(req).await.expect("router answers");
     assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // …and the public router has no metrics at all.
+    let req = Request::get("/metrics").body(Body::empty()).expect("request");
+    let resp = crate::web::router(state)
+        .oneshot(req)
+        .await
+        .expect("router answers");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
 
 #[test]
