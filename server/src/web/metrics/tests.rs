@@ -183,3 +183,48 @@ fn the_parser_refuses_what_prometheus_would() {
         assert!(parse(bad).is_err(), "{bad}");
     }
 }
+
+/// The Grafana dashboard in deploy/ queries only metrics kubelab exports (a renamed metric
+/// would otherwise leave an empty panel nobody notices), and every metric has a panel.
+#[test]
+fn the_grafana_dashboard_queries_exactly_the_metrics_kubelab_exports() {
+    use crate::service::metrics as m;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../deploy/grafana/kubelab-dashboard.json");
+    let text = std::fs::read_to_string(&path).expect("the dashboard exists");
+    let dashboard: serde_json::Value = serde_json::from_str(&text).expect("the dashboard is JSON");
+    let exported = [
+        m::CHECKS,
+        m::CHECK_SECONDS,
+        m::LIVE_STREAMS,
+        m::LEARNERS,
+        m::NAMESPACES,
+        m::PROVISIONING_FAILURES,
+        m::CACHE_EVENT_AGE,
+        m::CACHE_OBJECTS,
+        m::STORE_SECONDS,
+        m::STORE_ERRORS,
+    ];
+    // A histogram is queried through its series.
+    let base = |name: &str| -> String {
+        ["_bucket", "_count", "_sum"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s))
+            .filter(|b| exported.contains(b))
+            .unwrap_or(name)
+            .to_string()
+    };
+    let mut queried = std::collections::BTreeSet::new();
+    let panels = dashboard["panels"].as_array().expect("panels");
+    for target in panels.iter().filter_map(|p| p["targets"].as_array()).flatten() {
+        let expr = target["expr"].as_str().expect("every target has an expr");
+        for word in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if word.starts_with("kubelab_") {
+                queried.insert(base(word));
+            }
+        }
+    }
+    let exported: std::collections::BTreeSet<String> =
+        exported.iter().map(|s| s.to_string()).collect();
+    assert_eq!(queried, exported, "queried (left) vs exported (right)");
+}
