@@ -10,6 +10,7 @@
 //!
 //! See docs/EXERCISES.md for the spec format and the assertion vocabulary.
 
+pub mod apply;
 mod cluster;
 pub mod command;
 pub mod dockerfile;

@@ -5,6 +5,7 @@
 //! too): no I/O, builds for wasm32. Server-side logic (stores, handlers) and browser-side logic
 //! (views) stay in their crates; what is here is data and a few pure helpers on it.
 
+pub mod apply;
 pub mod error;
 pub mod learner;
 pub mod ops;
@@ -14,6 +15,7 @@ pub mod setup;
 pub mod teach;
 pub mod time;
 
+pub use apply::{AppliedObject, ApplyBody, ApplyOutcome, ApplyProblem, ApplyReport};
 pub use error::{ErrorBody, ErrorDetail};
 pub use kubelab_checks::{ExerciseKind, SetupObject, Text, Verdict};
 pub use learner::{

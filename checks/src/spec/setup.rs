@@ -91,7 +91,7 @@ fn name_of(v: &Value) -> Option<&str> {
 
 /// A DNS-1123 subdomain (object names): lowercase letters, digits, '-' and '.', at most 253,
 /// starting and ending with a letter or digit.
-fn is_object_name(s: &str) -> bool {
+pub(crate) fn is_object_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 253
         && s.bytes()

@@ -14,6 +14,7 @@ use kube::{Api, Client, Config};
 use kubelab_checks::{Need, Snapshot};
 use serde_json::Value;
 
+pub mod apply;
 pub mod cache;
 mod error;
 pub mod provision;

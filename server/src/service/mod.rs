@@ -13,6 +13,7 @@ use kubelab_store::{Learner, Store};
 use crate::cluster::provision::Provisioner;
 use crate::cluster::Cluster;
 
+pub mod apply;
 pub mod board;
 pub mod catalog;
 pub mod classrooms;

@@ -198,6 +198,18 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         (Method::GET, "/api/me".into(), None),
         (Method::GET, "/api/me/attempts".into(), None),
         (Method::GET, "/api/me/summary".into(), None),
+        (
+            Method::POST,
+            "/api/me/apply".into(),
+            Some(
+                r#"{"yaml":"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n","dry_run":true}"#,
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/me/apply/delete".into(),
+            Some(r#"{"yaml":"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"}"#),
+        ),
         (Method::GET, "/api/me/kubeconfig".into(), None),
         (Method::POST, "/api/me/reset".into(), Some("{}")),
         (

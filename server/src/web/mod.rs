@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::site())
         .merge(routes::exercises::routes())
         .merge(routes::learner::routes())
+        .merge(routes::apply::routes())
         .merge(routes::teach::routes())
         .leptos_routes_with_context(&state, pages, context.clone(), {
             let leptos = leptos.clone();

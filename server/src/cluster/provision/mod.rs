@@ -680,6 +680,8 @@ fn policy_observed(policy: &ValidatingAdmissionPolicy) -> bool {
 }
 
 #[cfg(test)]
+mod apply_tests;
+#[cfg(test)]
 mod hardening_tests;
 #[cfg(test)]
 mod tests;

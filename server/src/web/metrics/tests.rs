@@ -161,7 +161,9 @@ async fn the_metrics_listener_serves_metrics_and_nothing_else() {
     let resp = metrics.clone().oneshot(req).await.expect("router answers");
     assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
     // …and the public router has no metrics at all.
-    let req = Request::get("/metrics").body(Body::empty()).expect("request");
+    let req = Request::get("/metrics")
+        .body(Body::empty())
+        .expect("request");
     let resp = crate::web::router(state)
         .oneshot(req)
         .await
@@ -216,7 +218,11 @@ fn the_grafana_dashboard_queries_exactly_the_metrics_kubelab_exports() {
     };
     let mut queried = std::collections::BTreeSet::new();
     let panels = dashboard["panels"].as_array().expect("panels");
-    for target in panels.iter().filter_map(|p| p["targets"].as_array()).flatten() {
+    for target in panels
+        .iter()
+        .filter_map(|p| p["targets"].as_array())
+        .flatten()
+    {
         let expr = target["expr"].as_str().expect("every target has an expr");
         for word in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
             if word.starts_with("kubelab_") {

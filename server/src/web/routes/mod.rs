@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::state::AppState;
 
+pub mod apply;
 pub mod exercises;
 pub mod learner;
 pub mod teach;
