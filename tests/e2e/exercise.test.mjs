@@ -192,6 +192,7 @@ test('with gated progress on, a later chapter\'s panel says what to finish first
   await note.waitFor({ timeout: 15000 });
   assert.match(await note.innerText(), /not open yet: first pass the exercises of “.+” \(still to pass: .+\)/);
   assert.ok(await panel.locator('.check-btn').isDisabled());
+  assert.ok(await panel.locator('.live-toggle').isDisabled(), 'Live cannot be switched on either');
   assert.ok((await page.locator('article, main').first().innerText()).length > 1000, 'the lesson text is there');
   await panel.screenshot({ path: join(artifacts, 'exercise-locked.png') });
 

@@ -206,7 +206,10 @@ pub fn ClusterActions(
         <div class="cluster-actions">
             <button type="button" class="check-btn" disabled=move || busy.get()
                 on:click=move |_| live.check(&id)>{t(lang, Msg::CheckNow)}</button>
+            // Live can always be switched off; switched on only when a check could run (not on a
+            // locked exercise, whose stream the server would refuse).
             <button type="button" class="live-toggle" aria-pressed=move || live.on.get().to_string()
+                disabled=move || busy.get() && !live.on.get()
                 on:click=move |_| live.toggle()>
                 <span class="live-dot" aria-hidden="true"></span>{t(lang, Msg::Live)}
             </button>
