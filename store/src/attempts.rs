@@ -182,6 +182,7 @@ impl Store {
         let mut stuck: Vec<StuckCount> = counts
             .into_iter()
             .map(|((exercise_id, assertion_id), learners)| StuckCount {
+                message: None,
                 exercise_id,
                 assertion_id,
                 learners,

@@ -499,12 +499,14 @@ async fn attempts_feed_lists_progress_matrix_stuck_and_regrades(store: Store) {
             StuckCount {
                 exercise_id: "deploy".into(),
                 assertion_id: "replicas".into(),
-                learners: 1
+                learners: 1,
+                message: None,
             },
             StuckCount {
                 exercise_id: "svc".into(),
                 assertion_id: "selector".into(),
-                learners: 2
+                learners: 2,
+                message: None,
             },
         ]
     );

@@ -49,6 +49,9 @@ pub struct StuckCount {
     pub exercise_id: String,
     pub assertion_id: String,
     pub learners: u32,
+    /// What the assertion checks, in both languages (from the catalog; the store leaves it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<kubelab_checks::Text>,
 }
 
 /// What produced an attempt.

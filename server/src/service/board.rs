@@ -16,6 +16,17 @@ pub fn build(
     stuck: Vec<StuckCount>,
     namespace_of: impl Fn(&Learner) -> String,
 ) -> Board {
+    // Named by what they check, not by their ids.
+    let stuck = stuck
+        .into_iter()
+        .map(|mut s| {
+            s.message = catalog
+                .get(&s.exercise_id)
+                .and_then(|ex| ex.assertions.iter().find(|a| a.id == s.assertion_id))
+                .map(|a| a.message.clone());
+            s
+        })
+        .collect();
     let exercises: Vec<BoardExercise> = catalog
         .iter()
         .map(|ex| BoardExercise {

@@ -21,7 +21,12 @@ pub(super) fn Stuck(ctx: Ctx) -> impl IntoView {
                     {list.into_iter().map(|s| view! {
                         <li data-exercise=s.exercise_id.clone() data-assertion=s.assertion_id.clone()>
                             <span>{b.exercise_title(&s.exercise_id, lang)}</span>
-                            " → "<code>{s.assertion_id.clone()}</code>" · "
+                            " → "
+                            {match s.message.as_ref() {
+                                Some(m) => Either::Left(view! { <span class="stuck-what">{m.get(lang.code()).to_string()}</span> }),
+                                None => Either::Right(view! { <code>{s.assertion_id.clone()}</code> }),
+                            }}
+                            " · "
                             <strong>{i18n::learners(lang, s.learners)}</strong>
                         </li>
                     }).collect_view()}

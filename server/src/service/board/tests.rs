@@ -120,3 +120,29 @@ fn csv_defuses_formulas_and_quotes_commas() {
         "row: {row}"
     );
 }
+
+#[test]
+fn where_they_are_stuck_names_each_assertion_by_what_it_checks() {
+    let catalog = catalog();
+    let stuck = |exercise: &str, assertion: &str| StuckCount {
+        exercise_id: exercise.into(),
+        assertion_id: assertion.into(),
+        learners: 2,
+        message: None,
+    };
+    let board = build(
+        &catalog,
+        &classroom(),
+        vec![],
+        vec![
+            stuck("deployment", "deploy-exists"),
+            stuck("deployment", "gone-since"),
+        ],
+        |l| l.namespace.clone(),
+    );
+    let want = &catalog.get("deployment").unwrap().assertions[0];
+    assert_eq!(want.id, "deploy-exists");
+    assert_eq!(board.stuck[0].message.as_ref(), Some(&want.message));
+    // An assertion the catalog no longer has keeps its id only.
+    assert_eq!(board.stuck[1].message, None);
+}
