@@ -83,3 +83,43 @@ test('Start creates a break-fix exercise\'s broken objects; Check names the brok
   await page.screenshot({ path: join(artifacts, 'exercise-start-reset.png'), fullPage: false });
   await context.close();
 });
+
+test('Apply from the page: a foreign namespace is refused at its line; dry run stores nothing; Apply and Delete do', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  await page.goto('/en/learn/deployment');
+  const panel = await waitForPanel(page, 'deployment');
+  const box = panel.locator('.apply-box');
+  await box.locator('summary').click();
+  const area = box.locator('textarea.apply-yaml');
+  const result = box.locator('.apply-result');
+  const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-page\ndata:\n  greeting: hello\n';
+  const exists = () => {
+    try {
+      k(['get', 'configmap', 'from-page', '-n', namespace]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  await area.fill(`${configMap}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: kube-system\n`);
+  await box.locator('.apply-btn').click();
+  await box.locator('.apply-result[data-state="refused"]').waitFor({ timeout: 30000 });
+  assert.match(await result.textContent(), /names namespace kube-system, but yours is .*\(line 12\)/);
+  assert.equal(exists(), false, 'nothing is applied when one document is refused');
+
+  await area.fill(configMap);
+  await box.locator('.dry-run-btn').click();
+  await box.locator('.apply-list li[data-outcome="wouldapply"]').waitFor({ timeout: 30000 });
+  assert.equal(exists(), false, 'a dry run stores nothing');
+
+  await box.locator('.apply-btn').click();
+  await box.locator('.apply-list li[data-outcome="applied"]').waitFor({ timeout: 30000 });
+  assert.equal(k(['get', 'configmap', 'from-page', '-n', namespace, '-o', 'jsonpath={.data.greeting}']), 'hello');
+
+  await box.locator('.apply-delete-btn').click();
+  await box.locator('.apply-list li[data-outcome="deleted"]').waitFor({ timeout: 30000 });
+  await until('the ConfigMap to be gone', async () => !exists());
+  await page.screenshot({ path: join(artifacts, 'exercise-apply.png'), fullPage: false });
+  await context.close();
+});

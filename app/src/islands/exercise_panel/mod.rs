@@ -6,6 +6,7 @@
 //! text or quiz answers to `/api/exercises/{id}/submit`, asks `/check` for cluster exercises,
 //! follows `/live` over server-sent events, and shows the verdict assertion by assertion.
 
+mod apply;
 mod cluster;
 mod editor;
 mod quiz;
@@ -21,6 +22,7 @@ use crate::i18n::{self, show_hint, t, Msg};
 use crate::islands::summary::with_summary;
 use crate::model::Lang;
 
+use apply::ApplyBox;
 use cluster::ClusterActions;
 use editor::Editor;
 use quiz::Quiz;
@@ -129,9 +131,12 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
     let quiz = (input == Some(ExerciseKind::Quiz)).then(
         || view! { <Quiz id=id.clone() lang=lang questions=questions state=state busy=busy /> },
     );
-    let cluster = (kind == ExerciseKind::Cluster).then(
-        || view! { <ClusterActions id=id.clone() lang=lang state=state busy=busy setup=setup /> },
-    );
+    let cluster = (kind == ExerciseKind::Cluster).then(|| {
+        view! {
+            <ClusterActions id=id.clone() lang=lang state=state busy=busy setup=setup />
+            <ApplyBox id=id.clone() lang=lang busy=busy />
+        }
+    });
     let hints = if hints_after > 0 {
         Some(view! { <ClosedHints id=id.clone() lang=lang state=state ready=ready /> }.into_any())
     } else {
