@@ -487,6 +487,13 @@ async function runPhase(base, pid, dir, durationS) {
       fds_start: before.fds, fds_peak: Math.max(...samples.map((s) => s.fds)), fds_end: after?.fds,
       threads_peak: Math.max(...samples.map((s) => s.threads)),
     },
+    // For a closer look: every check (ms since the run began, latency ms), the burst's window,
+    // and the server's RSS over time (ms, MiB).
+    raw: {
+      burst: [b.start - t0, b.answered - t0, b.end - t0].map(Math.round),
+      checks: lat.map((x) => [Math.round(x.t - t0), Number(x.ms.toFixed(1))]),
+      rss: samples.map((s) => [Math.round(s.t - t0), Math.round(s.rssKb / 1024)]),
+    },
   };
   writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
 
