@@ -15,6 +15,7 @@
 // in X-Forwarded-For (the server runs with --trust-forwarded-for, as behind a reverse proxy).
 // Hostile requests come from other addresses. Only node's built-in modules are used.
 import http from 'node:http';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +23,9 @@ import { performance } from 'node:perf_hooks';
 const EXERCISE = 'pod-yaml';
 const CHECK_EVERY_MS = 5000;
 const CLIENT_TIMEOUT_MS = 60000; // the server answers within 30 s (--request-timeout) or 503
+/** Hostile bursts in the run (KUBELAB_LOAD_BURSTS, 1–16): more than one shows whether memory settles. */
+const BURSTS = Number(process.env.KUBELAB_LOAD_BURSTS ?? 1);
+if (!(Number.isInteger(BURSTS) && BURSTS >= 1 && BURSTS <= 16)) throw new Error('KUBELAB_LOAD_BURSTS: 1 to 16');
 
 const [mode, ...args] = process.argv.slice(2);
 const now = () => performance.now();
@@ -29,10 +33,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms))); // pac
 
 // ---------------------------------------------------------------- HTTP
 
-/** A learner's address: 10.x.y.z, one per learner. Hostile ones come from 192.0.2.0/24 and 198.51.100.0/24. */
+/**
+ * A learner's address: 10.x.y.z, one per learner. Hostile requests of the first burst come from
+ * 192.0.2.0/24 and 198.51.100.0/24, those of burst k > 0 from 172.(16+k).0.0/23: every burst
+ * meets limiters that have not seen its addresses.
+ */
 const learnerAddr = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-const hostileAddr = (i) => `192.0.2.${i & 255}`;
-const flooderAddr = (i) => `198.51.100.${i & 255}`;
+let burstNo = 0;
+const hostileAddr = (i) => (burstNo ? `172.${16 + burstNo}.0.${i & 255}` : `192.0.2.${i & 255}`);
+const flooderAddr = (i) => (burstNo ? `172.${16 + burstNo}.1.${i & 255}` : `198.51.100.${i & 255}`);
 
 /**
  * One request. Resolves { status, headers, body } or { status: 0, error } (never rejects).
@@ -300,7 +309,8 @@ for (const k of hostileKinds) {
   if (!HOSTILE_KINDS.includes(k)) throw new Error(`KUBELAB_LOAD_HOSTILE: unknown kind ${k} (kinds: ${HOSTILE_KINDS.join(', ')}, or none)`);
 }
 
-async function hostileBurst(base, hostile, heldStreams) {
+async function hostileBurst(base, hostile, heldStreams, burst) {
+  burstNo = burst;
   const submit = `/api/exercises/${EXERCISE}/submit`;
   const tasks = [];
   let group = '';
@@ -389,6 +399,35 @@ async function hostileBurst(base, hostile, heldStreams) {
   await Promise.all(tasks);
 }
 
+/** Runs burst `k` in a worker thread: resolves { start, answered, end, tally } (main-thread clock). */
+function runBurst(base, k) {
+  return new Promise((resolve, reject) => {
+    const b = { start: now() };
+    const w = new Worker(new URL(import.meta.url), { workerData: { base, burst: k } });
+    w.on('message', (m) => {
+      if (m.tally) {
+        b.answered = now();
+        b.tally = m.tally;
+      } else if (m.closed) {
+        b.end = now();
+      }
+    });
+    w.on('error', reject);
+    w.on('exit', () => (b.tally && b.end ? resolve(b) : reject(new Error(`burst ${k} ended early`))));
+  });
+}
+
+/** The worker: one burst; the accepted hostile streams stay open 10 s after the last answer. */
+async function burstWorker({ base, burst }) {
+  const hostile = new Tally();
+  const held = [];
+  await hostileBurst(base, hostile, held, burst);
+  parentPort.postMessage({ tally: hostile.toJSON() });
+  await sleep(10_000);
+  for (const s of held) s.close();
+  parentPort.postMessage({ closed: true });
+}
+
 // ---------------------------------------------------------------- run
 
 async function runPhase(base, pid, dir, durationS) {
@@ -422,7 +461,6 @@ async function runPhase(base, pid, dir, durationS) {
   const openMs = now() - tOpen;
   const t0 = now();
   const end = t0 + durationS * 1000;
-  const burstAt = t0 + durationS * 250;
   const lat = []; // { t, ms }
   const loops = learners.map(async (l) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -439,21 +477,21 @@ async function runPhase(base, pid, dir, durationS) {
     agent.destroy();
   });
 
-  const held = [];
-  const burst = (async () => {
-    await sleep(burstAt - now());
-    const tb = now();
-    const hwmBefore = sample();
-    await hostileBurst(base, hostile, held);
-    const answered = now();
-    // The accepted hostile streams stay open for 10 s more, then go.
-    await sleep(10_000);
-    for (const s of held) s.close();
-    return { start: tb, answered, end: now(), rssBeforeKb: hwmBefore?.rssKb };
-  })();
+  // The bursts run in a worker thread of their own, so that sending them does not delay this
+  // thread's reading of the learners' answers (which would count as latency). Burst k starts at
+  // (0.25 + 0.5 k / bursts) of the run.
+  const bursts = Array.from({ length: BURSTS }, async (_, k) => {
+    await sleep(t0 + durationS * 1000 * (0.25 + (0.5 * k) / BURSTS) - now());
+    const rssBefore = sample()?.rssKb;
+    const b = await runBurst(base, k);
+    for (const [kind, answers] of Object.entries(b.tally)) {
+      for (const [answer, n] of Object.entries(answers)) for (let j = 0; j < n; j++) hostile.add(kind, answer);
+    }
+    return { ...b, rssBefore, rssAfter: sample()?.rssKb };
+  });
 
   await Promise.all(loops);
-  const b = await burst;
+  const done = await Promise.all(bursts);
   const dropped = streams.filter((s) => s.status === 200 && s.ended).length;
   const noVerdict = streams.filter((s) => s.status === 200 && s.verdicts === 0).length;
   if (noVerdict) errors.add('live stream', `no verdict event at all (${noVerdict} streams)`);
@@ -468,8 +506,10 @@ async function runPhase(base, pid, dir, durationS) {
   const alive = !!after && health.status === 200;
   const clk = Number(process.env.CLK_TCK || 100);
   const peak = Math.max(...samples.map((s) => s.rssKb));
-  const inBurst = lat.filter((x) => x.t >= b.start && x.t <= b.answered).map((x) => x.ms);
-  const calm = lat.filter((x) => x.t < b.start || x.t > b.end).map((x) => x.ms);
+  const within = (t, from, to) => done.some((b) => t >= b[from] && t <= b[to]);
+  const inBurst = lat.filter((x) => within(x.t, 'start', 'answered')).map((x) => x.ms);
+  const calm = lat.filter((x) => !within(x.t, 'start', 'end')).map((x) => x.ms);
+  const answeredS = done.map((b) => (b.answered - b.start) / 1000);
   const all = lat.map((x) => x.ms);
 
   const report = {
@@ -477,7 +517,10 @@ async function runPhase(base, pid, dir, durationS) {
     alone: { checks: alone.length, p50: pct(alone, 0.5), p99: pct(alone, 0.99) },
     checks: { count: all.length, p50: pct(all, 0.5), p99: pct(all, 0.99), max: Math.max(...all) },
     calm: { count: calm.length, p50: pct(calm, 0.5), p99: pct(calm, 0.99) },
-    burst: { count: inBurst.length, p50: pct(inBurst, 0.5), p99: pct(inBurst, 0.99), answered_s: (b.answered - b.start) / 1000, hostile_requests: hostile.total() },
+    burst: {
+      bursts: BURSTS, count: inBurst.length, p50: pct(inBurst, 0.5), p99: pct(inBurst, 0.99), answered_s: answeredS,
+      hostile_requests: hostile.total(), rss_mb: done.map((b) => [b.rssBefore / 1024, b.rssAfter / 1024]),
+    },
     streams: { opened: streams.filter((s) => s.status === 200).length, open_all_ms: openMs, dropped },
     errors: errors.toJSON(), error_count: errors.total(), hostile: hostile.toJSON(),
     server: {
@@ -490,7 +533,7 @@ async function runPhase(base, pid, dir, durationS) {
     // For a closer look: every check (ms since the run began, latency ms), the burst's window,
     // and the server's RSS over time (ms, MiB).
     raw: {
-      burst: [b.start - t0, b.answered - t0, b.end - t0].map(Math.round),
+      bursts: done.map((b) => [b.start - t0, b.answered - t0, b.end - t0].map(Math.round)),
       checks: lat.map((x) => [Math.round(x.t - t0), Number(x.ms.toFixed(1))]),
       rss: samples.map((s) => [Math.round(s.t - t0), Math.round(s.rssKb / 1024)]),
     },
@@ -505,12 +548,13 @@ async function runPhase(base, pid, dir, durationS) {
   out.push(`| run | ${r.run_s.toFixed(1)} s, a check every 5 s per learner |`);
   out.push(`| **check latency, all ${r.checks.count} checks** | **p50 ${ms(r.checks.p50)} ms, p99 ${ms(r.checks.p99)} ms** (max ${ms(r.checks.max)}) |`);
   out.push(`| of which outside the burst (${r.calm.count}) | p50 ${ms(r.calm.p50)} ms, p99 ${ms(r.calm.p99)} ms |`);
-  out.push(`| of which while the hostile burst was being answered (${r.burst.count}, ${r.burst.answered_s.toFixed(1)} s) | p50 ${ms(r.burst.p50)} ms, p99 ${ms(r.burst.p99)} ms |`);
+  out.push(`| of which while ${BURSTS === 1 ? 'the hostile burst was' : `the ${BURSTS} hostile bursts were`} being answered (${r.burst.count}, ${r.burst.answered_s.map((x) => x.toFixed(1)).join(' + ')} s) | p50 ${ms(r.burst.p50)} ms, p99 ${ms(r.burst.p99)} ms |`);
   out.push(`| one learner alone, before the load (${r.alone.checks} checks) | p50 ${ms(r.alone.p50)} ms, p99 ${ms(r.alone.p99)} ms |`);
   out.push(`| **learners' errors** | **${r.error_count}**${r.error_count ? ` ${json(r.errors)}` : ''} |`);
   out.push(`| live streams dropped | ${r.streams.dropped} |`);
   out.push(`| hostile requests | ${r.burst.hostile_requests} |`);
   out.push(`| server RSS: start → peak (sampled) → end; VmHWM | ${r.server.rss_start_mb.toFixed(0)} → ${r.server.rss_peak_sampled_mb.toFixed(0)} → ${r.server.rss_end_mb?.toFixed(0) ?? '–'} MiB; **${r.server.vmhwm_mb.toFixed(0)} MiB** |`);
+  if (BURSTS > 1) out.push(`| server RSS before → after each burst | ${r.burst.rss_mb.map(([a, z]) => `${a.toFixed(0)} → ${z.toFixed(0)}`).join(', ')} MiB |`);
   out.push(`| server CPU (user + system) over the run | ${r.server.cpu_s?.toFixed(1) ?? '–'} s |`);
   out.push(`| server file descriptors: start, peak, end; threads peak | ${r.server.fds_start}, ${r.server.fds_peak}, ${r.server.fds_end ?? '–'}; ${r.server.threads_peak} |`);
   out.push(`| **server alive at the end (/healthz)** | **${r.server.alive ? 'yes' : 'NO'}** |`);
@@ -524,7 +568,9 @@ async function runPhase(base, pid, dir, durationS) {
 
 // ---------------------------------------------------------------- main
 
-if (mode === 'start' && args.length === 4) {
+if (!isMainThread) {
+  await burstWorker(workerData);
+} else if (mode === 'start' && args.length === 4) {
   await startPhase(args[0], Number(args[1]), Number(args[2]), args[3]);
 } else if (mode === 'run' && args.length === 4) {
   await runPhase(args[0], Number(args[1]), args[2], Number(args[3]));
