@@ -1,7 +1,13 @@
 //! Instructor passwords: argon2id (the crate's defaults: 19 MiB, 2 passes, 1 lane) in PHC
-//! strings. Hashing takes tens of milliseconds, so it runs on the blocking pool.
+//! strings. Hashing takes tens of milliseconds, so it runs on the blocking pool, and at most
+//! [`slots`] hashes run at once: the sign-in limiter allows 10 wrong passwords per client address,
+//! so 400 wrong sign-ins from 20 addresses once ran 200 hashes together — 4 GB of memory and
+//! both cores for 10 s, during which other learners' checks took seconds (BENCHMARKS.md: Load).
+//! The others wait for a slot (a future, no thread, no 19 MiB), within the request's deadline.
 
 use std::sync::OnceLock;
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -71,8 +77,76 @@ fn dummy_hash() -> Result<&'static str> {
     Ok(DUMMY.get_or_init(|| h).as_str())
 }
 
+/// Hashes at once: half the cores (at least one), so hashing never takes the whole machine from
+/// the pages, checks and streams.
+fn slot_count() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores / 2).max(1)
+}
+
+fn slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| Semaphore::new(slot_count()))
+}
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
+    let slot = slots()
+        .acquire()
         .await
-        .map_err(|e| StoreError::Password(e.to_string()))?
+        .map_err(|e| StoreError::Password(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        #[cfg(test)]
+        let _counted = tests::Hashing::start();
+        f()
+    })
+    .await
+    .map_err(|e| StoreError::Password(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static NOW: AtomicUsize = AtomicUsize::new(0);
+    static MOST: AtomicUsize = AtomicUsize::new(0);
+
+    /// Counts the hashes running now, and the most that ever ran together.
+    pub(super) struct Hashing;
+
+    impl Hashing {
+        pub(super) fn start() -> Hashing {
+            let now = NOW.fetch_add(1, Ordering::SeqCst) + 1;
+            MOST.fetch_max(now, Ordering::SeqCst);
+            Hashing
+        }
+    }
+
+    impl Drop for Hashing {
+        fn drop(&mut self) {
+            NOW.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_flood_of_wrong_passwords_hashes_at_most_half_the_cores_at_once() {
+        let stored = hash("the right password").await.unwrap();
+        let tries: Vec<_> = (0..24)
+            .map(|i| {
+                let stored = stored.clone();
+                tokio::spawn(async move { verify(&format!("wrong {i}"), Some(stored)).await })
+            })
+            .collect();
+        for t in tries {
+            assert!(!t.await.unwrap().unwrap(), "a wrong password was accepted");
+        }
+        assert!(verify("the right password", Some(stored)).await.unwrap());
+        let limit = slot_count();
+        let most = MOST.load(Ordering::SeqCst);
+        assert!(
+            (1..=limit).contains(&most),
+            "{most} hashes ran at once, the limit is {limit}"
+        );
+    }
 }
