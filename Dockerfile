@@ -3,7 +3,7 @@
 # (the binary, site/, content/ and CA certificates; a numeric non-root user; no shell tools added).
 # Tested by scripts/test-image (build with cache mounts, run, restart with the volume, PostgreSQL).
 #   docker build -t kubelab .
-#   docker run -p 127.0.0.1:3000:3000 -e KUBELAB_PUBLIC_URL=http://127.0.0.1:3000 -v kubelab-data:/app/data kubelab
+#   docker run -p 127.0.0.1:3000:3000 -v kubelab-data:/app/data kubelab
 # Behind a TLS-intercepting proxy, hand its CA bundle to the build:
 #   docker build --secret id=build-ca,src=/etc/ssl/certs/ca-certificates.crt -t kubelab .
 FROM rust:1.95-bookworm AS build
