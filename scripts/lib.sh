@@ -174,3 +174,43 @@ sandbox_kubectl() {
 
 # tsv_get FILE NAME COLUMN: column COLUMN of the tab-separated row of FILE whose first column is NAME.
 tsv_get() { awk -F'\t' -v name="$2" -v col="$3" '$1 == name { print $col }' "$1"; }
+
+# ---------------------------------------------------------------- containers (scripts/test-image)
+
+# use_container_storage: points buildah and podman at kubelab's own storage under
+# $KUBELAB_CACHE/containers (images never land in the clone) and at a containers.conf that suits a
+# host without systemd: runc with cgroupfs (crun fails on some hosts' cgroups) and no raised
+# ulimits (the host may refuse them). The storage driver is overlay where the kernel has it (a
+# layer costs only its changes), else vfs (a full copy per layer, works anywhere);
+# KUBELAB_CONTAINERS_DRIVER chooses. Builds run with chroot isolation; their cache mounts live
+# under $TMPDIR, so it points into the same directory.
+use_container_storage() {
+  local driver="${KUBELAB_CONTAINERS_DRIVER:-}"
+  if [[ -z "$driver" ]]; then
+    driver=vfs
+    if grep -qw overlay /proc/filesystems; then driver=overlay; fi
+  fi
+  KUBELAB_CONTAINERS="$KUBELAB_CACHE/containers"
+  mkdir -p "$KUBELAB_CONTAINERS"/{"storage-$driver","run-$driver",tmp,libpod}
+  cat >"$KUBELAB_CONTAINERS/storage.conf" <<CONF
+[storage]
+driver = "$driver"
+graphroot = "$KUBELAB_CONTAINERS/storage-$driver"
+runroot = "$KUBELAB_CONTAINERS/run-$driver"
+CONF
+  cat >"$KUBELAB_CONTAINERS/containers.conf" <<CONF
+[containers]
+default_ulimits = []
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+tmp_dir = "$KUBELAB_CONTAINERS/libpod"
+image_copy_tmp_dir = "$KUBELAB_CONTAINERS/tmp"
+CONF
+  export CONTAINERS_STORAGE_CONF="$KUBELAB_CONTAINERS/storage.conf"
+  export CONTAINERS_CONF="$KUBELAB_CONTAINERS/containers.conf"
+  export BUILDAH_ISOLATION=chroot
+  export TMPDIR="$KUBELAB_CONTAINERS/tmp"
+}
