@@ -170,3 +170,15 @@ async fn a_refused_connection_fails_fast_with_the_address_and_what_to_do() {
     assert!(text.contains("connection refused"), "{text}");
     assert!(text.contains("is your cluster running?"), "{text}");
 }
+
+/// kubelab's own client on the sandbox named by `KUBECONFIG` (the sandbox tests' common start).
+pub(crate) async fn sandbox_cluster() -> Cluster {
+    Cluster::connect(&crate::config::ClusterArgs {
+        namespace: "default".into(),
+        kubeconfig: None,
+        context: None,
+        ingress_controller_namespaces: vec![],
+    })
+    .await
+    .expect("the sandbox's kubeconfig")
+}

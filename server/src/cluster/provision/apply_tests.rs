@@ -42,14 +42,7 @@ async fn the_page_applies_dry_runs_and_deletes_as_the_learner_within_the_learner
     .await
     .expect("ensure");
     // kubelab's own client is only for its URL in errors: every write goes through the learner's.
-    let kubelab = crate::cluster::Cluster::connect(&crate::config::ClusterArgs {
-        namespace: "default".into(),
-        kubeconfig: None,
-        context: None,
-        ingress_controller_namespaces: vec![],
-    })
-    .await
-    .expect("the sandbox's kubeconfig");
+    let kubelab = crate::cluster::tests::sandbox_cluster().await;
     let as_learner = p.learner_client(&ns).expect("impersonating client");
     let deployments: Api<Deployment> = Api::namespaced(cluster.client(), &ns);
     let planned = plan(DEPLOYMENT, &ns).expect("a plan");

@@ -487,14 +487,7 @@ async fn setups_are_written_as_the_learner_whom_the_learners_policies_bind() {
     let config = kubelab_config(&cluster).await;
     let kubelab = Client::try_from(config).unwrap();
     // Only its URL is used (in errors): the writes go through the client passed in.
-    let setups = crate::cluster::Cluster::connect(&crate::config::ClusterArgs {
-        namespace: "default".into(),
-        kubeconfig: None,
-        context: None,
-        ingress_controller_namespaces: vec![],
-    })
-    .await
-    .expect("the sandbox's kubeconfig");
+    let setups = crate::cluster::tests::sandbox_cluster().await;
 
     // kubelab itself holds no write right on a learner's workloads.
     let own: Api<Deployment> = Api::namespaced(kubelab, &ns);
@@ -606,14 +599,7 @@ async fn the_final_challenge_applied_by_a_learner_is_admitted_and_passes() {
         )
         .await;
     }
-    let reader = crate::cluster::Cluster::connect(&crate::config::ClusterArgs {
-        namespace: "default".into(),
-        kubeconfig: None,
-        context: None,
-        ingress_controller_namespaces: vec![],
-    })
-    .await
-    .expect("the sandbox's kubeconfig");
+    let reader = crate::cluster::tests::sandbox_cluster().await;
     poll_until("final-challenge to pass", WAIT, || async {
         let snapshot = reader
             .snapshot(&ex.needs, &ns)

@@ -10,7 +10,6 @@ use kubelab_store::{AttemptSource, NewAttempt, NewLearner};
 use kubelab_testkit::{poll_until, unique_name};
 
 use crate::cluster::provision::{ProvisionOptions, Provisioner};
-use crate::config::ClusterArgs;
 use crate::service::{Lab, Limits, Namespaces};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -27,14 +26,7 @@ async fn namespace_state(api: &Api<Namespace>, ns: &str) -> &'static str {
 async fn an_idle_self_paced_namespace_is_removed_its_progress_stays_and_it_comes_back() {
     // Fails loudly when there is no sandbox.
     let _sandbox = kubelab_testkit::Cluster::connect().await;
-    let cluster = crate::cluster::Cluster::connect(&ClusterArgs {
-        namespace: "default".into(),
-        kubeconfig: None,
-        context: None,
-        ingress_controller_namespaces: vec![],
-    })
-    .await
-    .expect("the sandbox's kubeconfig");
+    let cluster = crate::cluster::tests::sandbox_cluster().await;
     let provisioner = Provisioner::new(
         cluster.client(),
         cluster.kube_config(),
