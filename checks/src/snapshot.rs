@@ -1,5 +1,7 @@
 //! The objects a cluster check sees.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -21,10 +23,13 @@ pub const CLUSTER_SCOPED: &[&str] = &[
 
 /// The learner's namespaced objects plus the cluster-scoped ones the exercise needs, as the
 /// apiserver returns them (JSON, with status).
+///
+/// Objects are shared (`Arc`): grading a class hands the same cached object to every exercise
+/// that reads it, and the verdict's evidence keeps it, without a copy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub namespace: String,
-    pub objects: Vec<Value>,
+    pub objects: Vec<Arc<Value>>,
 }
 
 pub(crate) fn kind_of(v: &Value) -> &str {
@@ -37,6 +42,11 @@ pub(crate) fn name_of(v: &Value) -> &str {
 
 impl Snapshot {
     pub fn new(namespace: impl Into<String>, objects: Vec<Value>) -> Self {
+        Self::shared(namespace, objects.into_iter().map(Arc::new).collect())
+    }
+
+    /// A snapshot of objects already shared elsewhere (a cache's).
+    pub fn shared(namespace: impl Into<String>, objects: Vec<Arc<Value>>) -> Self {
         Snapshot {
             namespace: namespace.into(),
             objects,
@@ -64,7 +74,7 @@ impl Snapshot {
     pub fn of_kind<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a Value> + 'a {
         let namespaced = Self::is_namespaced(kind);
         let kind = kind.to_string();
-        self.objects.iter().filter(move |o| {
+        self.objects.iter().map(|o| &**o).filter(move |o| {
             kind_of(o) == kind.as_str()
                 && (!namespaced
                     || crate::path::get_str(o, "metadata.namespace")

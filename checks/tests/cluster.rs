@@ -184,11 +184,11 @@ fn accepted_variants_pass() {
                     .objects
                     .iter()
                     .find(|o| o["kind"] == "IngressClass")
-                    .cloned()
+                    .map(|o| (**o).clone())
                     .unwrap();
                 other["metadata"]["name"] = json!("ngx-ink");
                 other["spec"]["controller"] = json!("k8s.io/ingress-nginx");
-                s.objects.push(other);
+                s.objects.push(other.into());
             },
         },
         Passing {
@@ -382,7 +382,7 @@ fn deployment_scale_mistakes_fail_on_the_right_assertion() {
                         .objects
                         .iter()
                         .find(|o| o["kind"] == "Pod")
-                        .cloned()
+                        .map(|o| (**o).clone())
                         .unwrap();
                     p["metadata"]["name"] = json!("stray");
                     p["metadata"]["labels"] = json!({"app": "ngx-dep"});
@@ -390,7 +390,7 @@ fn deployment_scale_mistakes_fail_on_the_right_assertion() {
                         .as_object_mut()
                         .unwrap()
                         .remove("ownerReferences");
-                    s.objects.push(p);
+                    s.objects.push(p.into());
                 },
                 fails_on: "label-selects",
                 field: Some("-l app=ngx-dep"),

@@ -1602,6 +1602,9 @@ fn guestbook(ns: &str) -> Vec<Value> {
     kubelab_checks::Snapshot::from_yaml(ns, &text)
         .expect("the fixture parses")
         .objects
+        .into_iter()
+        .map(|o| (*o).clone())
+        .collect()
 }
 
 /// The object of `kind` named `name` among `objects`, to turn it into a learner's mistake.

@@ -61,6 +61,39 @@ impl Store {
         })
     }
 
+    /// Stores many attempts in one transaction (grading a class: one commit per batch, not per
+    /// verdict): all of them or, on an error, none. Returns how many were stored.
+    pub async fn record_attempts(&self, attempts: &[NewAttempt<'_>]) -> Result<usize> {
+        let at = codes::now_ms();
+        let mut tx = self.pool.begin().await?;
+        for a in attempts {
+            let evidence = strip_evidence(a.evidence);
+            let inserted = sqlx::query(
+                "INSERT INTO attempts (learner_id, exercise_id, at, source, passed, verdict, evidence, input) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(a.learner_id)
+            .bind(a.exercise_id)
+            .bind(at)
+            .bind(a.source.as_str())
+            .bind(a.verdict.passed)
+            .bind(to_json(a.verdict)?)
+            .bind(to_json(&evidence)?)
+            .bind(a.input)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                Err(e) if is_foreign_key_violation(&e) => {
+                    return Err(learner_not_found(a.learner_id))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tx.commit().await?;
+        Ok(attempts.len())
+    }
+
     /// A learner's attempts, newest first, optionally of one exercise.
     pub async fn attempts(
         &self,

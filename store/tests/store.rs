@@ -40,6 +40,7 @@ on_both_backends!(
     attempts_feed_lists_progress_matrix_stuck_and_regrades,
     evidence_is_stripped_when_recorded,
     fifty_concurrent_attempts_are_all_stored,
+    a_batch_of_attempts_is_stored_whole_or_not_at_all,
     sessions_are_saved_loaded_and_deleted,
     idle_self_paced_learners_are_found_oldest_first_until_removed,
     gating_is_the_classrooms_choice_or_a_self_paced_learners_own,
@@ -626,6 +627,37 @@ async fn fifty_concurrent_attempts_are_all_stored(store: Store) {
     assert_eq!(stored_ids, ids);
     let progress = store.progress(&learner.id).await.unwrap();
     assert_eq!(progress.iter().map(|p| p.attempts).sum::<u32>(), 50);
+}
+
+async fn a_batch_of_attempts_is_stored_whole_or_not_at_all(store: Store) {
+    let (a, b) = (
+        store.create_learner(learner_in(None)).await.unwrap(),
+        store.create_learner(learner_in(None)).await.unwrap(),
+    );
+    let (pass, fail) = (
+        verdict("ex-1", &[("x", true)]),
+        verdict("ex-2", &[("x", false)]),
+    );
+    let batch = [
+        attempt(&a.id, &pass),
+        attempt(&a.id, &fail),
+        attempt(&b.id, &fail),
+    ];
+    assert_eq!(store.record_attempts(&batch).await.unwrap(), 3);
+    assert_eq!(store.count_attempts().await.unwrap(), 3);
+    let of_a = store.attempts(&a.id, None, 10).await.unwrap();
+    assert_eq!(of_a.len(), 2);
+    assert_eq!(of_a.iter().filter(|t| t.passed).count(), 1);
+    // A learner that does not exist in the middle of a batch: nothing of it is stored.
+    let bad = [
+        attempt(&b.id, &pass),
+        attempt("no-such-learner", &pass),
+        attempt(&a.id, &pass),
+    ];
+    let err = store.record_attempts(&bad).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(store.count_attempts().await.unwrap(), 3);
+    assert!(store.record_attempts(&[]).await.unwrap() == 0);
 }
 
 async fn sessions_are_saved_loaded_and_deleted(store: Store) {

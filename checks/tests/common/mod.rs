@@ -60,6 +60,7 @@ fn find_mut<'a>(s: &'a mut Snapshot, kind: &str, name: &str) -> &'a mut Value {
     s.objects
         .iter_mut()
         .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .map(std::sync::Arc::make_mut)
         .unwrap_or_else(|| panic!("fixture has no {kind} {name}"))
 }
 

@@ -162,26 +162,38 @@ impl GradeError {
     }
 }
 
-/// Stores each row as an attempt (source `grade`) of the learner whose namespace it is.
+/// Stores each row as an attempt (source `grade`) of the learner whose namespace it is, in
+/// transactions of [`crate::service::classrooms::GRADE_BATCH`] learners' rows.
 async fn record_grades(
     store: &kubelab_store::Store,
     learners: &[kubelab_store::Learner],
     rows: &[GradeRow],
 ) -> Result<(), GradeError> {
-    for row in rows {
-        let Some(learner) = learners.iter().find(|l| l.namespace == row.namespace) else {
-            continue;
-        };
-        store
-            .record_attempt(kubelab_store::NewAttempt {
-                learner_id: &learner.id,
+    let learner_of: std::collections::HashMap<&str, &str> = learners
+        .iter()
+        .map(|l| (l.namespace.as_str(), l.id.as_str()))
+        .collect();
+    let evidence: Vec<Vec<serde_json::Value>> = rows
+        .iter()
+        .map(|r| r.evidence.iter().map(|o| (**o).clone()).collect())
+        .collect();
+    let attempts: Vec<kubelab_store::NewAttempt> = rows
+        .iter()
+        .zip(&evidence)
+        .filter_map(|(row, evidence)| {
+            Some(kubelab_store::NewAttempt {
+                learner_id: learner_of.get(row.namespace.as_str())?,
                 exercise_id: &row.exercise,
                 source: kubelab_store::AttemptSource::Grade,
                 verdict: &row.verdict,
-                evidence: &row.evidence,
+                evidence,
                 input: None,
             })
-            .await?;
+        })
+        .collect();
+    let per_batch = crate::service::classrooms::GRADE_BATCH * 16;
+    for batch in attempts.chunks(per_batch) {
+        store.record_attempts(batch).await?;
     }
     Ok(())
 }
@@ -199,7 +211,7 @@ pub fn run(args: &GradeArgs) -> ExitCode {
 }
 
 fn run_inner(args: &GradeArgs) -> Result<(), GradeError> {
-    let catalog = load_catalog(&args.content.content)?;
+    let catalog = std::sync::Arc::new(load_catalog(&args.content.content)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

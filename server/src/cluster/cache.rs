@@ -371,9 +371,11 @@ impl WatchCache {
             };
             // The order of a list (by name), so a verdict never depends on hash order.
             of_type.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
-            push_objects(&self.inner.url, need, &of_type, &mut objects)?;
+            for o in &of_type {
+                objects.push(Arc::new(listed_json(&self.inner.url, need, o)?));
+            }
         }
-        Ok(Snapshot::new(namespace, objects))
+        Ok(Snapshot::shared(namespace, objects))
     }
 
     /// Every change of `needs`' types that concerns `namespace`, as it happens (a subscriber that
@@ -403,24 +405,15 @@ impl WatchCache {
     }
 }
 
-/// Appends `of_type` (objects of `need`'s type, in list order) to `out` as a list would give
-/// them: JSON with `apiVersion` and `kind`.
-fn push_objects(
-    url: &str,
-    need: &Need,
-    of_type: &[Arc<DynamicObject>],
-    out: &mut Vec<serde_json::Value>,
-) -> Result<(), Error> {
-    for o in of_type {
-        let mut value = serde_json::to_value(&**o).map_err(|e| Error::Decode {
-            url: url.to_string(),
-            what: need.plural.clone(),
-            message: e.to_string(),
-        })?;
-        restore_type(&mut value, need);
-        out.push(value);
-    }
-    Ok(())
+/// A cached object as a list would give it: JSON with `apiVersion` and `kind`.
+fn listed_json(url: &str, need: &Need, o: &DynamicObject) -> Result<serde_json::Value, Error> {
+    let mut value = serde_json::to_value(o).map_err(|e| Error::Decode {
+        url: url.to_string(),
+        what: need.plural.clone(),
+        message: e.to_string(),
+    })?;
+    restore_type(&mut value, need);
+    Ok(value)
 }
 
 /// Drives one reflector: keeps its state and announces every change.

@@ -3,15 +3,16 @@
 //! instructor's classroom is `NotFound`, as if it did not exist.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::Stream;
 use kubelab_checks::Text;
-use kubelab_store::{Attempt, AttemptSource, Classroom, Instructor};
+use kubelab_store::{Attempt, AttemptSource, Classroom, Instructor, NewAttempt};
 use kubelab_wire::{Board, ClassroomView, GradeSummary, RegradeSummary};
 
 use super::grading::{self, regrade};
-use super::{board, Lab, Result, ServiceError};
+use super::{board, evidence, metrics, Lab, Result, ServiceError};
 
 /// Boards refresh at least this often even without a local event, so a replica sees the
 /// attempts other replicas stored.
@@ -19,7 +20,7 @@ pub const BOARD_REFRESH: Duration = Duration::from_secs(5);
 /// Attempts a re-grading reads at a time.
 pub const REGRADE_PAGE: u32 = 500;
 /// Learners grade-all checks at a time.
-pub const GRADE_BATCH: usize = 50;
+pub const GRADE_BATCH: usize = 500;
 
 impl Lab {
     /// The instructor with this email and password. Failures count against the client address
@@ -208,32 +209,46 @@ impl Lab {
 
     /// Re-checks every learner × cluster exercise now, from one view of the shared caches (the
     /// cluster as it was when grading began; one pass over the cache), and records the verdicts
-    /// (source `grade`). Learners are graded [`GRADE_BATCH`] at a time, so a large classroom's
-    /// verdicts and evidence are never all in memory at once.
+    /// (source `grade`). Learners are graded [`GRADE_BATCH`] at a time, each batch's verdicts
+    /// stored in one transaction, so a large classroom's verdicts and evidence are never all in
+    /// memory at once; the board is told once per batch.
     pub async fn grade_classroom(&self, c: &Classroom) -> Result<GradeSummary> {
         let cluster = self.cluster()?;
         let learners = self.store.learners_in(&c.id).await?;
         grading::sync(&self.catalog, cluster.cache()).await?;
-        let view = grading::view(&self.catalog, cluster.cache()).await?;
+        let view = Arc::new(grading::view(&self.catalog, cluster.cache()).await?);
         let mut summary = GradeSummary::default();
         for batch in learners.chunks(GRADE_BATCH) {
             let namespaces: Vec<String> = batch.iter().map(|l| self.namespace_of(l)).collect();
             let rows = grading::grade_in(&self.catalog, &view, &namespaces).await?;
-            for (learner, ns) in batch.iter().zip(&namespaces) {
-                for row in rows.iter().filter(|r| &r.namespace == ns) {
-                    self.record(
-                        learner,
-                        &row.exercise,
-                        AttemptSource::Grade,
-                        &row.verdict,
-                        &row.evidence,
-                        None,
-                    )
-                    .await?;
-                    summary.checked += 1;
-                    summary.passed += u32::from(row.verdict.passed);
-                }
-            }
+            let evidence: Vec<Vec<serde_json::Value>> = rows
+                .iter()
+                .map(|r| evidence::for_storage(&r.evidence, self.limits.max_evidence_bytes))
+                .collect();
+            let learner_of: HashMap<&str, &str> = namespaces
+                .iter()
+                .zip(batch)
+                .map(|(ns, l)| (ns.as_str(), l.id.as_str()))
+                .collect();
+            let attempts: Vec<NewAttempt> = rows
+                .iter()
+                .zip(&evidence)
+                .filter_map(|(row, evidence)| {
+                    Some(NewAttempt {
+                        learner_id: learner_of.get(row.namespace.as_str())?,
+                        exercise_id: &row.exercise,
+                        source: AttemptSource::Grade,
+                        verdict: &row.verdict,
+                        evidence,
+                        input: None,
+                    })
+                })
+                .collect();
+            metrics::store_op("record_attempts", self.store.record_attempts(&attempts)).await?;
+            summary.checked += u32::try_from(attempts.len()).unwrap_or(u32::MAX);
+            summary.passed += u32::try_from(attempts.iter().filter(|a| a.verdict.passed).count())
+                .unwrap_or(u32::MAX);
+            self.announce(&c.id);
         }
         tracing::info!(classroom = %c.id, checked = summary.checked, passed = summary.passed, "graded");
         Ok(summary)

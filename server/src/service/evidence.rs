@@ -3,6 +3,8 @@
 //! (noise), no Secret values, no ConfigMap payloads, and at most `max_bytes` of JSON in all —
 //! objects beyond that are left out and a marker object says how many. Pure.
 
+use std::borrow::Borrow;
+
 use serde_json::{json, Value};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -14,13 +16,13 @@ pub const CONFIGMAP_VALUE_BYTES: usize = 256;
 pub const TRUNCATED_KIND: &str = "EvidenceTruncated";
 
 /// `objects` as they may be stored, within `max_bytes` of JSON.
-pub fn for_storage(objects: &[Value], max_bytes: usize) -> Vec<Value> {
+pub fn for_storage(objects: &[impl Borrow<Value>], max_bytes: usize) -> Vec<Value> {
     let marker_room = 200;
     let budget = max_bytes.saturating_sub(marker_room);
     let mut kept = Vec::with_capacity(objects.len());
     let (mut used, mut omitted, mut omitted_bytes) = (2usize, 0usize, 0usize);
     for object in objects {
-        let object = slim(object);
+        let object = slim(object.borrow());
         let size = serde_json::to_vec(&object).map_or(usize::MAX, |v| v.len()) + 1;
         if used.saturating_add(size) <= budget {
             used += size;

@@ -67,7 +67,7 @@ impl Objects for Cluster {
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub verdict: Verdict,
-    pub evidence: Vec<serde_json::Value>,
+    pub evidence: Vec<Arc<serde_json::Value>>,
 }
 
 /// Checks the cluster exercise `ex` in `namespace`: snapshot → evaluate.
@@ -78,7 +78,18 @@ pub async fn check_in(
     namespace: &str,
 ) -> Result<Checked, Error> {
     let started = std::time::Instant::now();
-    let snapshot = match objects.snapshot(&ex.needs, namespace).await {
+    let snapshot = objects.snapshot(&ex.needs, namespace).await;
+    decide(ex, snapshot, started)
+}
+
+/// Evaluates `ex` on a snapshot (or counts the error of reading it): the one place a cluster
+/// verdict is decided and measured.
+fn decide(
+    ex: &Exercise,
+    snapshot: Result<Snapshot, Error>,
+    started: std::time::Instant,
+) -> Result<Checked, Error> {
+    let snapshot = match snapshot {
         Ok(s) => s,
         Err(e) => {
             metrics::checked(&ex.id, "cluster", Outcome::Error, started.elapsed());
@@ -93,6 +104,8 @@ pub async fn check_in(
         started.elapsed(),
     );
     tracing::debug!(
+        exercise = %ex.id,
+        namespace = %snapshot.namespace,
         objects = snapshot.objects.len(),
         passed = verdict.passed,
         "checked"
@@ -136,7 +149,7 @@ impl Lab {
         exercise_id: &str,
         source: AttemptSource,
         verdict: &Verdict,
-        evidence: &[serde_json::Value],
+        evidence: &[Arc<serde_json::Value>],
         input: Option<&str>,
     ) -> Result<Attempt> {
         let evidence = super::evidence::for_storage(evidence, self.limits.max_evidence_bytes);
@@ -320,8 +333,8 @@ pub struct GradeRow {
     pub namespace: String,
     pub exercise: String,
     pub verdict: Verdict,
-    /// The objects evaluated (what a stored attempt keeps as evidence).
-    pub evidence: Vec<serde_json::Value>,
+    /// The objects evaluated (what a stored attempt keeps as evidence), shared with the view.
+    pub evidence: Vec<Arc<serde_json::Value>>,
 }
 
 /// The cluster exercises of the catalog, in catalog order.
@@ -360,16 +373,33 @@ pub async fn view(catalog: &Catalog, cache: &WatchCache) -> Result<CacheView, Er
 /// Every cluster exercise of `catalog` in every namespace of `namespaces`, from the cache
 /// (namespace by namespace, exercises in catalog order): one [`view`], then memory only.
 pub async fn grade(
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     cache: &WatchCache,
     namespaces: &[String],
 ) -> Result<Vec<GradeRow>, Error> {
-    grade_in(catalog, &view(catalog, cache).await?, namespaces).await
+    let view = Arc::new(view(catalog, cache).await?);
+    grade_in(catalog, &view, namespaces).await
 }
 
 /// [`grade`] from a view taken before (grade-all takes one for the whole classroom and grades it
-/// in batches).
+/// in batches). The evaluation is CPU work: it runs on the blocking pool ([`grade_view`]).
 pub async fn grade_in(
+    catalog: &Arc<Catalog>,
+    view: &Arc<CacheView>,
+    namespaces: &[String],
+) -> Result<Vec<GradeRow>, Error> {
+    let (catalog, view, namespaces) = (catalog.clone(), view.clone(), namespaces.to_vec());
+    tokio::task::spawn_blocking(move || grade_view(&catalog, &view, &namespaces))
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
+
+/// Namespaces below which one more thread costs more than it saves.
+const NAMESPACES_PER_THREAD: usize = 64;
+
+/// Grades `namespaces` from `view` on up to one thread per core, each thread a contiguous run of
+/// namespaces; the rows come back in the order [`grade`] documents.
+pub fn grade_view(
     catalog: &Catalog,
     view: &CacheView,
     namespaces: &[String],
@@ -383,17 +413,41 @@ pub async fn grade_in(
         });
     }
     let exercises = cluster_exercises(catalog);
-    let mut rows = Vec::with_capacity(namespaces.len() * exercises.len());
-    for ns in namespaces {
-        for ex in &exercises {
-            let Checked { verdict, evidence } = check_in(view, ex, ns).await?;
-            rows.push(GradeRow {
-                namespace: ns.clone(),
-                exercise: ex.id.clone(),
-                verdict,
-                evidence,
-            });
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = cores
+        .min(namespaces.len().div_ceil(NAMESPACES_PER_THREAD))
+        .max(1);
+    let grade_some = |some: &[String]| -> Result<Vec<GradeRow>, Error> {
+        let mut rows = Vec::with_capacity(some.len() * exercises.len());
+        for ns in some {
+            for ex in &exercises {
+                let started = std::time::Instant::now();
+                let Checked { verdict, evidence } =
+                    decide(ex, view.snapshot(&ex.needs, ns), started)?;
+                rows.push(GradeRow {
+                    namespace: ns.clone(),
+                    exercise: ex.id.clone(),
+                    verdict,
+                    evidence,
+                });
+            }
         }
+        Ok(rows)
+    };
+    if threads == 1 {
+        return grade_some(namespaces);
     }
-    Ok(rows)
+    let chunk = namespaces.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = namespaces
+            .chunks(chunk)
+            .map(|some| scope.spawn(move || grade_some(some)))
+            .collect();
+        let mut rows = Vec::with_capacity(namespaces.len() * exercises.len());
+        for h in handles {
+            let part = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+            rows.extend(part);
+        }
+        Ok(rows)
+    })
 }

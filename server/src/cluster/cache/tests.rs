@@ -319,7 +319,7 @@ async fn grading_many_namespaces_walks_the_cache_once_not_once_per_namespace() {
     let ns = TestNamespace::create("cache-scan").await;
     apply_service_clusterip(&ns).await;
     let cluster = cluster().await;
-    let catalog = catalog();
+    let catalog = std::sync::Arc::new(catalog());
     let cache = cluster.cache();
     crate::service::grading::sync(&catalog, cache)
         .await
@@ -336,15 +336,39 @@ async fn grading_many_namespaces_walks_the_cache_once_not_once_per_namespace() {
     let exercises = crate::service::grading::cluster_exercises(catalog).len();
     assert_eq!(rows.len(), exercises);
     assert!(one > 0, "grading read nothing from the cache");
-    let mut many: Vec<String> = (0..40).map(|i| format!("cache-scan-none-{i:02}")).collect();
-    many.push(ns.name().to_string());
-    let (forty_one, rows) = scanned_by(many).await;
-    assert_eq!(rows.len(), 41 * exercises);
-    // Other tests change the sandbox meanwhile, so allow for some growth, not for 41 walks.
+    // Enough namespaces to be graded on several threads; the learner's lands in the middle.
+    let mut many: Vec<String> = (0..200)
+        .map(|i| format!("cache-scan-none-{i:03}"))
+        .collect();
+    many.insert(100, ns.name().to_string());
+    let (two_hundred, many_rows) = scanned_by(many.clone()).await;
+    assert_eq!(many_rows.len(), 201 * exercises);
+    // Other tests change the sandbox meanwhile, so allow for some growth, not for 201 walks.
     assert!(
-        forty_one < 2 * one,
-        "grading 41 namespaces walked {forty_one} cached objects, one namespace {one}"
+        two_hundred < 2 * one,
+        "grading 201 namespaces walked {two_hundred} cached objects, one namespace {one}"
     );
+    // Rows come back namespace by namespace in the order asked, exercises in catalog order,
+    // however the work was split; the learner's rows are the ones graded alone.
+    let order: Vec<(&str, &str)> = many_rows
+        .iter()
+        .map(|r| (r.namespace.as_str(), r.exercise.as_str()))
+        .collect();
+    let expected: Vec<(&str, &str)> = many
+        .iter()
+        .flat_map(|ns| rows.iter().map(move |r| (ns.as_str(), r.exercise.as_str())))
+        .collect();
+    assert_eq!(order, expected);
+    let learners: Vec<_> = many_rows
+        .iter()
+        .filter(|r| r.namespace == ns.name())
+        .map(|r| serde_json::to_string(&r.verdict).expect("json"))
+        .collect();
+    let alone: Vec<_> = rows
+        .iter()
+        .map(|r| serde_json::to_string(&r.verdict).expect("json"))
+        .collect();
+    assert_eq!(learners, alone);
     // A single check still walks its types (right for one learner), which the counter sees.
     let svc = catalog.get("service-clusterip").expect("service-clusterip");
     let before = cache.objects_scanned();

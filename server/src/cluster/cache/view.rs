@@ -4,8 +4,9 @@
 //! cost N walks of the whole cache (2,000 learners: 23 s). A view walks each object once and
 //! then hands out any namespace's snapshot from its index.
 //!
-//! The view holds the objects as they were when it was taken (shared `Arc`s, no copies); later
-//! changes do not reach it. A snapshot from a view equals [`WatchCache::snapshot`] at that
+//! The view holds the objects as they were when it was taken, each turned into JSON once (that
+//! conversion, repeated per exercise × namespace, was most of a verdict's cost); snapshots share
+//! them (`Arc`), so they are never copied. Later changes do not reach the view. A snapshot from a view equals [`WatchCache::snapshot`] at that
 //! moment: same objects, same order (by name, per type in the order of `needs`).
 
 use std::collections::HashMap;
@@ -13,17 +14,18 @@ use std::sync::Arc;
 
 use kube::api::DynamicObject;
 use kubelab_checks::{Need, Snapshot};
+use serde_json::Value;
 use tokio::time::Instant;
 
-use super::{push_objects, Reflected, TypeKey, WatchCache};
+use super::{listed_json, Reflected, TypeKey, WatchCache};
 use crate::cluster::error::Error;
 use crate::cluster::resource::{is_dns_label, DEADLINE};
 
 /// The objects of one type, sorted by name: per namespace, or all of a cluster-scoped type.
 #[derive(Debug)]
 enum Indexed {
-    Namespaced(HashMap<String, Vec<Arc<DynamicObject>>>),
-    Cluster(Vec<Arc<DynamicObject>>),
+    Namespaced(HashMap<String, Vec<Arc<Value>>>),
+    Cluster(Vec<Arc<Value>>),
 }
 
 /// Some cached types at one moment, indexed by namespace. Taken by [`WatchCache::view`].
@@ -35,36 +37,52 @@ pub struct CacheView {
 
 impl WatchCache {
     /// A view of every type of `needs`, indexed by namespace: one walk over each type's objects.
-    /// Waits (within [`DEADLINE`]) for the first list of a type not listed yet.
+    /// Waits (within [`DEADLINE`]) for the first list of a type not listed yet. The objects are
+    /// turned into JSON on the blocking pool (a class's cache is tens of thousands of objects).
     pub async fn view(&self, needs: &[Need]) -> Result<CacheView, Error> {
         let deadline = Instant::now() + DEADLINE;
         let reflected: Vec<Arc<Reflected>> = needs.iter().map(|n| self.reflected(n)).collect();
-        let mut types = HashMap::new();
+        let mut taken = Vec::new();
         for (need, r) in needs.iter().zip(&reflected) {
             self.ready(r, deadline).await?;
-            let key = TypeKey::of(need);
-            if types.contains_key(&key) {
-                continue;
-            }
             let objects = r.store.state();
             self.scanned(objects.len());
-            types.insert(key, index(need.namespaced, objects));
+            taken.push((need.clone(), objects));
         }
-        Ok(CacheView {
-            url: self.inner.url.clone(),
-            types,
+        let url = self.inner.url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut types = HashMap::new();
+            for (need, objects) in taken {
+                let key = TypeKey::of(&need);
+                if let std::collections::hash_map::Entry::Vacant(e) = types.entry(key) {
+                    e.insert(index(&url, &need, objects)?);
+                }
+            }
+            Ok(CacheView { url, types })
         })
+        .await
+        .map_err(|e| Error::Decode {
+            url: self.inner.url.clone(),
+            what: "the cache".into(),
+            message: e.to_string(),
+        })?
     }
 }
 
-/// Sorts `objects` into namespaces (for a namespaced type), each by name.
-fn index(namespaced: bool, objects: Vec<Arc<DynamicObject>>) -> Indexed {
+/// Sorts `objects` (of `need`'s type) into namespaces (for a namespaced type), each by name, as
+/// JSON.
+fn index(url: &str, need: &Need, objects: Vec<Arc<DynamicObject>>) -> Result<Indexed, Error> {
     let by_name =
         |a: &Arc<DynamicObject>, b: &Arc<DynamicObject>| a.metadata.name.cmp(&b.metadata.name);
-    if !namespaced {
+    let json = |list: Vec<Arc<DynamicObject>>| -> Result<Vec<Arc<Value>>, Error> {
+        list.iter()
+            .map(|o| listed_json(url, need, o).map(Arc::new))
+            .collect()
+    };
+    if !need.namespaced {
         let mut all = objects;
         all.sort_by(by_name);
-        return Indexed::Cluster(all);
+        return Ok(Indexed::Cluster(json(all)?));
     }
     let mut by_namespace: HashMap<String, Vec<Arc<DynamicObject>>> = HashMap::new();
     for o in objects {
@@ -78,10 +96,12 @@ fn index(namespaced: bool, objects: Vec<Arc<DynamicObject>>) -> Indexed {
             }
         }
     }
-    for list in by_namespace.values_mut() {
+    let mut indexed = HashMap::with_capacity(by_namespace.len());
+    for (ns, mut list) in by_namespace {
         list.sort_by(by_name);
+        indexed.insert(ns, json(list)?);
     }
-    Indexed::Namespaced(by_namespace)
+    Ok(Indexed::Namespaced(indexed))
 }
 
 impl CacheView {
@@ -96,7 +116,7 @@ impl CacheView {
         }
         let mut objects = Vec::new();
         for need in needs {
-            let of_type: &[Arc<DynamicObject>] = match self.types.get(&TypeKey::of(need)) {
+            let of_type: &[Arc<Value>] = match self.types.get(&TypeKey::of(need)) {
                 Some(Indexed::Namespaced(by_ns)) => {
                     by_ns.get(namespace).map(Vec::as_slice).unwrap_or_default()
                 }
@@ -109,9 +129,9 @@ impl CacheView {
                     })
                 }
             };
-            push_objects(&self.url, need, of_type, &mut objects)?;
+            objects.extend(of_type.iter().cloned());
         }
-        Ok(Snapshot::new(namespace, objects))
+        Ok(Snapshot::shared(namespace, objects))
     }
 }
 
@@ -164,17 +184,24 @@ mod tests {
                 (
                     TypeKey::of(&pods),
                     index(
-                        true,
+                        "https://127.0.0.1:6443",
+                        &pods,
                         vec![
                             object(Some("bob"), "b"),
                             object(Some("alice"), "z"),
                             object(Some("alice"), "a"),
                         ],
-                    ),
+                    )
+                    .expect("index"),
                 ),
                 (
                     TypeKey::of(&nodes),
-                    index(false, vec![object(None, "n2"), object(None, "n1")]),
+                    index(
+                        "https://127.0.0.1:6443",
+                        &nodes,
+                        vec![object(None, "n2"), object(None, "n1")],
+                    )
+                    .expect("index"),
                 ),
             ]),
         };

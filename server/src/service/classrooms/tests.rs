@@ -106,6 +106,8 @@ async fn a_recorded_attempt_stores_slim_evidence_within_the_limit() {
         serde_json::json!({"kind": "Pod", "metadata": {"name": format!("p{i:02}")},
                            "spec": {"note": "y".repeat(500)}})
     }));
+    let objects: Vec<std::sync::Arc<serde_json::Value>> =
+        objects.into_iter().map(std::sync::Arc::new).collect();
     let attempt = lab
         .record(
             &learner,
