@@ -216,7 +216,8 @@ impl Lab {
         let cluster = self.cluster()?;
         let learners = self.store.learners_in(&c.id).await?;
         grading::sync(&self.catalog, cluster.cache()).await?;
-        let view = Arc::new(grading::view(&self.catalog, cluster.cache()).await?);
+        let all: Vec<String> = learners.iter().map(|l| self.namespace_of(l)).collect();
+        let view = Arc::new(grading::view(&self.catalog, cluster.cache(), &all).await?);
         let mut summary = GradeSummary::default();
         for batch in learners.chunks(GRADE_BATCH) {
             let namespaces: Vec<String> = batch.iter().map(|l| self.namespace_of(l)).collect();

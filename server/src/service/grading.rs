@@ -363,11 +363,18 @@ pub async fn sync(catalog: &Catalog, cache: &WatchCache) -> Result<(), Error> {
     cache.sync_within(&needs, SYNC_DEADLINE).await
 }
 
-/// A view of every type the cluster exercises of `catalog` read, indexed by namespace: one
-/// pass over the cache for a whole class, however many namespaces are graded from it. Reads
-/// memory only once the cache is synced ([`sync`]); a type not yet listed is waited for.
-pub async fn view(catalog: &Catalog, cache: &WatchCache) -> Result<CacheView, Error> {
-    cache.view(&all_needs(&cluster_exercises(catalog))).await
+/// A view of every type the cluster exercises of `catalog` read in `namespaces`, indexed by
+/// namespace: one pass over the cache for a whole class, however many namespaces are graded
+/// from it. Reads memory only once the cache is synced ([`sync`]); a type not yet listed is
+/// waited for.
+pub async fn view(
+    catalog: &Catalog,
+    cache: &WatchCache,
+    namespaces: &[String],
+) -> Result<CacheView, Error> {
+    cache
+        .view(&all_needs(&cluster_exercises(catalog)), Some(namespaces))
+        .await
 }
 
 /// Every cluster exercise of `catalog` in every namespace of `namespaces`, from the cache
@@ -377,7 +384,7 @@ pub async fn grade(
     cache: &WatchCache,
     namespaces: &[String],
 ) -> Result<Vec<GradeRow>, Error> {
-    let view = Arc::new(view(catalog, cache).await?);
+    let view = Arc::new(view(catalog, cache, namespaces).await?);
     grade_in(catalog, &view, namespaces).await
 }
 

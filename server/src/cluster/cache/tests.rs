@@ -165,7 +165,7 @@ async fn the_cache_gives_the_same_verdicts_as_direct_lists() {
                     ex,
                     &cluster
                         .cache()
-                        .view(&ex.needs)
+                        .view(&ex.needs, Some(&[ns.name().to_string()]))
                         .await
                         .and_then(|v| v.snapshot(&ex.needs, ns.name()))
                         .map_err(|e| e.to_string())?,

@@ -9,7 +9,7 @@
 //! them (`Arc`), so they are never copied. Later changes do not reach the view. A snapshot from a view equals [`WatchCache::snapshot`] at that
 //! moment: same objects, same order (by name, per type in the order of `needs`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use kube::api::DynamicObject;
@@ -33,13 +33,22 @@ enum Indexed {
 pub struct CacheView {
     url: String,
     types: HashMap<TypeKey, Indexed>,
+    /// The namespaces the view holds; `None`: all.
+    namespaces: Option<HashSet<String>>,
 }
 
 impl WatchCache {
     /// A view of every type of `needs`, indexed by namespace: one walk over each type's objects.
     /// Waits (within [`DEADLINE`]) for the first list of a type not listed yet. The objects are
     /// turned into JSON on the blocking pool (a class's cache is tens of thousands of objects).
-    pub async fn view(&self, needs: &[Need]) -> Result<CacheView, Error> {
+    /// With `namespaces`, only those namespaces' objects are kept (and turned into JSON): a
+    /// classroom of 40 on a cluster of 2,000 learners pays for 40.
+    pub async fn view(
+        &self,
+        needs: &[Need],
+        namespaces: Option<&[String]>,
+    ) -> Result<CacheView, Error> {
+        let namespaces: Option<HashSet<String>> = namespaces.map(|n| n.iter().cloned().collect());
         let deadline = Instant::now() + DEADLINE;
         let reflected: Vec<Arc<Reflected>> = needs.iter().map(|n| self.reflected(n)).collect();
         let mut taken = Vec::new();
@@ -55,10 +64,14 @@ impl WatchCache {
             for (need, objects) in taken {
                 let key = TypeKey::of(&need);
                 if let std::collections::hash_map::Entry::Vacant(e) = types.entry(key) {
-                    e.insert(index(&url, &need, objects)?);
+                    e.insert(index(&url, &need, objects, namespaces.as_ref())?);
                 }
             }
-            Ok(CacheView { url, types })
+            Ok(CacheView {
+                url,
+                types,
+                namespaces,
+            })
         })
         .await
         .map_err(|e| Error::Decode {
@@ -69,9 +82,14 @@ impl WatchCache {
     }
 }
 
-/// Sorts `objects` (of `need`'s type) into namespaces (for a namespaced type), each by name, as
-/// JSON.
-fn index(url: &str, need: &Need, objects: Vec<Arc<DynamicObject>>) -> Result<Indexed, Error> {
+/// Sorts `objects` (of `need`'s type) into namespaces (for a namespaced type; only those of
+/// `only` when given), each by name, as JSON.
+fn index(
+    url: &str,
+    need: &Need,
+    objects: Vec<Arc<DynamicObject>>,
+    only: Option<&HashSet<String>>,
+) -> Result<Indexed, Error> {
     let by_name =
         |a: &Arc<DynamicObject>, b: &Arc<DynamicObject>| a.metadata.name.cmp(&b.metadata.name);
     let json = |list: Vec<Arc<DynamicObject>>| -> Result<Vec<Arc<Value>>, Error> {
@@ -88,6 +106,9 @@ fn index(url: &str, need: &Need, objects: Vec<Arc<DynamicObject>>) -> Result<Ind
     for o in objects {
         // A namespaced type's objects all have a namespace; one without is in none.
         if let Some(ns) = o.metadata.namespace.as_deref() {
+            if only.is_some_and(|only| !only.contains(ns)) {
+                continue;
+            }
             match by_namespace.get_mut(ns) {
                 Some(list) => list.push(o),
                 None => {
@@ -107,12 +128,22 @@ fn index(url: &str, need: &Need, objects: Vec<Arc<DynamicObject>>) -> Result<Ind
 impl CacheView {
     /// What `needs` cover in `namespace` (cluster-scoped types: everything), as
     /// [`WatchCache::snapshot`] would have read it when the view was taken. A type the view was
-    /// not taken with is [`Error::NotServed`] (a caller's mistake, not the cluster's).
+    /// not taken with, or a namespace it left out, is [`Error::NotServed`] (a caller's mistake,
+    /// not the cluster's).
     pub fn snapshot(&self, needs: &[Need], namespace: &str) -> Result<Snapshot, Error> {
         if !is_dns_label(namespace) {
             return Err(Error::BadNamespace {
                 namespace: namespace.to_string(),
             });
+        }
+        if let Some(only) = &self.namespaces {
+            if !only.contains(namespace) {
+                return Err(Error::NotServed {
+                    url: self.url.clone(),
+                    what: format!("namespace {namespace}"),
+                    message: "not in this view of the cache".into(),
+                });
+            }
         }
         let mut objects = Vec::new();
         for need in needs {
@@ -191,6 +222,7 @@ mod tests {
                             object(Some("alice"), "z"),
                             object(Some("alice"), "a"),
                         ],
+                        None,
                     )
                     .expect("index"),
                 ),
@@ -200,10 +232,12 @@ mod tests {
                         "https://127.0.0.1:6443",
                         &nodes,
                         vec![object(None, "n2"), object(None, "n1")],
+                        None,
                     )
                     .expect("index"),
                 ),
             ]),
+            namespaces: None,
         };
         let both = [pods.clone(), nodes.clone()];
         let alice = view.snapshot(&both, "alice").expect("alice");
@@ -227,5 +261,43 @@ mod tests {
         assert!(matches!(err, Error::NotServed { .. }), "{err:?}");
         let err = view.snapshot(&both, "Alice").expect_err("not a DNS label");
         assert!(matches!(err, Error::BadNamespace { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_view_of_some_namespaces_keeps_only_theirs_and_refuses_the_others() {
+        let (pods, nodes) = (need("pods", "Pod", true), need("nodes", "Node", false));
+        let only: HashSet<String> = HashSet::from(["alice".to_string()]);
+        let url = "https://127.0.0.1:6443";
+        let view = CacheView {
+            url: url.into(),
+            types: HashMap::from([
+                (
+                    TypeKey::of(&pods),
+                    index(
+                        url,
+                        &pods,
+                        vec![object(Some("bob"), "b"), object(Some("alice"), "a")],
+                        Some(&only),
+                    )
+                    .expect("index"),
+                ),
+                (
+                    TypeKey::of(&nodes),
+                    index(url, &nodes, vec![object(None, "n1")], Some(&only)).expect("index"),
+                ),
+            ]),
+            namespaces: Some(only),
+        };
+        let both = [pods.clone(), nodes.clone()];
+        assert_eq!(
+            names(&view.snapshot(&both, "alice").expect("alice")),
+            ["Pod/alice/a", "Node/-/n1"]
+        );
+        match &view.types[&TypeKey::of(&pods)] {
+            Indexed::Namespaced(by_ns) => assert_eq!(by_ns.len(), 1, "bob's Pods were kept"),
+            Indexed::Cluster(_) => panic!("Pods are namespaced"),
+        }
+        let err = view.snapshot(&both, "bob").expect_err("bob is not in the view");
+        assert!(matches!(err, Error::NotServed { .. }), "{err:?}");
     }
 }
