@@ -1,16 +1,23 @@
 //! The instructor's view of a classroom, built purely from the catalog and the store's rows:
 //! the learner × exercise matrix, where learners are stuck, and the CSV export.
 
-use kubelab_checks::Catalog;
+use std::collections::HashSet;
+
+use kubelab_checks::{Catalog, Text};
 use kubelab_store::{Classroom, ExerciseProgress, Learner, StuckCount};
 use kubelab_wire::time::iso8601;
-use kubelab_wire::{Board, BoardClassroom, BoardExercise, BoardLearner, Cell};
+use kubelab_wire::{Board, BoardChapter, BoardClassroom, BoardExercise, BoardLearner, Cell};
 
-/// Every exercise of the catalog gets a column, including those nobody has tried; learners are
-/// in the order the store gives (join order). `namespace_of` maps a learner to the namespace
-/// their checks read.
+use super::gate::ChapterExercises;
+
+/// Every exercise of the catalog gets a column, including those nobody has tried, in course
+/// order: chapter by chapter as `chapters` lists them (an exercise two chapters list belongs to
+/// the first), then the rest in catalog order under a chapter with an empty id. Learners are in
+/// the order the store gives (join order). `namespace_of` maps a learner to the namespace their
+/// checks read.
 pub fn build(
     catalog: &Catalog,
+    chapters: &[ChapterExercises],
     classroom: &Classroom,
     matrix: Vec<(Learner, Vec<ExerciseProgress>)>,
     stuck: Vec<StuckCount>,
@@ -27,8 +34,11 @@ pub fn build(
             s
         })
         .collect();
-    let exercises: Vec<BoardExercise> = catalog
+    let chapters = course_order(catalog, chapters);
+    let exercises: Vec<BoardExercise> = chapters
         .iter()
+        .flat_map(|c| &c.exercises)
+        .filter_map(|id| catalog.get(id))
         .map(|ex| BoardExercise {
             id: ex.id.clone(),
             kind: ex.kind,
@@ -47,6 +57,8 @@ pub fn build(
                             status: p.status,
                             attempts: p.attempts,
                             first_pass_at: p.first_pass_at,
+                            first_at: p.first_at,
+                            last_at: p.last_at,
                         },
                         None => Cell::not_started(&ex.id),
                     },
@@ -54,6 +66,7 @@ pub fn build(
                 .collect();
             BoardLearner {
                 namespace: namespace_of(&learner),
+                joined_at: learner.created_at,
                 id: learner.id,
                 display_name: learner.display_name,
                 cells,
@@ -69,9 +82,43 @@ pub fn build(
             gated: classroom.gated,
         },
         exercises,
+        chapters,
         learners,
         stuck,
     }
+}
+
+/// The board's chapters: each chapter with the catalog's exercises it lists first, chapters
+/// with none left out, then the exercises no chapter lists (catalog order, empty id).
+fn course_order(catalog: &Catalog, chapters: &[ChapterExercises]) -> Vec<BoardChapter> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut out: Vec<BoardChapter> = chapters
+        .iter()
+        .map(|c| BoardChapter {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            exercises: c
+                .exercises
+                .iter()
+                .filter(|id| catalog.get(id).is_some() && seen.insert(id.as_str()))
+                .cloned()
+                .collect(),
+        })
+        .filter(|c| !c.exercises.is_empty())
+        .collect();
+    let rest: Vec<String> = catalog
+        .iter()
+        .filter(|ex| !seen.contains(ex.id.as_str()))
+        .map(|ex| ex.id.clone())
+        .collect();
+    if !rest.is_empty() {
+        out.push(BoardChapter {
+            id: String::new(),
+            title: Text::default(),
+            exercises: rest,
+        });
+    }
+    out
 }
 
 /// `learner,namespace,exercise,status,first_pass_at,attempts`, one row per learner × exercise.

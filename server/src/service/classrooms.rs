@@ -10,6 +10,7 @@ use kubelab_checks::Text;
 use kubelab_store::{Attempt, AttemptSource, Classroom, Instructor};
 use kubelab_wire::{Board, ClassroomView, GradeSummary, RegradeSummary};
 
+use super::gate::ChapterExercises;
 use super::grading::{self, regrade};
 use super::{board, Lab, Result, ServiceError};
 
@@ -143,28 +144,35 @@ impl Lab {
         self.view_of(&c.id).await
     }
 
-    pub async fn board(&self, c: &Classroom) -> Result<Board> {
+    /// The board, its columns in the order of `chapters` (the course's, from the web layer).
+    pub async fn board(&self, c: &Classroom, chapters: &[ChapterExercises]) -> Result<Board> {
         let matrix = self.store.matrix(&c.id).await?;
         let stuck = self.store.stuck(&c.id).await?;
-        Ok(board::build(&self.catalog, c, matrix, stuck, |l| {
-            self.namespace_of(l)
-        }))
+        Ok(board::build(
+            &self.catalog,
+            chapters,
+            c,
+            matrix,
+            stuck,
+            |l| self.namespace_of(l),
+        ))
     }
 
     /// The board now, then again whenever a learner of the classroom records an attempt (or
     /// every [`BOARD_REFRESH`], for attempts stored by other replicas); only boards that changed
-    /// are yielded.
+    /// are yielded. `chapters` is asked for the course order each time (content may reload).
     pub async fn board_feed(
         self: std::sync::Arc<Self>,
         c: Classroom,
+        chapters: impl Fn() -> Vec<ChapterExercises> + Send + Sync + 'static,
     ) -> Result<impl Stream<Item = Result<Board>> + Send + 'static> {
-        let first = self.board(&c).await?;
+        let first = self.board(&c, &chapters()).await?;
         let events = self.events.subscribe();
         let last = serde_json::to_string(&first).unwrap_or_default();
         let initial = futures::stream::once(futures::future::ready(Ok(first)));
         let updates = futures::stream::unfold(
-            (self, c, events, last),
-            |(lab, c, mut events, mut last)| async move {
+            (self, c, events, last, chapters),
+            |(lab, c, mut events, mut last, chapters)| async move {
                 loop {
                     let changed = tokio::select! {
                         e = events.recv() => match e {
@@ -180,15 +188,15 @@ impl Lab {
                     if !changed {
                         continue;
                     }
-                    match lab.board(&c).await {
+                    match lab.board(&c, &chapters()).await {
                         Ok(board) => {
                             let json = serde_json::to_string(&board).unwrap_or_default();
                             if json != last {
                                 last = json;
-                                return Some((Ok(board), (lab, c, events, last)));
+                                return Some((Ok(board), (lab, c, events, last, chapters)));
                             }
                         }
-                        Err(e) => return Some((Err(e), (lab, c, events, last))),
+                        Err(e) => return Some((Err(e), (lab, c, events, last, chapters))),
                     }
                 }
             },
@@ -289,8 +297,12 @@ impl Lab {
     }
 
     /// The board as CSV: its file name and text.
-    pub async fn export_csv(&self, c: &Classroom) -> Result<(String, String)> {
-        let board = self.board(c).await?;
+    pub async fn export_csv(
+        &self,
+        c: &Classroom,
+        chapters: &[ChapterExercises],
+    ) -> Result<(String, String)> {
+        let board = self.board(c, chapters).await?;
         let safe_code: String = c.code.chars().filter(char::is_ascii_alphanumeric).collect();
         Ok((format!("kubelab-{safe_code}.csv"), board::csv(&board)))
     }

@@ -115,7 +115,7 @@ async fn board(
     State(state): State<AppState>,
     OwnedClassroom(c): OwnedClassroom,
 ) -> Result<Json<Board>, WebError> {
-    Ok(Json(state.lab.board(&c).await?))
+    Ok(Json(state.lab.board(&c, &state.chapters()).await?))
 }
 
 /// The board as server-sent events: `board` now and whenever it changes, `error` with
@@ -124,7 +124,12 @@ async fn board_events(
     State(state): State<AppState>,
     OwnedClassroom(c): OwnedClassroom,
 ) -> Result<Response, WebError> {
-    let feed = state.lab.clone().board_feed(c).await?;
+    let course = state.clone();
+    let feed = state
+        .lab
+        .clone()
+        .board_feed(c, move || course.chapters())
+        .await?;
     let events = feed.take_until(state.shutting_down()).map(|board| {
         Ok::<_, Infallible>(match board {
             Ok(board) => Event::default()
@@ -165,6 +170,6 @@ async fn export_csv(
     State(state): State<AppState>,
     OwnedClassroom(c): OwnedClassroom,
 ) -> Result<Response, WebError> {
-    let (filename, csv) = state.lab.export_csv(&c).await?;
+    let (filename, csv) = state.lab.export_csv(&c, &state.chapters()).await?;
     Ok(attachment("text/csv; charset=utf-8", &filename, csv))
 }
