@@ -1,12 +1,16 @@
 //! The instructor's view of a classroom, built purely from the catalog and the store's rows:
-//! the learner × exercise matrix, where learners are stuck, and the CSV export.
+//! the learner × exercise matrix in course order, where learners are stuck, and the CSV exports
+//! (the board, and the class analytics `kubelab_wire::analytics` computes from it).
 
 use std::collections::HashSet;
 
 use kubelab_checks::{Catalog, Text};
 use kubelab_store::{Classroom, ExerciseProgress, Learner, StuckCount};
+use kubelab_wire::analytics::percent;
 use kubelab_wire::time::iso8601;
-use kubelab_wire::{Board, BoardChapter, BoardClassroom, BoardExercise, BoardLearner, Cell};
+use kubelab_wire::{
+    Analytics, Board, BoardChapter, BoardClassroom, BoardExercise, BoardLearner, Cell,
+};
 
 use super::gate::ChapterExercises;
 
@@ -124,7 +128,6 @@ fn course_order(catalog: &Catalog, chapters: &[ChapterExercises]) -> Vec<BoardCh
 /// `learner,namespace,exercise,status,first_pass_at,attempts`, one row per learner × exercise.
 /// Spreadsheet formula injection is defused: a cell starting with `= + - @` gets a leading `'`.
 pub fn csv(board: &Board) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<[String; 6]> = vec![[
         "learner".into(),
         "namespace".into(),
@@ -146,6 +149,88 @@ pub fn csv(board: &Board) -> String {
             ]);
         }
     }
+    write_csv(rows)
+}
+
+/// The class analytics, one row per value:
+/// `metric,subject,label_zh,label_en,count,total,percent` where metric is
+/// - `pass_rate`: subject the exercise, labels its title, count who passed of total learners;
+/// - `stuck`: subject `exercise/assertion`, labels what it checks, count learners failing it;
+/// - `time_to_pass`: subject the bucket in minutes (`0-5`, `120-`), count first passes in it of
+///   total first passes;
+/// - `idle`: subject the learner's namespace, labels their name, count minutes since their last
+///   action, total the threshold N.
+pub fn analytics_csv(a: &Analytics) -> String {
+    let mut rows: Vec<[String; 7]> = vec![[
+        "metric", "subject", "label_zh", "label_en", "count", "total", "percent",
+    ]
+    .map(String::from)];
+    for p in &a.pass_rates {
+        rows.push([
+            "pass_rate".into(),
+            p.exercise_id.clone(),
+            defuse(&p.title.zh),
+            defuse(&p.title.en),
+            p.passed.to_string(),
+            a.learners.to_string(),
+            p.percent(a.learners).to_string(),
+        ]);
+    }
+    for s in &a.stuck {
+        let what = s
+            .message
+            .clone()
+            .unwrap_or_else(|| Text::new(s.assertion_id.clone(), s.assertion_id.clone()));
+        rows.push([
+            "stuck".into(),
+            format!("{}/{}", s.exercise_id, s.assertion_id),
+            defuse(&what.zh),
+            defuse(&what.en),
+            s.learners.to_string(),
+            a.learners.to_string(),
+            percent(s.learners, a.learners).to_string(),
+        ]);
+    }
+    let passes: u32 = a.time_to_pass.iter().map(|b| b.count).sum();
+    for b in &a.time_to_pass {
+        let to = b.to_minutes.map(|m| m.to_string()).unwrap_or_default();
+        let (zh, en) = match b.to_minutes {
+            Some(to) => (
+                format!("{}–{to} 分钟", b.from_minutes),
+                format!("{}–{to} min", b.from_minutes),
+            ),
+            None => (
+                format!("≥ {} 分钟", b.from_minutes),
+                format!("≥ {} min", b.from_minutes),
+            ),
+        };
+        rows.push([
+            "time_to_pass".into(),
+            format!("{}-{to}", b.from_minutes),
+            zh,
+            en,
+            b.count.to_string(),
+            passes.to_string(),
+            percent(b.count, passes).to_string(),
+        ]);
+    }
+    for l in &a.idle {
+        let name = defuse(l.display_name.as_deref().unwrap_or(&l.id));
+        rows.push([
+            "idle".into(),
+            l.namespace.clone(),
+            name.clone(),
+            name,
+            l.idle_for_minutes.to_string(),
+            a.idle_minutes.to_string(),
+            String::new(),
+        ]);
+    }
+    write_csv(rows)
+}
+
+fn write_csv<const N: usize>(rows: Vec<[String; N]>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
         // Writing to a Vec cannot fail; a failure here would be a bug in csv, not input.
         if let Err(e) = w.write_record(&row) {

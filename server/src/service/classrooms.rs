@@ -10,6 +10,8 @@ use kubelab_checks::Text;
 use kubelab_store::{Attempt, AttemptSource, Classroom, Instructor};
 use kubelab_wire::{Board, ClassroomView, GradeSummary, RegradeSummary};
 
+use kubelab_wire::analytics::{IDLE_MINUTES_MAX, IDLE_MINUTES_MIN};
+
 use super::gate::ChapterExercises;
 use super::grading::{self, regrade};
 use super::{board, Lab, Result, ServiceError};
@@ -305,6 +307,33 @@ impl Lab {
         let board = self.board(c, chapters).await?;
         let safe_code: String = c.code.chars().filter(char::is_ascii_alphanumeric).collect();
         Ok((format!("kubelab-{safe_code}.csv"), board::csv(&board)))
+    }
+
+    /// The class analytics as CSV: its file name and text. `idle` is the "not acted for N
+    /// minutes" threshold as the query gave it (absent: the default; outside 1..=1440: refused).
+    pub async fn export_analytics_csv(
+        &self,
+        c: &Classroom,
+        chapters: &[ChapterExercises],
+        idle: Option<&str>,
+    ) -> Result<(String, String)> {
+        let idle = kubelab_wire::analytics::idle_minutes(idle).ok_or_else(|| {
+            ServiceError::BadInput(Text::new(
+                format!(
+                    "idle 须是 {IDLE_MINUTES_MIN} 到 {IDLE_MINUTES_MAX} 之间的整数（分钟）。"
+                ),
+                format!(
+                    "idle must be a whole number of minutes from {IDLE_MINUTES_MIN} to {IDLE_MINUTES_MAX}."
+                ),
+            ))
+        })?;
+        let board = self.board(c, chapters).await?;
+        let analytics = kubelab_wire::analytics::analytics(&board, super::idle::now_ms(), idle);
+        let safe_code: String = c.code.chars().filter(char::is_ascii_alphanumeric).collect();
+        Ok((
+            format!("kubelab-{safe_code}-analytics.csv"),
+            board::analytics_csv(&analytics),
+        ))
     }
 }
 
