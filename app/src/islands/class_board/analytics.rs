@@ -37,34 +37,39 @@ pub(super) fn ClassAnalytics(ctx: Ctx) -> impl IntoView {
             .with(|b| b.as_ref().map(|b| analytics::analytics(b, now, idle)))
     });
     let bad_idle = RwSignal::new(false);
-    move || {
-        let a = data.get()?;
-        Some(view! {
-            <section class="card analytics" aria-labelledby="analytics-h" data-learners=a.learners>
-                <h2 id="analytics-h">{tb(lang, B::Analytics)}</h2>
-                {pass_rates(lang, &a)}
-                {stuck(lang, &a)}
-                {time_to_pass(lang, &a)}
-                <h3 id="idle-h">{tb(lang, B::IdleHeading)}</h3>
-                <label class="row-filter">
-                    <span>{tb(lang, B::IdleAfter)}</span>
-                    <input type="number" data-field="idle-minutes" min=IDLE_MINUTES_MIN max=IDLE_MINUTES_MAX
-                        step="1" inputmode="numeric" prop:value=move || ctx.idle.get().to_string()
-                        aria-invalid=move || bad_idle.get().to_string()
-                        on:change=move |ev| match idle_minutes(Some(&event_target_value(&ev))) {
-                            Some(n) => {
-                                bad_idle.set(false);
-                                ctx.idle.set(n);
-                            }
-                            None => bad_idle.set(true),
-                        } />
-                </label>
-                {move || bad_idle.get().then(|| view! {
-                    <p class="alert" role="alert">{tb(lang, B::IdleOutOfRange)}</p>
-                })}
-                {idle(lang, &a)}
-            </section>
-        })
+    // The threshold's input stays outside the parts redrawn on every board event, so typing in
+    // it is never interrupted.
+    let idle_input = view! {
+        <label class="row-filter">
+            <span>{tb(lang, B::IdleAfter)}</span>
+            <input type="number" data-field="idle-minutes" min=IDLE_MINUTES_MIN max=IDLE_MINUTES_MAX
+                step="1" inputmode="numeric" prop:value=move || ctx.idle.get().to_string()
+                aria-invalid=move || bad_idle.get().to_string()
+                on:change=move |ev| match idle_minutes(Some(&event_target_value(&ev))) {
+                    Some(n) => {
+                        bad_idle.set(false);
+                        ctx.idle.set(n);
+                    }
+                    None => bad_idle.set(true),
+                } />
+        </label>
+        {move || bad_idle.get().then(|| view! {
+            <p class="alert" role="alert">{tb(lang, B::IdleOutOfRange)}</p>
+        })}
+    };
+    view! {
+        <section class="card analytics" aria-labelledby="analytics-h"
+            data-learners=move || data.with(|a| a.as_ref().map(|a| a.learners))>
+            <h2 id="analytics-h">{tb(lang, B::Analytics)}</h2>
+            {move || data.with(|a| a.as_ref().map(|a| view! {
+                {pass_rates(lang, a)}
+                {stuck(lang, a)}
+                {time_to_pass(lang, a)}
+            }))}
+            <h3 id="idle-h">{tb(lang, B::IdleHeading)}</h3>
+            {idle_input}
+            {move || data.with(|a| a.as_ref().map(|a| idle(lang, a)))}
+        </section>
     }
 }
 
