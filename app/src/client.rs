@@ -253,6 +253,21 @@ pub async fn copy_text(text: &str) -> bool {
     }
 }
 
+/// The time now in unix milliseconds (the browser's clock; the system's outside a browser).
+pub fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        browser::date_now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or_default()
+    }
+}
+
 /// Whether the page is in front (not a background tab or a minimised window).
 pub fn page_visible() -> bool {
     #[cfg(feature = "hydrate")]
@@ -321,6 +336,13 @@ mod browser {
     };
 
     use super::{read_error_event, read_event, Body, ClientError, StreamEvent};
+
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        /// `Date.now()`.
+        #[wasm_bindgen(js_namespace = Date, js_name = now)]
+        pub fn date_now() -> f64;
+    }
 
     pub async fn fetch(method: &str, url: &str, body: Body) -> Result<(u16, String), ClientError> {
         let net = |_: JsValue| ClientError::Network;

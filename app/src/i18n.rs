@@ -14,6 +14,8 @@ use kubelab_wire::{time, AttemptSource, ExerciseKind, GradeSummary, RegradeSumma
 
 use crate::model::Lang;
 
+pub mod board;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
     // The page frame and the course outline.

@@ -2,13 +2,13 @@
 //! These types compile for the browser too, because islands-mode page components are type-checked there.
 //!
 //! Also the app's pure views of the API's data (`kubelab_wire`): what a page derives from a reply
-//! (a chapter's progress, the board's "stuck" order, a row's fingerprint). No strings for people
+//! (a chapter's progress, a row's fingerprint, a page of the board's rows). No strings for people
 //! here: those are in `i18n`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use kubelab_wire::{Board, BoardLearner, ExerciseKind, Status, StuckCount, Summary};
+use kubelab_wire::{Board, BoardLearner, ExerciseKind, Status, Summary};
 use serde::{Deserialize, Serialize};
 
 /// A language the course is written in. Chinese is the default.
@@ -245,8 +245,6 @@ pub fn display_name(name: Option<&str>) -> Option<&str> {
 pub trait BoardView {
     /// An exercise's title in `lang`, or its id when the catalog gave none.
     fn exercise_title(&self, id: &str, lang: Lang) -> String;
-    /// "Where are they stuck": most learners first, then in catalog order; nobody stuck, no row.
-    fn stuck_sorted(&self) -> Vec<StuckCount>;
 }
 
 impl BoardView for Board {
@@ -258,22 +256,57 @@ impl BoardView for Board {
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| id.to_string())
     }
+}
 
-    fn stuck_sorted(&self) -> Vec<StuckCount> {
-        let pos = |id: &str| self.exercises.iter().position(|e| e.id == id);
-        let mut stuck: Vec<StuckCount> = self
-            .stuck
+/// Learners per page of the board.
+pub const BOARD_PAGE_SIZE: usize = 25;
+/// The longest learner filter the board reads (longer input is cut).
+pub const MAX_FILTER_CHARS: usize = 100;
+
+/// One page of the board's rows: the learners whose name or namespace contains `filter`
+/// (ignoring case and surrounding blanks), page `page` (from 0, clamped to the last page) of
+/// `size` rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowPage {
+    pub rows: Vec<BoardLearner>,
+    /// The page shown, from 0.
+    pub page: usize,
+    /// At least 1.
+    pub pages: usize,
+    /// Learners that match the filter.
+    pub matched: usize,
+}
+
+pub fn page_rows(learners: &[BoardLearner], filter: &str, page: usize, size: usize) -> RowPage {
+    let needle: String = filter
+        .trim()
+        .chars()
+        .take(MAX_FILTER_CHARS)
+        .collect::<String>()
+        .to_lowercase();
+    let matching: Vec<&BoardLearner> = learners
+        .iter()
+        .filter(|l| {
+            needle.is_empty()
+                || l.namespace.to_lowercase().contains(&needle)
+                || l.display_name
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase().contains(&needle))
+        })
+        .collect();
+    let size = size.max(1);
+    let pages = matching.len().div_ceil(size).max(1);
+    let page = page.min(pages - 1);
+    RowPage {
+        rows: matching
             .iter()
-            .filter(|s| s.learners > 0)
-            .cloned()
-            .collect();
-        stuck.sort_by(|a, b| {
-            b.learners
-                .cmp(&a.learners)
-                .then(pos(&a.exercise_id).cmp(&pos(&b.exercise_id)))
-                .then(a.assertion_id.cmp(&b.assertion_id))
-        });
-        stuck
+            .skip(page * size)
+            .take(size)
+            .map(|l| (*l).clone())
+            .collect(),
+        page,
+        pages,
+        matched: matching.len(),
     }
 }
 
@@ -418,8 +451,7 @@ mod tests {
     #[test]
     fn stuck_list_puts_most_learners_first_and_drops_zero() {
         let b: Board = serde_json::from_str(BOARD).unwrap();
-        let order: Vec<_> = b
-            .stuck_sorted()
+        let order: Vec<_> = kubelab_wire::analytics::stuck_sorted(&b)
             .into_iter()
             .map(|s| s.assertion_id)
             .collect();
@@ -434,6 +466,50 @@ mod tests {
         let before = row_fingerprint(&b.learners[0]);
         b.learners[0].cells[0].status = Status::Passed;
         assert_ne!(before, row_fingerprint(&b.learners[0]));
+    }
+
+    fn named(n: usize) -> Vec<BoardLearner> {
+        (0..n)
+            .map(|i| BoardLearner {
+                id: format!("l{i}"),
+                display_name: Some(if i % 2 == 0 {
+                    format!("Ada {i}")
+                } else {
+                    format!("Bo {i}")
+                }),
+                namespace: format!("kl-{i}"),
+                joined_at: 0,
+                cells: vec![],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_paged_and_the_page_is_clamped_to_the_last() {
+        let all = named(60);
+        let p = page_rows(&all, "", 0, 25);
+        assert_eq!((p.rows.len(), p.page, p.pages, p.matched), (25, 0, 3, 60));
+        assert_eq!(p.rows[0].id, "l0");
+        let p = page_rows(&all, "", 2, 25);
+        assert_eq!((p.rows.len(), p.rows[0].id.as_str()), (10, "l50"));
+        let p = page_rows(&all, "", 9, 25);
+        assert_eq!(p.page, 2);
+        let none = page_rows(&[], "", 3, 25);
+        assert_eq!((none.rows.len(), none.page, none.pages), (0, 0, 1));
+    }
+
+    #[test]
+    fn the_filter_matches_name_or_namespace_ignoring_case() {
+        let all = named(60);
+        let p = page_rows(&all, "  ada ", 0, 25);
+        assert_eq!((p.matched, p.pages), (30, 2));
+        assert!(p
+            .rows
+            .iter()
+            .all(|l| l.display_name.as_deref().unwrap().starts_with("Ada")));
+        let p = page_rows(&all, "KL-59", 0, 25);
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!(page_rows(&all, "nobody", 0, 25).matched, 0);
     }
 
     #[test]

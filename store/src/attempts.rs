@@ -15,12 +15,12 @@ const COLUMNS: &str = "attempts.id AS id, attempts.learner_id AS learner_id, \
      attempts.verdict AS verdict, attempts.evidence AS evidence, attempts.input AS input, \
      attempts.regraded AS regraded";
 
-/// Per learner and exercise: attempts, first passing time, last time. `passed` is 0/1 in
+/// Per learner and exercise: attempts, first passing time, first and last time. `passed` is 0/1 in
 /// SQLite and a boolean in PostgreSQL; `CASE WHEN passed` reads both.
 const PROGRESS: &str =
     "SELECT attempts.learner_id AS learner_id, attempts.exercise_id AS exercise_id, \
      COUNT(*) AS attempts, MIN(CASE WHEN COALESCE(attempts.regraded_passed, attempts.passed) THEN attempts.at END) AS first_pass_at, \
-     MAX(attempts.at) AS last_at FROM attempts";
+     MAX(attempts.at) AS last_at, MIN(attempts.at) AS first_at FROM attempts";
 
 impl Store {
     /// Stores an attempt with its evidence stripped (`strip_evidence`). Committed when it
@@ -313,6 +313,7 @@ fn progress_from_row(row: &AnyRow) -> Result<(String, ExerciseProgress)> {
             attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
             first_pass_at,
             last_at: row.try_get("last_at")?,
+            first_at: row.try_get("first_at")?,
         },
     ))
 }

@@ -5,6 +5,7 @@
 //! too): no I/O, builds for wasm32. Server-side logic (stores, handlers) and browser-side logic
 //! (views) stay in their crates; what is here is data and a few pure helpers on it.
 
+pub mod analytics;
 pub mod apply;
 pub mod error;
 pub mod learner;
@@ -15,6 +16,7 @@ pub mod setup;
 pub mod teach;
 pub mod time;
 
+pub use analytics::{Analytics, IdleLearner, PassRate, TimeBucket};
 pub use apply::{AppliedObject, ApplyBody, ApplyOutcome, ApplyProblem, ApplyReport};
 pub use error::{ErrorBody, ErrorDetail};
 pub use kubelab_checks::{ExerciseKind, SetupObject, Text, Verdict};
@@ -29,8 +31,8 @@ pub use progress::{
 };
 pub use setup::Started;
 pub use teach::{
-    Board, BoardClassroom, BoardExercise, BoardLearner, Cell, ClassroomView, GradeSummary,
-    InstructorRef, InstructorView, LoginBody, NewClassroomBody, RegradeSummary,
+    Board, BoardChapter, BoardClassroom, BoardExercise, BoardLearner, Cell, ClassroomView,
+    GradeSummary, InstructorRef, InstructorView, LoginBody, NewClassroomBody, RegradeSummary,
 };
 
 /// The header that carries the id of the attempt a check or submission stored: an answer that is

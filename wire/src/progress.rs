@@ -41,6 +41,9 @@ pub struct ExerciseProgress {
     pub attempts: u32,
     pub first_pass_at: Option<i64>,
     pub last_at: Option<i64>,
+    /// The first attempt.
+    #[serde(default)]
+    pub first_at: Option<i64>,
 }
 
 /// How many learners of a classroom fail one assertion in their latest attempt at an exercise.

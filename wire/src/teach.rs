@@ -49,8 +49,14 @@ pub struct ClassroomView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {
     pub classroom: BoardClassroom,
-    /// Every exercise of the catalog, in catalog order, tried or not.
+    /// Every exercise of the catalog, tried or not, in course order: chapter by chapter as the
+    /// lessons list them, then any exercise no chapter lists.
     pub exercises: Vec<BoardExercise>,
+    /// The chapters over `exercises`, in course order; each names its exercises, which are
+    /// consecutive in `exercises`. Exercises no chapter lists come last, under a chapter with an
+    /// empty id.
+    #[serde(default)]
+    pub chapters: Vec<BoardChapter>,
     /// In join order.
     pub learners: Vec<BoardLearner>,
     pub stuck: Vec<StuckCount>,
@@ -67,6 +73,15 @@ pub struct BoardClassroom {
     pub gated: bool,
 }
 
+/// A chapter heading over its exercises' columns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardChapter {
+    /// The lesson id; empty for the exercises no chapter lists.
+    pub id: String,
+    pub title: Text,
+    pub exercises: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardExercise {
     pub id: String,
@@ -79,6 +94,9 @@ pub struct BoardLearner {
     pub id: String,
     pub display_name: Option<String>,
     pub namespace: String,
+    /// When the learner joined (unix ms): their last action if they never tried anything.
+    #[serde(default)]
+    pub joined_at: i64,
     /// One per exercise, in the order of `Board::exercises`.
     pub cells: Vec<Cell>,
 }
@@ -89,6 +107,11 @@ pub struct Cell {
     pub status: Status,
     pub attempts: u32,
     pub first_pass_at: Option<i64>,
+    /// The first and the latest attempt (unix ms).
+    #[serde(default)]
+    pub first_at: Option<i64>,
+    #[serde(default)]
+    pub last_at: Option<i64>,
 }
 
 impl Cell {
@@ -99,6 +122,8 @@ impl Cell {
             status: Status::NotStarted,
             attempts: 0,
             first_pass_at: None,
+            first_at: None,
+            last_at: None,
         }
     }
 }

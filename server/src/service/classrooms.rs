@@ -11,6 +11,9 @@ use kubelab_checks::Text;
 use kubelab_store::{Attempt, AttemptSource, Classroom, Instructor, NewAttempt};
 use kubelab_wire::{Board, ClassroomView, GradeSummary, RegradeSummary};
 
+use kubelab_wire::analytics::{IDLE_MINUTES_MAX, IDLE_MINUTES_MIN};
+
+use super::gate::ChapterExercises;
 use super::grading::{self, regrade};
 use super::{board, evidence, metrics, Lab, Result, ServiceError};
 
@@ -144,28 +147,35 @@ impl Lab {
         self.view_of(&c.id).await
     }
 
-    pub async fn board(&self, c: &Classroom) -> Result<Board> {
+    /// The board, its columns in the order of `chapters` (the course's, from the web layer).
+    pub async fn board(&self, c: &Classroom, chapters: &[ChapterExercises]) -> Result<Board> {
         let matrix = self.store.matrix(&c.id).await?;
         let stuck = self.store.stuck(&c.id).await?;
-        Ok(board::build(&self.catalog, c, matrix, stuck, |l| {
-            self.namespace_of(l)
-        }))
+        Ok(board::build(
+            &self.catalog,
+            chapters,
+            c,
+            matrix,
+            stuck,
+            |l| self.namespace_of(l),
+        ))
     }
 
     /// The board now, then again whenever a learner of the classroom records an attempt (or
     /// every [`BOARD_REFRESH`], for attempts stored by other replicas); only boards that changed
-    /// are yielded.
+    /// are yielded. `chapters` is asked for the course order each time (content may reload).
     pub async fn board_feed(
         self: std::sync::Arc<Self>,
         c: Classroom,
+        chapters: impl Fn() -> Vec<ChapterExercises> + Send + Sync + 'static,
     ) -> Result<impl Stream<Item = Result<Board>> + Send + 'static> {
-        let first = self.board(&c).await?;
+        let first = self.board(&c, &chapters()).await?;
         let events = self.events.subscribe();
         let last = serde_json::to_string(&first).unwrap_or_default();
         let initial = futures::stream::once(futures::future::ready(Ok(first)));
         let updates = futures::stream::unfold(
-            (self, c, events, last),
-            |(lab, c, mut events, mut last)| async move {
+            (self, c, events, last, chapters),
+            |(lab, c, mut events, mut last, chapters)| async move {
                 loop {
                     let changed = tokio::select! {
                         e = events.recv() => match e {
@@ -181,15 +191,15 @@ impl Lab {
                     if !changed {
                         continue;
                     }
-                    match lab.board(&c).await {
+                    match lab.board(&c, &chapters()).await {
                         Ok(board) => {
                             let json = serde_json::to_string(&board).unwrap_or_default();
                             if json != last {
                                 last = json;
-                                return Some((Ok(board), (lab, c, events, last)));
+                                return Some((Ok(board), (lab, c, events, last, chapters)));
                             }
                         }
-                        Err(e) => return Some((Err(e), (lab, c, events, last))),
+                        Err(e) => return Some((Err(e), (lab, c, events, last, chapters))),
                     }
                 }
             },
@@ -305,10 +315,41 @@ impl Lab {
     }
 
     /// The board as CSV: its file name and text.
-    pub async fn export_csv(&self, c: &Classroom) -> Result<(String, String)> {
-        let board = self.board(c).await?;
+    pub async fn export_csv(
+        &self,
+        c: &Classroom,
+        chapters: &[ChapterExercises],
+    ) -> Result<(String, String)> {
+        let board = self.board(c, chapters).await?;
         let safe_code: String = c.code.chars().filter(char::is_ascii_alphanumeric).collect();
         Ok((format!("kubelab-{safe_code}.csv"), board::csv(&board)))
+    }
+
+    /// The class analytics as CSV: its file name and text. `idle` is the "not acted for N
+    /// minutes" threshold as the query gave it (absent: the default; outside 1..=1440: refused).
+    pub async fn export_analytics_csv(
+        &self,
+        c: &Classroom,
+        chapters: &[ChapterExercises],
+        idle: Option<&str>,
+    ) -> Result<(String, String)> {
+        let idle = kubelab_wire::analytics::idle_minutes(idle).ok_or_else(|| {
+            ServiceError::BadInput(Text::new(
+                format!(
+                    "idle 须是 {IDLE_MINUTES_MIN} 到 {IDLE_MINUTES_MAX} 之间的整数（分钟）。"
+                ),
+                format!(
+                    "idle must be a whole number of minutes from {IDLE_MINUTES_MIN} to {IDLE_MINUTES_MAX}."
+                ),
+            ))
+        })?;
+        let board = self.board(c, chapters).await?;
+        let analytics = kubelab_wire::analytics::analytics(&board, super::idle::now_ms(), idle);
+        let safe_code: String = c.code.chars().filter(char::is_ascii_alphanumeric).collect();
+        Ok((
+            format!("kubelab-{safe_code}-analytics.csv"),
+            board::analytics_csv(&analytics),
+        ))
     }
 }
 

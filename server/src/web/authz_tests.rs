@@ -236,6 +236,22 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
             None,
         ),
         (
+            Method::GET,
+            format!("/api/teach/classrooms/{ca_id}/analytics.csv?idle=1"),
+            None,
+        ),
+        // A bad threshold: refused only after the classroom is found to be the asker's.
+        (
+            Method::GET,
+            format!("/api/teach/classrooms/{ca_id}/analytics.csv?idle=0"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/teach/classrooms/{cb_id}/analytics.csv"),
+            None,
+        ),
+        (
             Method::POST,
             format!("/api/teach/classrooms/{ca_id}/regrade"),
             Some("{}"),

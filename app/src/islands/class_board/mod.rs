@@ -1,24 +1,25 @@
 //! The classroom board (`/:lang/teach/:id`): the learner × exercise [`matrix`], live over
-//! server-sent events, with grading actions, a learner's attempt [`history`] and "where are they
-//! [`stuck`]".
+//! server-sent events, with grading actions, a learner's attempt [`history`] and the class
+//! [`analytics`] (with "where are they stuck").
 
+mod analytics;
 mod history;
 mod matrix;
 mod state;
-mod stuck;
 
 use kubelab_wire::Board;
 use leptos::prelude::*;
 use state::{Action, Ctx, Feed, History};
 
 use crate::client::EventStream;
+use crate::i18n::board::{tb, B};
 use crate::i18n::{self, t, Msg};
 use crate::islands::parts::{alert, Notice};
 use crate::model::Lang;
 
+use analytics::ClassAnalytics;
 use history::HistoryPanel;
 use matrix::Matrix;
-use stuck::Stuck;
 
 /// The learner × exercise matrix, live over SSE, with actions and a learner's attempt history.
 #[island]
@@ -34,10 +35,27 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
         selected: RwSignal::new(None),
         history: RwSignal::new(History::Loading),
         panel: NodeRef::new(),
+        filter: RwSignal::new(String::new()),
+        page: RwSignal::new(0),
+        idle: RwSignal::new(kubelab_wire::analytics::IDLE_MINUTES_DEFAULT),
+        now: RwSignal::new(0),
     };
     // The stream lives as long as the island.
     let stream = StoredValue::new_local(None::<EventStream>);
     Effect::new(move |_| stream.set_value(ctx.connect()));
+    // The analytics' clock: "not acted for N minutes" moves on without a board event.
+    Effect::new(move |_| {
+        ctx.now.set(crate::client::now_ms());
+        let tick = set_interval_with_handle(
+            move || ctx.now.set(crate::client::now_ms()),
+            std::time::Duration::from_secs(30),
+        );
+        on_cleanup(move || {
+            if let Ok(tick) = tick {
+                tick.clear();
+            }
+        });
+    });
     view! {
         <div class="class-board" data-feed=move || ctx.feed.get().name()>
             {move || ctx.board.get().map(|b| head(lang, &b))}
@@ -49,7 +67,7 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
             {move || ctx.error.get().map(alert)}
             <Matrix ctx=ctx />
             <HistoryPanel ctx=ctx />
-            <Stuck ctx=ctx />
+            <ClassAnalytics ctx=ctx />
         </div>
     }
 }
@@ -81,6 +99,10 @@ fn Actions(ctx: Ctx) -> impl IntoView {
             </button>
             <a class="button button-quiet" href=move || ctx.url("/export.csv") download="">
                 {t(lang, Msg::ExportCsv)}
+            </a>
+            <a class="button button-quiet" data-action="analytics-csv" download=""
+                href=move || ctx.url(&format!("/analytics.csv?idle={}", ctx.idle.get()))>
+                {tb(lang, B::ExportAnalyticsCsv)}
             </a>
             <label class="switch">
                 <input type="checkbox" data-action="gate"

@@ -79,6 +79,12 @@ pub(super) struct Ctx {
     pub(super) selected: RwSignal<Option<Selected>>,
     pub(super) history: RwSignal<History>,
     pub(super) panel: NodeRef<leptos::html::Section>,
+    /// The learner filter and the page of rows shown (from 0).
+    pub(super) filter: RwSignal<String>,
+    pub(super) page: RwSignal<usize>,
+    /// "Not acted for N minutes": N, and the clock the analytics read (ticks every 30 s).
+    pub(super) idle: RwSignal<u32>,
+    pub(super) now: RwSignal<i64>,
 }
 
 impl Ctx {

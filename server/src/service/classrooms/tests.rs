@@ -184,7 +184,7 @@ async fn an_instructor_gates_a_classroom_and_its_learners_cannot_ungate_themselv
         .await
         .expect("read")
         .expect("there");
-    assert!(lab.board(&now).await.expect("board").classroom.gated);
+    assert!(lab.board(&now, &[]).await.expect("board").classroom.gated);
     let err = lab
         .require_open(Some(&pupil), "network-modes", &chapters)
         .await

@@ -102,7 +102,11 @@ async fn a_pass_recorded_by_one_replica_reaches_a_board_open_on_another_within_a
         .expect("learner");
     let cell = |board: &kubelab_wire::Board| board.learners[0].cell("kubectl-dry-run").status;
 
-    let feed = b.clone().board_feed(class.clone()).await.expect("feed");
+    let feed = b
+        .clone()
+        .board_feed(class.clone(), Vec::new)
+        .await
+        .expect("feed");
     futures::pin_mut!(feed);
     let first = feed.next().await.expect("a first board").expect("board");
     assert_eq!(cell(&first), Status::NotStarted);

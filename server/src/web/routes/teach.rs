@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::Event;
 use axum::response::Response;
@@ -15,6 +15,7 @@ use kubelab_wire::{
     Board, ClassroomView, GatedBody, GradeSummary, InstructorRef, InstructorView, LoginBody,
     NewClassroomBody, RegradeSummary,
 };
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::attachment;
@@ -44,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/teach/classrooms/{id}/grade", post(grade_all))
         .route("/api/teach/classrooms/{id}/regrade", post(regrade))
         .route("/api/teach/classrooms/{id}/export.csv", get(export_csv))
+        .route(
+            "/api/teach/classrooms/{id}/analytics.csv",
+            get(export_analytics_csv),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -115,7 +120,7 @@ async fn board(
     State(state): State<AppState>,
     OwnedClassroom(c): OwnedClassroom,
 ) -> Result<Json<Board>, WebError> {
-    Ok(Json(state.lab.board(&c).await?))
+    Ok(Json(state.lab.board(&c, &state.chapters()).await?))
 }
 
 /// The board as server-sent events: `board` now and whenever it changes, `error` with
@@ -124,7 +129,12 @@ async fn board_events(
     State(state): State<AppState>,
     OwnedClassroom(c): OwnedClassroom,
 ) -> Result<Response, WebError> {
-    let feed = state.lab.clone().board_feed(c).await?;
+    let course = state.clone();
+    let feed = state
+        .lab
+        .clone()
+        .board_feed(c, move || course.chapters())
+        .await?;
     let events = feed.take_until(state.shutting_down()).map(|board| {
         Ok::<_, Infallible>(match board {
             Ok(board) => Event::default()
@@ -165,6 +175,28 @@ async fn export_csv(
     State(state): State<AppState>,
     OwnedClassroom(c): OwnedClassroom,
 ) -> Result<Response, WebError> {
-    let (filename, csv) = state.lab.export_csv(&c).await?;
+    let (filename, csv) = state.lab.export_csv(&c, &state.chapters()).await?;
     Ok(attachment("text/csv; charset=utf-8", &filename, csv))
 }
+
+/// `?idle=N`: "not acted for N minutes" (1..=1440, default 15).
+#[derive(Debug, Deserialize)]
+struct AnalyticsQuery {
+    idle: Option<String>,
+}
+
+/// The class analytics as CSV (`service::board::analytics_csv` lists the rows).
+async fn export_analytics_csv(
+    State(state): State<AppState>,
+    OwnedClassroom(c): OwnedClassroom,
+    Query(q): Query<AnalyticsQuery>,
+) -> Result<Response, WebError> {
+    let (filename, csv) = state
+        .lab
+        .export_analytics_csv(&c, &state.chapters(), q.idle.as_deref())
+        .await?;
+    Ok(attachment("text/csv; charset=utf-8", &filename, csv))
+}
+
+#[cfg(test)]
+mod tests;
