@@ -297,7 +297,9 @@ mod tests {
             Indexed::Namespaced(by_ns) => assert_eq!(by_ns.len(), 1, "bob's Pods were kept"),
             Indexed::Cluster(_) => panic!("Pods are namespaced"),
         }
-        let err = view.snapshot(&both, "bob").expect_err("bob is not in the view");
+        let err = view
+            .snapshot(&both, "bob")
+            .expect_err("bob is not in the view");
         assert!(matches!(err, Error::NotServed { .. }), "{err:?}");
     }
 }
