@@ -350,7 +350,7 @@ fn code_block(lang_name: &str, code: &str, lang: Lang) -> String {
             "<div class=\"code-block\" data-lang=\"{name}\">",
             "<div class=\"code-head\"><span class=\"code-lang\">{name}</span>",
             "<button type=\"button\" class=\"copy-btn\" data-copy=\"{copy}\" data-done=\"{done}\" data-failed=\"{failed}\">{label}</button></div>",
-            "<pre><code class=\"language-{name}\">{body}</code></pre></div>\n"
+            "<pre tabindex=\"0\"><code class=\"language-{name}\">{body}</code></pre></div>\n"
         ),
         name = name,
         copy = copy,

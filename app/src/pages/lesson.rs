@@ -100,7 +100,8 @@ fn Outline(lang: Lang, course: Arc<Course>, current: String) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="sidebar" aria-label=t(lang, Msg::Outline)>
+        // Focusable: the outline scrolls on its own, and keyboard users must be able to scroll it.
+        <nav class="sidebar" tabindex="0" aria-label=t(lang, Msg::Outline)>
             <details class="outline">
                 <summary>{t(lang, Msg::Outline)}</summary>
                 <ol class="outline-parts">{parts}</ol>

@@ -1,0 +1,127 @@
+// Accessibility audit with axe-core (npm) in real Chromium: every page type — home, a lesson, My
+// lab, the instructor's classrooms, a class board, not-found — in zh and en, light and dark, must
+// have no serious or critical violation. No cluster: the pages render the same without one.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, startBrowser, openPage, until, waitForHydration } from './harness.mjs';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const EMAIL = 'a11y@example.test';
+const PASSWORD = 'correct horse battery staple';
+
+let server;
+let browser;
+let dataDir;
+let classroomId;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kubelab-e2e-a11y-'));
+  const database = `sqlite://${join(dataDir, 'kubelab.db')}`;
+  const add = spawnSync(
+    process.env.KUBELAB_BIN,
+    ['instructor', 'add', EMAIL, '--password-stdin', '--database', database],
+    { input: `${PASSWORD}\n`, encoding: 'utf8' },
+  );
+  assert.equal(add.status, 0, `kubelab instructor add failed:\n${add.stdout}\n${add.stderr}`);
+  server = await startServer({
+    env: { KUBECONFIG: undefined, KUBELAB_KUBECONFIG: undefined, KUBELAB_CONTEXT: undefined },
+    args: ['--database', database],
+  });
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The serious and critical violations axe finds on the page as it is now, one line each. */
+async function violations(page) {
+  await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.join(' | ')}`);
+}
+
+/** Pages to audit; `ready` waits until the page's islands show their real state. */
+const pages = (lang) => [
+  { name: 'home', path: `/${lang}`, ready: (page) => page.waitForLoadState('networkidle') },
+  { name: 'lesson', path: `/${lang}/learn/deployment`, ready: waitForHydration },
+  {
+    name: 'my lab',
+    path: `/${lang}/me`,
+    ready: (page) => page.locator('.my-lab[data-state="signed-out"]').waitFor(),
+  },
+  {
+    name: 'teach',
+    path: `/${lang}/teach`,
+    signedIn: true,
+    ready: (page) => page.locator(`[data-classroom="${classroomId}"]`).first().waitFor(),
+  },
+  {
+    name: 'board',
+    path: () => `/${lang}/teach/${classroomId}`,
+    signedIn: true,
+    ready: (page) =>
+      until('the live board', async () => (await page.getAttribute('.class-board', 'data-feed')) === 'live'),
+  },
+  {
+    name: 'not found',
+    path: `/${lang}/no-such-page`,
+    expectStatus: 404,
+    ready: (page) => page.waitForLoadState('networkidle'),
+  },
+];
+
+test('an instructor with a classroom, for the signed-in pages', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  const login = await page.request.post('/api/teach/login', { data: { email: EMAIL, password: PASSWORD } });
+  assert.equal(login.status(), 200, await login.text());
+  const created = await page.request.post('/api/teach/classrooms', { data: { name: 'Accessible class' } });
+  assert.equal(created.status(), 200);
+  ({ id: classroomId } = await created.json());
+  await context.storageState({ path: join(dataDir, 'instructor.json') });
+  await context.close();
+});
+
+for (const lang of ['zh', 'en']) {
+  for (const scheme of ['light', 'dark']) {
+    test(`axe: no serious or critical violations on every page type (${lang}, ${scheme})`, async () => {
+      assert.ok(classroomId, 'needs the classroom from the first test');
+      const failures = [];
+      for (const p of pages(lang)) {
+        const { page, context } = await openPage(browser, server.base, {
+          colorScheme: scheme,
+          // axe is injected as a script the page's own CSP (rightly) refuses.
+          bypassCSP: true,
+          ...(p.signedIn ? { storageState: join(dataDir, 'instructor.json') } : {}),
+        });
+        const path = typeof p.path === 'function' ? p.path() : p.path;
+        const resp = await page.goto(path);
+        assert.equal(resp.status(), p.expectStatus ?? 200, `${path}`);
+        if (p.ready) await p.ready(page);
+        // The document says which language it is in, so screen readers pick the right voice.
+        assert.equal(await page.getAttribute('html', 'lang'), lang === 'zh' ? 'zh-CN' : 'en', `${path}: html lang`);
+        for (const v of await violations(page)) failures.push(`${p.name} ${path}: ${v}`);
+        await context.close();
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+}
