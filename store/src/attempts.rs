@@ -28,20 +28,7 @@ impl Store {
     pub async fn record_attempt(&self, a: NewAttempt<'_>) -> Result<Attempt> {
         let evidence = strip_evidence(a.evidence);
         let at = codes::now_ms();
-        let inserted = sqlx::query(
-            "INSERT INTO attempts (learner_id, exercise_id, at, source, passed, verdict, evidence, input) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(a.learner_id)
-        .bind(a.exercise_id)
-        .bind(at)
-        .bind(a.source.as_str())
-        .bind(a.verdict.passed)
-        .bind(to_json(a.verdict)?)
-        .bind(to_json(&evidence)?)
-        .bind(a.input)
-        .fetch_one(&self.pool)
-        .await;
+        let inserted = insert(&a, at, &evidence)?.fetch_one(&self.pool).await;
         let row = match inserted {
             Ok(row) => row,
             Err(e) if is_foreign_key_violation(&e) => return Err(learner_not_found(a.learner_id)),
@@ -68,20 +55,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for a in attempts {
             let evidence = strip_evidence(a.evidence);
-            let inserted = sqlx::query(
-                "INSERT INTO attempts (learner_id, exercise_id, at, source, passed, verdict, evidence, input) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(a.learner_id)
-            .bind(a.exercise_id)
-            .bind(at)
-            .bind(a.source.as_str())
-            .bind(a.verdict.passed)
-            .bind(to_json(a.verdict)?)
-            .bind(to_json(&evidence)?)
-            .bind(a.input)
-            .execute(&mut *tx)
-            .await;
+            let inserted = insert(a, at, &evidence)?.execute(&mut *tx).await;
             match inserted {
                 Ok(_) => {}
                 Err(e) if is_foreign_key_violation(&e) => {
@@ -316,6 +290,26 @@ fn progress_from_row(row: &AnyRow) -> Result<(String, ExerciseProgress)> {
             first_at: row.try_get("first_at")?,
         },
     ))
+}
+
+/// The one INSERT of an attempt (`RETURNING id`), for `record_attempt` and `record_attempts`.
+fn insert<'q>(
+    a: &NewAttempt<'q>,
+    at: i64,
+    evidence: &[serde_json::Value],
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
+    Ok(sqlx::query(
+        "INSERT INTO attempts (learner_id, exercise_id, at, source, passed, verdict, evidence, input) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(a.learner_id)
+    .bind(a.exercise_id)
+    .bind(at)
+    .bind(a.source.as_str())
+    .bind(a.verdict.passed)
+    .bind(to_json(a.verdict)?)
+    .bind(to_json(evidence)?)
+    .bind(a.input))
 }
 
 fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
