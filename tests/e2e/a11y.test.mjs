@@ -3,12 +3,11 @@
 // have no serious or critical violation. No cluster: the pages render the same without one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, until, waitForHydration } from './harness.mjs';
+import { startServerWithInstructor, startBrowser, openPage, until, waitForHydration } from './harness.mjs';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const EMAIL = 'a11y@example.test';
@@ -21,17 +20,7 @@ let classroomId;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kubelab-e2e-a11y-'));
-  const database = `sqlite://${join(dataDir, 'kubelab.db')}`;
-  const add = spawnSync(
-    process.env.KUBELAB_BIN,
-    ['instructor', 'add', EMAIL, '--password-stdin', '--database', database],
-    { input: `${PASSWORD}\n`, encoding: 'utf8' },
-  );
-  assert.equal(add.status, 0, `kubelab instructor add failed:\n${add.stdout}\n${add.stderr}`);
-  server = await startServer({
-    env: { KUBECONFIG: undefined, KUBELAB_KUBECONFIG: undefined, KUBELAB_CONTEXT: undefined },
-    args: ['--database', database],
-  });
+  server = await startServerWithInstructor(dataDir, EMAIL, PASSWORD);
   browser = await startBrowser();
 });
 

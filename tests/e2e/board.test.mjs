@@ -4,11 +4,10 @@
 // rate (and follow a new pass live), and the analytics CSV has the same rows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, until, artifacts } from './harness.mjs';
+import { startServerWithInstructor, startBrowser, openPage, until, artifacts } from './harness.mjs';
 
 const EMAIL = 'board@example.test';
 const PASSWORD = 'correct horse battery staple';
@@ -21,17 +20,7 @@ let dataDir;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kubelab-e2e-board-'));
-  const database = `sqlite://${join(dataDir, 'kubelab.db')}`;
-  const add = spawnSync(
-    process.env.KUBELAB_BIN,
-    ['instructor', 'add', EMAIL, '--password-stdin', '--database', database],
-    { input: `${PASSWORD}\n`, encoding: 'utf8' },
-  );
-  assert.equal(add.status, 0, `kubelab instructor add failed:\n${add.stdout}\n${add.stderr}`);
-  server = await startServer({
-    env: { KUBECONFIG: undefined, KUBELAB_KUBECONFIG: undefined, KUBELAB_CONTEXT: undefined, HOME: artifacts },
-    args: ['--database', database],
-  });
+  server = await startServerWithInstructor(dataDir, EMAIL, PASSWORD, { HOME: artifacts });
   browser = await startBrowser();
 });
 

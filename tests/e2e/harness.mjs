@@ -1,5 +1,5 @@
 // Starts a real kubelab server and a real headless Chromium for the end-to-end tests.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -87,6 +87,24 @@ export async function startServer({ env = {}, args = [] } = {}) {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * A store in `dataDir` with one instructor (`kubelab instructor add`), and `kubelab serve` on it
+ * with no cluster: for tests of the instructor's pages that need no Kubernetes.
+ */
+export async function startServerWithInstructor(dataDir, email, password, env = {}) {
+  const database = `sqlite://${join(dataDir, 'kubelab.db')}`;
+  const add = spawnSync(
+    process.env.KUBELAB_BIN,
+    ['instructor', 'add', email, '--password-stdin', '--database', database],
+    { input: `${password}\n`, encoding: 'utf8' },
+  );
+  if (add.status !== 0) throw new Error(`kubelab instructor add failed:\n${add.stdout}\n${add.stderr}`);
+  return startServer({
+    env: { KUBECONFIG: undefined, KUBELAB_KUBECONFIG: undefined, KUBELAB_CONTEXT: undefined, ...env },
+    args: ['--database', database],
+  });
 }
 
 export async function startBrowser() {
