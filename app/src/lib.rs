@@ -15,20 +15,36 @@
 //!   API's data. `content/` (server only): loading and rendering the course.
 
 #![recursion_limit = "256"]
+// A browser bundle holds one page kind's islands; the others' helpers go unused there.
+#![cfg_attr(
+    not(all(
+        feature = "island-reader",
+        feature = "island-exercise",
+        feature = "island-account",
+        feature = "island-teach"
+    )),
+    allow(dead_code, unused_imports)
+)]
 
+pub mod bundle;
 pub mod client;
 pub mod i18n;
 pub mod islands;
 pub mod model;
+#[cfg(feature = "ssr")]
 pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod content;
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos_meta::{provide_meta_context, MetaTags};
+#[cfg(feature = "ssr")]
 use leptos_router::{
     components::{Route, Router, Routes},
+    location::RequestUrl,
     path,
 };
 
@@ -36,7 +52,12 @@ use leptos_router::{
 pub fn islands_registered() {}
 
 /// The HTML document around every page.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+#[cfg(feature = "ssr")]
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    let path = use_context::<RequestUrl>()
+        .and_then(|url| url.parse().ok())
+        .map(|url| url.path().to_owned())
+        .unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html>
@@ -46,7 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="stylesheet" href="/pkg/kubelab.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options=options islands=true />
+                <bundle::BundleScripts path=path />
                 <MetaTags />
             </head>
             <body>
@@ -56,6 +77,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+#[cfg(feature = "ssr")]
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use kubelab_wire::{Board, BoardLearner, ExerciseKind, Status, Summary};
+use kubelab_wire::{Board, BoardLearner, ExerciseKind, ExerciseProgress, Status};
 use serde::{Deserialize, Serialize};
 
 /// A language the course is written in. Chinese is the default.
@@ -205,15 +205,18 @@ pub struct ChapterProgress {
 impl ChapterProgress {
     /// Passed out of a chapter's exercises; `None` for a visitor or a chapter without exercises,
     /// so nothing is drawn rather than a bar that means nothing.
-    pub fn of(summary: &Summary, exercises: &[String]) -> Option<ChapterProgress> {
-        if !summary.signed_in || exercises.is_empty() {
+    pub fn of(
+        signed_in: bool,
+        progress: &[ExerciseProgress],
+        exercises: &[String],
+    ) -> Option<ChapterProgress> {
+        if !signed_in || exercises.is_empty() {
             return None;
         }
         let passed = exercises
             .iter()
             .filter(|id| {
-                summary
-                    .progress
+                progress
                     .iter()
                     .any(|p| &p.exercise_id == *id && p.status == Status::Passed)
             })
@@ -331,6 +334,7 @@ pub fn row_fingerprint(learner: &BoardLearner) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kubelab_wire::{Summary, SummaryProgress};
 
     #[test]
     fn accept_language_prefers_highest_q_then_first() {
@@ -410,21 +414,27 @@ mod tests {
     fn a_chapter_counts_only_its_own_passed_exercises() {
         let s: Summary = serde_json::from_str(SUMMARY).unwrap();
         assert_eq!(
-            ChapterProgress::of(&s, &ids(&["a", "b", "c"])),
+            ChapterProgress::of(s.signed_in, &s.progress, &ids(&["a", "b", "c"])),
             Some(ChapterProgress {
                 passed: 1,
                 total: 3
             })
         );
-        assert_eq!(ChapterProgress::of(&s, &[]), None);
+        assert_eq!(ChapterProgress::of(s.signed_in, &s.progress, &[]), None);
         assert_eq!(s.last["a"].at, 6);
+        // The reader's bundle reads the same response as the progress alone.
+        let p: SummaryProgress = serde_json::from_str(SUMMARY).unwrap();
+        assert_eq!((p.signed_in, p.progress), (s.signed_in, s.progress));
     }
 
     #[test]
     fn a_visitor_sees_no_bar() {
         let s: Summary =
             serde_json::from_str(r#"{"signed_in":false,"progress":[],"last":{}}"#).unwrap();
-        assert_eq!(ChapterProgress::of(&s, &ids(&["a"])), None);
+        assert_eq!(
+            ChapterProgress::of(s.signed_in, &s.progress, &ids(&["a"])),
+            None
+        );
     }
 
     const BOARD: &str = r#"{

@@ -145,9 +145,11 @@ export async function waitForHydration(page) {
   );
 }
 
-/** Waits until the exercise panel of `id` has hydrated (its buttons work from then on). */
+/** Scrolls to the exercise panel of `id`, as a learner would (its code loads as it nears the
+ * screen), and waits until it has hydrated (its buttons work from then on). */
 export async function waitForPanel(page, id) {
   const panel = page.locator(`.panel[data-exercise="${id}"]`);
+  await panel.scrollIntoViewIfNeeded();
   await panel.and(page.locator('[data-ready]')).waitFor();
   return panel;
 }

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, waitForHydration, until, artifacts } from './harness.mjs';
+import { startServer, startBrowser, openPage, waitForHydration, waitForPanel, until, artifacts } from './harness.mjs';
 
 let server;
 let browser;
@@ -29,6 +29,33 @@ test('home lists the course in Chinese by default with no console errors', async
   const chapters = await page.locator('.chapter-card a').count();
   assert.ok(chapters >= 2, `expected chapters on the home page, found ${chapters}`);
   await waitForNetworkIdle(page);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a lesson loads the reader bundle first and the exercise panel only near an exercise', async () => {
+  const { page, problems, context } = await openPage(browser, server.base, { viewport: { width: 1280, height: 800 } });
+  const loaded = [];
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/pkg/')) loaded.push(path);
+  });
+  await page.goto('/en/learn/deployment');
+  await waitForHydration(page);
+  await waitForNetworkIdle(page);
+  assert.ok(loaded.includes('/pkg/kubelab-reader_bg.wasm'), loaded.join(' '));
+  assert.ok(!loaded.some((p) => p.includes('exercise') || p.includes('teach') || p.includes('account')), loaded.join(' '));
+  // What the browser fetched, compressed, for the page to read and copy: the budget is 120 KB.
+  const bytes = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.startsWith('/pkg/'))
+      .reduce((sum, e) => sum + e.encodedBodySize, 0),
+  );
+  assert.ok(bytes > 50_000 && bytes <= 120 * 1024, `lesson page loaded ${bytes} bytes of JS+WASM+CSS`);
+  // Reaching the exercises brings the panel's code, and the panel works.
+  await waitForPanel(page, 'deployment');
+  assert.ok(loaded.includes('/pkg/kubelab-exercise_bg.wasm'), loaded.join(' '));
   assert.deepEqual(problems, []);
   await context.close();
 });

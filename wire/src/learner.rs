@@ -88,6 +88,14 @@ pub struct Summary {
     pub locked: BTreeMap<String, Locked>,
 }
 
+/// The part of [`Summary`] a chapter's progress bar reads, parsed from the same response. The
+/// lesson page's first bundle carries only this, not the parser of every verdict in `last`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryProgress {
+    pub signed_in: bool,
+    pub progress: Vec<ExerciseProgress>,
+}
+
 /// The last answered attempt of one exercise: when (unix ms), and its (possibly re-graded) verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastVerdict {

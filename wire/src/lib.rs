@@ -22,7 +22,7 @@ pub use error::{ErrorBody, ErrorDetail};
 pub use kubelab_checks::{ExerciseKind, SetupObject, Text, Verdict};
 pub use learner::{
     ClassroomRef, ClusterStatus, IdleRemoval, JoinBody, LastVerdict, Me, MeLearner, ResumeBody,
-    StartBody, Summary,
+    StartBody, Summary, SummaryProgress,
 };
 pub use ops::{Reachable, Readiness};
 pub use progress::{

@@ -14,7 +14,8 @@ pub fn ChapterBar(lang: Lang, exercises: Vec<String>) -> impl IntoView {
     Effect::new(move |_| {
         let exercises = exercises.clone();
         with_summary(move |s| {
-            let _ = progress.try_set(s.and_then(|s| ChapterProgress::of(&s, &exercises)));
+            let _ = progress
+                .try_set(s.and_then(|s| ChapterProgress::of(s.signed_in, &s.progress, &exercises)));
         });
     });
     move || {

@@ -4,9 +4,14 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use kubelab_wire::Summary;
-
 use crate::client;
+
+/// What this bundle reads of the summary: the exercise panel needs the last verdicts; a bundle
+/// with only chapter bars reads the progress, and so does not carry the verdicts' parser.
+#[cfg(feature = "island-exercise")]
+pub type Summary = kubelab_wire::Summary;
+#[cfg(not(feature = "island-exercise"))]
+pub type Summary = kubelab_wire::SummaryProgress;
 
 type Waiter = Box<dyn FnOnce(Option<Arc<Summary>>)>;
 

@@ -213,10 +213,15 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     } else {
         None
     };
-    if !args.site_root.join("pkg").join("kubelab.js").exists() {
+    if !args
+        .site_root
+        .join("pkg")
+        .join("kubelab-lesson.js")
+        .exists()
+    {
         tracing::warn!(
             site_root = %args.site_root.display(),
-            "no built site (pkg/kubelab.js) found: pages work, but copy buttons won't until `scripts/build-site` runs"
+            "no built site (pkg/kubelab-lesson.js) found: pages work, but copy buttons won't until `scripts/build-site` runs"
         );
     }
     // Told when shutdown begins, so that event streams end and connections can close.
