@@ -131,6 +131,21 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> 
     send("GET", url, Body::None).await
 }
 
+/// `GET` once per page: every island asking for `url`, in this bundle or another one on the same
+/// page (each bundle is its own WASM instance), reads the one reply.
+pub async fn get_json_shared<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let (status, text) = browser::fetch_shared(url).await?;
+        read_reply(status, &text)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = url;
+        Err(ClientError::Network)
+    }
+}
+
 /// `POST` a typed JSON body.
 pub async fn post_json<T: DeserializeOwned, B: Serialize + ?Sized>(
     url: &str,
@@ -374,6 +389,38 @@ mod browser {
             .as_string()
             .unwrap_or_default();
         Ok((response.status(), text))
+    }
+
+    /// The page keeps one promise per URL on `window`, which every bundle's instance can see.
+    pub async fn fetch_shared(url: &str) -> Result<(u16, String), ClientError> {
+        use wasm_bindgen_futures::js_sys::{Array, Promise, Reflect};
+
+        let window = web_sys::window().ok_or(ClientError::Network)?;
+        let key = JsValue::from_str(&format!("__kubelab GET {url}"));
+        let asked = Reflect::get(&window, &key)
+            .ok()
+            .and_then(|p| p.dyn_into::<Promise>().ok());
+        let promise = match asked {
+            Some(p) => p,
+            None => {
+                let url = url.to_owned();
+                let p = wasm_bindgen_futures::future_to_promise(async move {
+                    let (status, text) = fetch("GET", &url, Body::None)
+                        .await
+                        .map_err(|_| JsValue::NULL)?;
+                    Ok(Array::of2(&JsValue::from(status), &JsValue::from_str(&text)).into())
+                });
+                let _ = Reflect::set(&window, &key, &p);
+                p
+            }
+        };
+        let reply: Array = JsFuture::from(promise)
+            .await
+            .map_err(|_| ClientError::Network)?
+            .dyn_into()
+            .map_err(|_| ClientError::Unreadable)?;
+        let status = reply.get(0).as_f64().map_or(0, |s| s as u16);
+        Ok((status, reply.get(1).as_string().unwrap_or_default()))
     }
 
     type Listener = Closure<dyn FnMut(web_sys::Event)>;

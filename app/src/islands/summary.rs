@@ -1,5 +1,6 @@
 //! The learner's stored progress on lesson pages. Pages are cached and the same for everyone, so
-//! islands ask `GET /api/me/summary` in the browser; every island on a page shares one request.
+//! islands ask `GET /api/me/summary` in the browser; every island on a page shares one request,
+//! across bundles too (`client::get_json_shared`).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -38,7 +39,7 @@ pub fn with_summary(then: impl FnOnce(Option<Arc<Summary>>) + 'static) {
         State::Idle => {
             *state = State::Asking(vec![Box::new(then)]);
             leptos::task::spawn_local(async {
-                let got = client::get_json::<Summary>("/api/me/summary")
+                let got = client::get_json_shared::<Summary>("/api/me/summary")
                     .await
                     .ok()
                     .map(Arc::new);
