@@ -145,6 +145,21 @@ prune_stale_builds() {
   fi
 }
 
+# wasm_bundle DIR NAME CARGO-FEATURE-ARGS...: builds the frontend's WASM with those features
+# (size-first profile) into DIR/NAME.js and DIR/NAME_bg.wasm, optimised.
+wasm_bundle() {
+  local dir="$1" name="$2"
+  shift 2
+  cargo build -q -p kubelab-frontend --lib --target wasm32-unknown-unknown --profile wasm-release "$@"
+  wasm-bindgen --target web --no-typescript --out-dir "$dir" --out-name "$name" \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/kubelab_frontend.wasm"
+  # The features rustc's wasm32 target emits by default; wasm-opt must accept them to optimise.
+  wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$dir/${name}_bg.wasm" "$dir/${name}_bg.wasm"
+}
+
 # release_kubelab: prints the path of the kubelab binary a benchmark runs: $KUBELAB_BIN when set
 # (a build made elsewhere; numbers that go into BENCHMARKS.md come from release builds), else the
 # release build, built first.  Use it as:  kubelab="$(release_kubelab)"

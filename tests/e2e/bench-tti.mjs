@@ -1,13 +1,13 @@
 // Time to interactive of a lesson page on a throttled phone-like profile (BENCHMARKS.md):
 // Chromium with 4x CPU slowdown and DevTools' "Fast 3G" network, a cold cache each run. A page
 // is interactive when its copy buttons work (the CopyCode island marks itself ready).
-// usage: node bench-tti.mjs RUNS PATH...   (KUBELAB_BIN, KUBELAB_SITE_ROOT as for the e2e tests)
+// usage: node bench-tti.mjs LABEL RUNS PATH...   (KUBELAB_BIN, KUBELAB_SITE_ROOT as for the e2e tests)
 import { startServer, startBrowser } from './harness.mjs';
 
-const [runsArg, ...paths] = process.argv.slice(2);
+const [label, runsArg, ...paths] = process.argv.slice(2);
 const runs = Number(runsArg);
 if (!Number.isInteger(runs) || runs < 1 || paths.length === 0) {
-  console.error('usage: node bench-tti.mjs RUNS PATH...');
+  console.error('usage: node bench-tti.mjs LABEL RUNS PATH...');
   process.exit(2);
 }
 // DevTools' "Fast 3G" preset.
@@ -47,7 +47,7 @@ try {
     }
     const ms = (x) => `${Math.round(x)} ms`;
     console.log(
-      `| ${path} | ${ms(pct(fcp, 50))} | ${ms(pct(tti, 50))} | ${ms(pct(tti, 99))} | ${(bytes / 1024).toFixed(1)} KB |`,
+      `| ${label} | ${path} | ${ms(pct(fcp, 50))} | ${ms(pct(tti, 50))} | ${ms(pct(tti, 99))} | ${(bytes / 1024).toFixed(1)} KB |`,
     );
   }
 } finally {

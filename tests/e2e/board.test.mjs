@@ -89,6 +89,12 @@ test('the board follows course order, its analytics show the pass rate live, and
   assert.equal(await page.$eval('.matrix thead th', (el) => getComputedStyle(el).position), 'sticky');
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no page-wide sideways scroll');
   assert.equal((await page.textContent('[data-field="page"]')).trim(), 'Page 1 of 1 · 3 learners');
+  // One page: both pager buttons say what they do, and are off.
+  for (const [action, text] of [['prev-page', '← Previous page'], ['next-page', 'Next page →']]) {
+    const button = page.locator(`[data-action="${action}"]`);
+    assert.equal((await button.textContent()).trim(), text);
+    assert.equal(await button.isDisabled(), true, action);
+  }
 
   // The pass-rate chart (SVG with a summary for screen readers) and its table: 1 of 3 = 33 %.
   const chart = page.locator('svg[data-chart="pass-rate"]');

@@ -158,7 +158,7 @@ fn RowControls(ctx: Ctx, rows: Memo<RowPage>) -> impl IntoView {
                     {move || board_i18n::page_of(lang, page() + 1, pages(), rows.with(|p| p.matched))}
                 </span>
                 <button type="button" class="button button-quiet" data-action="next-page"
-                    disabled=move || page() + 1 >= pages()
+                    disabled=move || { page() + 1 >= pages() }
                     on:click=move |_| ctx.page.set(page() + 1)>
                     {tb(lang, B::NextPage)}" →"
                 </button>
