@@ -1,6 +1,19 @@
-//! Server-side syntax highlighting for the languages the course uses. Small hand-written lexers:
-//! no JavaScript highlighter on the page, no grammar files to load at start, and output that is
-//! easy to test. Every byte of the input ends up in the output, HTML-escaped.
+//! Server-side syntax highlighting with syntect and the grammars two-face packs (the ones `bat`
+//! uses): maintained Sublime Text grammars instead of our own lexers, still rendered once on the
+//! server, so pages ship no highlighter. Their scopes map to our few `.tok-*` classes, which the
+//! stylesheet colours for light and dark. Every byte of the input ends up in the output,
+//! HTML-escaped; anything the grammars cannot take, or that is too large, is shown plain.
+
+use std::sync::LazyLock;
+
+use syntect::easy::ScopeRangeIterator;
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+/// Bigger blocks, or blocks with longer lines, are shown plain: highlighting is regex work per
+/// line, and no lesson needs more.
+const MAX_BLOCK_BYTES: usize = 64 * 1024;
+const MAX_LINE_BYTES: usize = 4 * 1024;
 
 /// The token classes we emit; the stylesheet colours `.tok-*`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +27,8 @@ enum Tok {
     Flag,
     Prompt,
     Output,
+    Inserted,
+    Deleted,
 }
 
 impl Tok {
@@ -28,8 +43,53 @@ impl Tok {
             Tok::Flag => "tok-flag",
             Tok::Prompt => "tok-prompt",
             Tok::Output => "tok-output",
+            Tok::Inserted => "tok-inserted",
+            Tok::Deleted => "tok-deleted",
         }
     }
+}
+
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
+
+/// Scope prefixes to classes, first match wins (over the whole scope stack, so a JSON key's
+/// quotes are a key and `$HOME` inside a string is a variable). `None` keeps text plain.
+static RULES: LazyLock<Vec<(Scope, Option<Tok>)>> = LazyLock::new(|| {
+    [
+        ("comment", Some(Tok::Comment)),
+        ("entity.name.tag.yaml", Some(Tok::Key)),
+        ("meta.mapping.key", Some(Tok::Key)),
+        ("keyword.name.ini", Some(Tok::Key)),
+        ("variable.parameter.option", Some(Tok::Flag)),
+        ("meta.group.expansion.parameter", Some(Tok::Var)),
+        ("variable.other.readwrite.shell", Some(Tok::Var)),
+        ("markup.inserted", Some(Tok::Inserted)),
+        ("markup.deleted", Some(Tok::Deleted)),
+        ("string", Some(Tok::String)),
+        ("constant.numeric", Some(Tok::Number)),
+        ("constant.language", Some(Tok::Keyword)),
+        // The Dockerfile grammar calls CMD and ENTRYPOINT operators.
+        ("keyword.operator.dockerfile", Some(Tok::Keyword)),
+        ("keyword.operator", None),
+        ("keyword", Some(Tok::Keyword)),
+        ("storage.type", Some(Tok::Keyword)),
+        ("storage.modifier", Some(Tok::Keyword)),
+        ("support.function", Some(Tok::Keyword)),
+        ("variable.function.shell", Some(Tok::Keyword)),
+        ("entity.section.ini", Some(Tok::Keyword)),
+        ("meta.diff.header", Some(Tok::Comment)),
+        ("meta.diff.range", Some(Tok::Comment)),
+    ]
+    .into_iter()
+    .filter_map(|(s, t)| Scope::new(s).ok().map(|s| (s, t)))
+    .collect()
+});
+
+fn classify(stack: &ScopeStack) -> Option<Tok> {
+    let scopes = stack.as_slice();
+    RULES
+        .iter()
+        .find(|(rule, _)| scopes.iter().any(|s| rule.is_prefix_of(*s)))
+        .and_then(|(_, tok)| *tok)
 }
 
 pub fn escape_html(text: &str, out: &mut String) {
@@ -45,23 +105,58 @@ pub fn escape_html(text: &str, out: &mut String) {
     }
 }
 
+/// The HTML being written, with the current run of one class not yet closed, so neighbouring
+/// tokens of one class share a `<span>`.
+#[derive(Default)]
 struct Out {
     html: String,
+    run: Option<Tok>,
+    text: String,
 }
 
 impl Out {
-    fn plain(&mut self, text: &str) {
-        escape_html(text, &mut self.html);
-    }
-    fn tok(&mut self, tok: Tok, text: &str) {
-        if text.is_empty() {
-            return;
+    fn push(&mut self, tok: Option<Tok>, text: &str) {
+        if tok != self.run {
+            self.flush();
+            self.run = tok;
         }
-        self.html.push_str("<span class=\"");
-        self.html.push_str(tok.class());
-        self.html.push_str("\">");
-        escape_html(text, &mut self.html);
-        self.html.push_str("</span>");
+        self.text.push_str(text);
+    }
+
+    fn plain(&mut self, text: &str) {
+        self.push(None, text);
+    }
+
+    /// Writes the run; the whitespace around a token stays outside its span, except the
+    /// prompt's, which must not be selected with the command.
+    fn flush(&mut self) {
+        let text = std::mem::take(&mut self.text);
+        match self.run {
+            Some(Tok::Prompt) => {
+                self.html.push_str("<span class=\"tok-prompt\">");
+                escape_html(&text, &mut self.html);
+                self.html.push_str("</span>");
+            }
+            Some(tok) if !text.trim().is_empty() => {
+                let body = text.trim_start();
+                let lead = &text[..text.len() - body.len()];
+                let body = body.trim_end();
+                let tail = &text[lead.len() + body.len()..];
+                escape_html(lead, &mut self.html);
+                self.html.push_str("<span class=\"");
+                self.html.push_str(tok.class());
+                self.html.push_str("\">");
+                escape_html(body, &mut self.html);
+                self.html.push_str("</span>");
+                escape_html(tail, &mut self.html);
+            }
+            _ => escape_html(&text, &mut self.html),
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        self.html
     }
 }
 
@@ -69,7 +164,7 @@ impl Out {
 pub fn is_supported(lang: &str) -> bool {
     matches!(
         canonical(lang),
-        "bash" | "console" | "yaml" | "dockerfile" | "json" | "go" | "text"
+        "bash" | "console" | "yaml" | "dockerfile" | "json" | "go" | "diff" | "ini" | "text"
     )
 }
 
@@ -79,26 +174,157 @@ fn canonical(lang: &str) -> &str {
         "yml" => "yaml",
         "Dockerfile" | "docker" => "dockerfile",
         "golang" => "go",
+        "patch" => "diff",
+        "conf" | "cfg" => "ini",
         "plain" | "txt" | "" => "text",
         other => other,
     }
 }
 
+/// The grammar for a canonical language name.
+fn syntax(lang: &str) -> Option<&'static SyntaxReference> {
+    let set = &*SYNTAXES;
+    match lang {
+        "bash" => set.find_syntax_by_extension("sh"),
+        "yaml" => set.find_syntax_by_extension("yaml"),
+        "dockerfile" => set.find_syntax_by_name("Dockerfile"),
+        "json" => set.find_syntax_by_extension("json"),
+        "go" => set.find_syntax_by_extension("go"),
+        "diff" => set.find_syntax_by_extension("diff"),
+        "ini" => set.find_syntax_by_extension("ini"),
+        _ => None,
+    }
+}
+
+/// A grammar's parse of consecutive lines; each call goes on where the last line left off.
+struct Lexer {
+    state: ParseState,
+    stack: ScopeStack,
+}
+
+/// A grammar failed (e.g. a regex gave up): the caller shows the block plain.
+struct Failed;
+
+impl Lexer {
+    fn new(syntax: &SyntaxReference) -> Self {
+        Lexer {
+            state: ParseState::new(syntax),
+            stack: ScopeStack::new(),
+        }
+    }
+
+    /// One line, with its newline if it has one.
+    fn line(&mut self, line: &str, out: &mut Out) -> Result<(), Failed> {
+        let ops = self.state.parse_line(line, &SYNTAXES).map_err(|_| Failed)?;
+        for (range, op) in ScopeRangeIterator::new(&ops, line) {
+            self.stack.apply(op).map_err(|_| Failed)?;
+            if !range.is_empty() {
+                out.push(classify(&self.stack), &line[range]);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Highlights `code` as `lang` and returns HTML for the inside of a `<code>` element.
 pub fn highlight(lang: &str, code: &str) -> String {
-    let mut out = Out {
-        html: String::with_capacity(code.len() * 2),
-    };
-    match canonical(lang) {
-        "bash" => bash(code, &mut out),
-        "console" => console(code, &mut out),
-        "yaml" => yaml(code, &mut out),
-        "dockerfile" => dockerfile(code, &mut out),
-        "json" => json(code, &mut out),
-        "go" => go(code, &mut out),
-        _ => out.plain(code),
+    let lang = canonical(lang);
+    let too_big = code.len() > MAX_BLOCK_BYTES || code.lines().any(|l| l.len() > MAX_LINE_BYTES);
+    let mut out = Out::default();
+    let done = !too_big
+        && match lang {
+            "console" => console(code, &mut out),
+            "dockerfile" => dockerfile(code, &mut out),
+            _ => match syntax(lang) {
+                Some(syntax) => lex(syntax, code, &mut out),
+                None => Err(Failed),
+            },
+        }
+        .is_ok();
+    if done {
+        return out.finish();
     }
-    out.html
+    let mut plain = Out::default();
+    plain.plain(code);
+    plain.finish()
+}
+
+fn lex(syntax: &SyntaxReference, code: &str, out: &mut Out) -> Result<(), Failed> {
+    let mut lexer = Lexer::new(syntax);
+    for line in LinesWithEndings::from(code) {
+        lexer.line(line, out)?;
+    }
+    Ok(())
+}
+
+fn bash_syntax() -> Result<&'static SyntaxReference, Failed> {
+    syntax("bash").ok_or(Failed)
+}
+
+/// A shell session: `$ ` lines are commands (and the lines a trailing `\` continues), everything
+/// else is what the terminal printed.
+fn console(code: &str, out: &mut Out) -> Result<(), Failed> {
+    let bash = bash_syntax()?;
+    let mut command: Option<Lexer> = None;
+    for line in LinesWithEndings::from(code) {
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            out.push(Some(Tok::Prompt), "$ ");
+            let lexer = command.insert(Lexer::new(bash));
+            lexer.line(cmd, out)?;
+            if !continues(cmd) {
+                command = None;
+            }
+        } else if let Some(lexer) = command.as_mut() {
+            lexer.line(line, out)?;
+            if !continues(line) {
+                command = None;
+            }
+        } else {
+            out.push(Some(Tok::Output), line);
+        }
+    }
+    Ok(())
+}
+
+fn continues(line: &str) -> bool {
+    line.trim_end().ends_with('\\')
+}
+
+/// The Dockerfile grammar leaves the shell of `RUN`, `CMD` and `ENTRYPOINT` plain; we give their
+/// shell form (and its `\` continuations) to the shell grammar.
+fn dockerfile(code: &str, out: &mut Out) -> Result<(), Failed> {
+    let docker = syntax("dockerfile").ok_or(Failed)?;
+    let bash = bash_syntax()?;
+    let mut lexer = Lexer::new(docker);
+    let mut shell: Option<Lexer> = None;
+    for line in LinesWithEndings::from(code) {
+        if let Some(sh) = shell.as_mut() {
+            sh.line(line, out)?;
+            if !continues(line) {
+                shell = None;
+            }
+            continue;
+        }
+        let body = line.trim_start();
+        let word = body.split_whitespace().next().unwrap_or("");
+        let rest = body[word.len()..].trim_start();
+        let shell_form = ["RUN", "CMD", "ENTRYPOINT"].contains(&word.to_ascii_uppercase().as_str())
+            && !rest.is_empty()
+            && !rest.starts_with('[');
+        if !shell_form {
+            lexer.line(line, out)?;
+            continue;
+        }
+        out.plain(&line[..line.len() - body.len()]);
+        out.push(Some(Tok::Keyword), word);
+        out.plain(&body[word.len()..body.len() - rest.len()]);
+        let sh = shell.insert(Lexer::new(bash));
+        sh.line(rest, out)?;
+        if !continues(rest) {
+            shell = None;
+        }
+    }
+    Ok(())
 }
 
 /// The text the copy button puts on the clipboard: for a console session only the commands.
@@ -118,427 +344,6 @@ pub fn copy_text(lang: &str, code: &str) -> String {
         }
     }
     cmds.join("\n")
-}
-
-/// Splits `s` after its first `n` bytes, on a char boundary at or after `n`.
-fn split_at_char(s: &str, n: usize) -> (&str, &str) {
-    let mut n = n.min(s.len());
-    while !s.is_char_boundary(n) {
-        n += 1;
-    }
-    s.split_at(n)
-}
-
-/// Length of a quoted string starting at `s[0]` (the quote), honouring backslash escapes
-/// where `escapes` is set; an unterminated string runs to the end of the line.
-fn quoted_len(s: &str, escapes: bool) -> usize {
-    let bytes = s.as_bytes();
-    let quote = bytes[0];
-    let mut i = 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if escapes => i += 2,
-            b'\n' => return i,
-            b if b == quote => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-fn word_len(s: &str, extra: &[u8]) -> usize {
-    s.bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || extra.contains(b))
-        .count()
-}
-
-fn is_number(word: &str) -> bool {
-    !word.is_empty()
-        && word.bytes().next().is_some_and(|b| b.is_ascii_digit())
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
-}
-
-const BASH_KEYWORDS: &[&str] = &[
-    "if", "then", "else", "elif", "fi", "for", "in", "do", "done", "while", "until", "case",
-    "esac", "function", "return", "export", "local", "sudo",
-];
-
-/// One line (or a run of lines) of shell. `at_command_start` marks the first word of a command,
-/// which we show as a keyword-ish command name.
-fn bash(code: &str, out: &mut Out) {
-    let mut rest = code;
-    let mut command_start = true;
-    while !rest.is_empty() {
-        let c = rest.as_bytes()[0];
-        let n = match c {
-            b'#' if command_start || rest_prev_is_space(code, rest) => {
-                let n = rest.find('\n').unwrap_or(rest.len());
-                out.tok(Tok::Comment, &rest[..n]);
-                n
-            }
-            b'"' | b'\'' => {
-                let n = quoted_len(rest, c == b'"');
-                out.tok(Tok::String, &rest[..n]);
-                command_start = false;
-                n
-            }
-            b'$' => {
-                let n = if rest[1..].starts_with('{') {
-                    rest.find('}').map(|i| i + 1).unwrap_or(rest.len())
-                } else if rest[1..].starts_with('(') {
-                    2
-                } else {
-                    1 + word_len(&rest[1..], &[])
-                };
-                if n > 1 {
-                    out.tok(Tok::Var, &rest[..n]);
-                } else {
-                    out.plain("$");
-                }
-                command_start = rest[1..].starts_with('(');
-                n.max(1)
-            }
-            b'\n' | b';' | b'|' | b'&' | b'(' => {
-                out.plain(&rest[..1]);
-                // A backslash-newline continues the same command.
-                command_start = !(c == b'\n' && code[..code.len() - rest.len()].ends_with('\\'));
-                1
-            }
-            b' ' | b'\t' => {
-                let n = rest
-                    .bytes()
-                    .take_while(|b| *b == b' ' || *b == b'\t')
-                    .count();
-                out.plain(&rest[..n]);
-                n
-            }
-            b'-' if rest_prev_is_space(code, rest) => {
-                let n = 1 + word_len(&rest[1..], b"-.");
-                out.tok(Tok::Flag, &rest[..n]);
-                command_start = false;
-                n
-            }
-            _ => {
-                let n = word_len(rest, b"-./:=,@%+").max(1);
-                let (word, _) = split_at_char(rest, n);
-                if command_start && !word.contains('=') || BASH_KEYWORDS.contains(&word) {
-                    out.tok(Tok::Keyword, word);
-                } else if is_number(word) {
-                    out.tok(Tok::Number, word);
-                } else {
-                    out.plain(word);
-                }
-                // `VAR=value cmd`: the command is still to come.
-                command_start = command_start && word.contains('=');
-                word.len()
-            }
-        };
-        rest = &rest[n.min(rest.len())..];
-    }
-}
-
-fn rest_prev_is_space(code: &str, rest: &str) -> bool {
-    let done = &code[..code.len() - rest.len()];
-    done.is_empty() || done.ends_with([' ', '\t', '\n', '='])
-}
-
-/// A shell session: `$ ` lines are commands, everything else is what the terminal printed.
-fn console(code: &str, out: &mut Out) {
-    let mut continuing = false;
-    for line in code.split_inclusive('\n') {
-        if let Some(cmd) = line.strip_prefix("$ ") {
-            out.tok(Tok::Prompt, "$ ");
-            bash(cmd, out);
-            continuing = cmd.trim_end().ends_with('\\');
-        } else if continuing {
-            bash(line, out);
-            continuing = line.trim_end().ends_with('\\');
-        } else {
-            let body = line.trim_end_matches('\n');
-            out.tok(Tok::Output, body);
-            out.plain(&line[body.len()..]);
-        }
-    }
-}
-
-fn yaml(code: &str, out: &mut Out) {
-    for line in code.split_inclusive('\n') {
-        yaml_line(line, out);
-    }
-}
-
-fn yaml_line(line: &str, out: &mut Out) {
-    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-    out.plain(&line[..indent]);
-    let mut rest = &line[indent..];
-    if rest.starts_with('#') {
-        out.tok(Tok::Comment, rest.trim_end_matches('\n'));
-        out.plain(&rest[rest.trim_end_matches('\n').len()..]);
-        return;
-    }
-    if rest.starts_with("---") || rest.starts_with("...") {
-        out.tok(Tok::Keyword, rest.trim_end_matches('\n'));
-        out.plain(&rest[rest.trim_end_matches('\n').len()..]);
-        return;
-    }
-    while let Some(after) = rest.strip_prefix("- ") {
-        out.plain("- ");
-        rest = after;
-    }
-    // `key:` at the start of the (list item) line.
-    if let Some(colon) = yaml_key_end(rest) {
-        out.tok(Tok::Key, &rest[..colon]);
-        out.plain(":");
-        rest = &rest[colon + 1..];
-    }
-    yaml_value(rest, out);
-}
-
-fn yaml_key_end(s: &str) -> Option<usize> {
-    let first = s.chars().next()?;
-    if first == '"' || first == '\'' {
-        let n = quoted_len(s, first == '"');
-        return s[n..].starts_with(':').then_some(n);
-    }
-    let colon = s.find(':')?;
-    let key = &s[..colon];
-    let after = &s[colon + 1..];
-    let ok_key = !key.is_empty() && !key.contains([' ', '#', '{', '[', ',']) || key.contains('/');
-    (ok_key
-        && (after.is_empty() || after.starts_with([' ', '\n', '\t']))
-        && !key.contains(['#', '{']))
-    .then_some(colon)
-}
-
-fn yaml_value(rest: &str, out: &mut Out) {
-    let (body, nl) = match rest.strip_suffix('\n') {
-        Some(b) => (b, "\n"),
-        None => (rest, ""),
-    };
-    // A trailing comment: ` #` outside quotes.
-    let (value, comment) = split_comment(body);
-    let lead = value.len() - value.trim_start().len();
-    out.plain(&value[..lead]);
-    let v = value[lead..].trim_end();
-    let trail = &value[lead + v.len()..];
-    if v.is_empty() {
-    } else if v.starts_with(['"', '\'']) {
-        out.tok(Tok::String, v);
-    } else if matches!(v, "true" | "false" | "null" | "~" | "yes" | "no") {
-        out.tok(Tok::Keyword, v);
-    } else if is_number(v) || v.strip_prefix('-').is_some_and(is_number) {
-        out.tok(Tok::Number, v);
-    } else if v == "|" || v == ">" || v == "|-" || v == ">-" {
-        out.tok(Tok::Keyword, v);
-    } else {
-        out.tok(Tok::String, v);
-    }
-    out.plain(trail);
-    out.tok(Tok::Comment, comment);
-    out.plain(nl);
-}
-
-/// Splits `s` at a ` #` that starts a comment outside quotes.
-fn split_comment(s: &str) -> (&str, &str) {
-    let bytes = s.as_bytes();
-    let mut quote = None;
-    for (i, b) in bytes.iter().enumerate() {
-        match (quote, *b) {
-            (None, b'"') | (None, b'\'') => quote = Some(*b),
-            (Some(q), b2) if b2 == q => quote = None,
-            (None, b'#') if i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' => {
-                return (&s[..i], &s[i..]);
-            }
-            _ => {}
-        }
-    }
-    (s, "")
-}
-
-/// One list of instructions for the parser and the highlighter.
-use kubelab_checks::dockerfile::INSTRUCTIONS as DOCKERFILE_INSTRUCTIONS;
-
-fn dockerfile(code: &str, out: &mut Out) {
-    let mut continuing = false;
-    for line in code.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = &line[..line.len() - trimmed.len()];
-        if trimmed.starts_with('#') {
-            out.plain(indent);
-            let body = trimmed.trim_end_matches('\n');
-            out.tok(Tok::Comment, body);
-            out.plain(&trimmed[body.len()..]);
-            continue;
-        }
-        let word_end = word_len(trimmed, &[]);
-        let word = &trimmed[..word_end];
-        if !continuing && DOCKERFILE_INSTRUCTIONS.contains(&word.to_ascii_uppercase().as_str()) {
-            out.plain(indent);
-            out.tok(Tok::Keyword, word);
-            let rest = &trimmed[word_end..];
-            if word.eq_ignore_ascii_case("RUN") || word.eq_ignore_ascii_case("CMD") {
-                bash(rest, out);
-            } else {
-                dockerfile_args(rest, out);
-            }
-        } else {
-            bash(line, out);
-        }
-        continuing = line.trim_end().ends_with('\\');
-    }
-}
-
-fn dockerfile_args(rest: &str, out: &mut Out) {
-    let mut s = rest;
-    while !s.is_empty() {
-        let c = s.as_bytes()[0];
-        let n = match c {
-            b'"' | b'\'' => {
-                let n = quoted_len(s, true);
-                out.tok(Tok::String, &s[..n]);
-                n
-            }
-            b'$' => {
-                let n = if s[1..].starts_with('{') {
-                    s.find('}').map(|i| i + 1).unwrap_or(s.len())
-                } else {
-                    1 + word_len(&s[1..], &[])
-                };
-                out.tok(Tok::Var, &s[..n]);
-                n
-            }
-            b'-' if s[1..].starts_with('-') => {
-                let n = word_len(s, b"-=");
-                out.tok(Tok::Flag, &s[..n]);
-                n
-            }
-            _ => {
-                let n = word_len(s, &[]).max(1);
-                let (word, _) = split_at_char(s, n);
-                if word == "AS" || word == "as" {
-                    out.tok(Tok::Keyword, word);
-                } else if is_number(word) {
-                    out.tok(Tok::Number, word);
-                } else {
-                    out.plain(word);
-                }
-                word.len()
-            }
-        };
-        s = &s[n.min(s.len())..];
-    }
-}
-
-fn json(code: &str, out: &mut Out) {
-    let mut s = code;
-    while !s.is_empty() {
-        let c = s.as_bytes()[0];
-        let n = match c {
-            b'"' => {
-                let n = quoted_len(s, true);
-                let is_key = s[n..].trim_start().starts_with(':');
-                out.tok(if is_key { Tok::Key } else { Tok::String }, &s[..n]);
-                n
-            }
-            b'-' | b'0'..=b'9' => {
-                let n = s
-                    .bytes()
-                    .take_while(|b| b.is_ascii_digit() || b"-+.eE".contains(b))
-                    .count();
-                out.tok(Tok::Number, &s[..n]);
-                n
-            }
-            b't' | b'f' | b'n' => {
-                let n = word_len(s, &[]).max(1);
-                let word = &s[..n];
-                if matches!(word, "true" | "false" | "null") {
-                    out.tok(Tok::Keyword, word);
-                } else {
-                    out.plain(word);
-                }
-                n
-            }
-            _ => {
-                let (first, _) = split_at_char(s, 1);
-                out.plain(first);
-                first.len()
-            }
-        };
-        s = &s[n..];
-    }
-}
-
-const GO_KEYWORDS: &[&str] = &[
-    "break",
-    "case",
-    "chan",
-    "const",
-    "continue",
-    "default",
-    "defer",
-    "else",
-    "fallthrough",
-    "for",
-    "func",
-    "go",
-    "goto",
-    "if",
-    "import",
-    "interface",
-    "map",
-    "package",
-    "range",
-    "return",
-    "select",
-    "struct",
-    "switch",
-    "type",
-    "var",
-    "nil",
-    "true",
-    "false",
-];
-
-fn go(code: &str, out: &mut Out) {
-    let mut s = code;
-    while !s.is_empty() {
-        let c = s.as_bytes()[0];
-        let n = if s.starts_with("//") {
-            let n = s.find('\n').unwrap_or(s.len());
-            out.tok(Tok::Comment, &s[..n]);
-            n
-        } else if s.starts_with("/*") {
-            let n = s.find("*/").map(|i| i + 2).unwrap_or(s.len());
-            out.tok(Tok::Comment, &s[..n]);
-            n
-        } else if c == b'"' || c == b'\'' {
-            let n = quoted_len(s, true);
-            out.tok(Tok::String, &s[..n]);
-            n
-        } else if c == b'`' {
-            let n = s[1..].find('`').map(|i| i + 2).unwrap_or(s.len());
-            out.tok(Tok::String, &s[..n]);
-            n
-        } else if c.is_ascii_alphanumeric() || c == b'_' {
-            let n = word_len(s, &[]);
-            let word = &s[..n];
-            if GO_KEYWORDS.contains(&word) {
-                out.tok(Tok::Keyword, word);
-            } else if is_number(word) {
-                out.tok(Tok::Number, word);
-            } else {
-                out.plain(word);
-            }
-            n
-        } else {
-            let (first, _) = split_at_char(s, 1);
-            out.plain(first);
-            first.len()
-        };
-        s = &s[n..];
-    }
 }
 
 #[cfg(test)]
@@ -715,5 +520,71 @@ mod tests {
             "kubectl apply -f a.yml \\\n    --dry-run=server\nkubectl get pod"
         );
         assert_eq!(copy_text("bash", "echo hi\n"), "echo hi");
+    }
+
+    #[test]
+    fn diff_and_ini_are_highlighted_too() {
+        let html = highlight(
+            "diff",
+            "@@ -1 +1 @@\n-image: nginx:1.29\n+image: nginx:1.30\n",
+        );
+        assert!(
+            html.contains(r#"<span class="tok-deleted">-image: nginx:1.29</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-inserted">+image: nginx:1.30</span>"#),
+            "{html}"
+        );
+        let html = highlight(
+            "ini",
+            "[Service]\nExecStart = /usr/bin/kubelet ; the kubelet\n",
+        );
+        assert!(
+            html.contains(r#"<span class="tok-key">ExecStart</span>"#),
+            "{html}"
+        );
+        assert!(html.contains("tok-comment"), "{html}");
+    }
+
+    #[test]
+    fn a_shell_variable_inside_a_string_is_a_variable() {
+        let html = highlight("bash", "echo \"ns=$NS\"\n");
+        assert!(
+            html.contains(r#"<span class="tok-var">$NS</span>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn dockerfile_exec_form_stays_dockerfile_and_continuations_stay_shell() {
+        let html = highlight(
+            "dockerfile",
+            "FROM debian\nRUN apt-get update \\\n    && apt-get install -y curl\nCMD [\"nginx\", \"-g\"]\n",
+        );
+        assert!(
+            html.contains(r#"<span class="tok-flag">-y</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-keyword">CMD</span>"#),
+            "{html}"
+        );
+        assert!(
+            !html.contains(r#"<span class="tok-flag">-g</span>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn oversized_blocks_and_lines_are_shown_plain_and_whole() {
+        let long_line = format!("key: {}\n", "x".repeat(MAX_LINE_BYTES + 1));
+        let html = highlight("yaml", &long_line);
+        assert!(!html.contains("<span"), "no highlighting");
+        assert_eq!(text_of(&html), long_line);
+        let big = "a: 1\n".repeat(MAX_BLOCK_BYTES / 5 + 1);
+        let html = highlight("yaml", &big);
+        assert!(!html.contains("<span"));
+        assert_eq!(text_of(&html), big);
     }
 }
