@@ -13,6 +13,8 @@ use crate::model::{Lang, SearchHit};
 
 /// What the page shows for a query.
 #[derive(Clone, Debug, PartialEq)]
+// The browser build type-checks the page but never searches.
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 enum Outcome {
     /// No query: just the box and an example.
     Empty,
