@@ -417,7 +417,10 @@ impl SearchIndex {
 /// The index of the course being served, rebuilt when a content reload brings a new `Course`
 /// (compared by pointer, like the page cache), so a hit never points into an older version.
 #[derive(Clone, Default)]
-pub struct SearchHandle(Arc<Mutex<Option<(Arc<Course>, Arc<SearchIndex>)>>>);
+pub struct SearchHandle(Arc<Mutex<Option<Built>>>);
+
+/// An index and the course it was built from.
+type Built = (Arc<Course>, Arc<SearchIndex>);
 
 impl std::fmt::Debug for SearchHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
