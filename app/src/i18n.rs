@@ -15,6 +15,7 @@ use kubelab_wire::{time, AttemptSource, ExerciseKind, GradeSummary, RegradeSumma
 use crate::model::Lang;
 
 pub mod board;
+pub mod search;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {

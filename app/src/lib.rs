@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/:lang") view=pages::HomePage />
                 <Route path=path!("/:lang/learn/:id") view=pages::LessonPage />
+                <Route path=path!("/:lang/search") view=pages::SearchPage />
                 <Route path=path!("/:lang/me") view=pages::MePage />
                 <Route path=path!("/:lang/teach") view=pages::TeachPage />
                 <Route path=path!("/:lang/teach/:id") view=pages::BoardPage />

@@ -168,6 +168,38 @@ impl Course {
     }
 }
 
+/// The longest search query, in characters: the search box's `maxlength` and the server's bound.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// One search result: a section of a chapter, and a snippet of its text with the matched words
+/// marked. Built on the server by `content::search`; plain data so the page can render it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub chapter: String,
+    pub chapter_title: String,
+    pub heading: String,
+    /// The heading's anchor; `None` for the text before a chapter's first heading.
+    pub anchor: Option<String>,
+    pub snippet: Vec<SnippetPart>,
+}
+
+impl SearchHit {
+    /// `/en/learn/service#nodeport-opening-up-to-the-outside`
+    pub fn href(&self, lang: Lang) -> String {
+        match &self.anchor {
+            Some(a) => format!("/{}/learn/{}#{a}", lang.code(), self.chapter),
+            None => format!("/{}/learn/{}", lang.code(), self.chapter),
+        }
+    }
+}
+
+/// A piece of a snippet; `mark` for a matched word.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub mark: bool,
+}
+
 /// The live course: the server swaps in a new `Course` when content changes in dev.
 #[derive(Clone, Debug, Default)]
 pub struct CourseHandle(Arc<RwLock<Arc<Course>>>);

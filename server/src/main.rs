@@ -67,6 +67,12 @@ enum Command {
 enum ContentCommand {
     /// Validate all content: front matter, both languages, links, diagrams. Exit 1 on any problem.
     Check(ContentArgs),
+    /// Search the course as the site does: one line per matching section, best first.
+    /// Exit 0 with hits, 1 without.
+    Search(cli::search::SearchArgs),
+    /// Measure the search index: build time, size in RAM, query latency p50/p99 over a set of
+    /// queries in both languages, next to `grep -rilF` on the same files (BENCHMARKS.md).
+    BenchSearch(cli::search::BenchArgs),
 }
 
 fn init_tracing(format: LogFormat) {
@@ -87,6 +93,8 @@ fn main() -> ExitCode {
     init_tracing(cli.log_format);
     match cli.command {
         Command::Content(ContentCommand::Check(args)) => cli::content::check(&args),
+        Command::Content(ContentCommand::Search(args)) => cli::search::search(&args),
+        Command::Content(ContentCommand::BenchSearch(args)) => cli::search::bench(&args),
         Command::Exercises(args) => cli::exercises::list(&args),
         Command::Validate(args) => cli::exercises::validate(&args),
         Command::Check(args) => cli::exercises::check(&args),

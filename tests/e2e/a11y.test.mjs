@@ -53,6 +53,11 @@ const pages = (lang) => [
   { name: 'home', path: `/${lang}`, ready: (page) => page.waitForLoadState('networkidle') },
   { name: 'lesson', path: `/${lang}/learn/deployment`, ready: waitForHydration },
   {
+    name: 'search',
+    path: `/${lang}/search?q=${lang === 'zh' ? encodeURIComponent('污点') : 'taint'}`,
+    ready: (page) => page.locator('.search-hit mark').first().waitFor(),
+  },
+  {
     name: 'my lab',
     path: `/${lang}/me`,
     ready: (page) => page.locator('.my-lab[data-state="signed-out"]').waitFor(),

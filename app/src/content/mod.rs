@@ -4,6 +4,7 @@
 
 pub mod highlight;
 pub mod render;
+pub mod search;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;

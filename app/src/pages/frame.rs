@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
+use crate::i18n::search::{ts, S};
 use crate::i18n::{t, Msg};
 use crate::islands::ChapterBar;
 use crate::model::{Course, CourseHandle, Lang};
@@ -63,6 +64,19 @@ pub fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"⎈"</span>
                 <span class="brand-name">{t(lang, Msg::SiteName)}</span>
             </a>
+            // A plain GET form: search works without JavaScript and adds nothing to the WASM.
+            <form class="header-search" role="search" method="get" action=format!("/{}/search", lang.code())>
+                <label class="visually-hidden" for="header-search-q">{ts(lang, S::SearchCourse)}</label>
+                <input
+                    id="header-search-q"
+                    type="search"
+                    name="q"
+                    placeholder=ts(lang, S::Placeholder)
+                    maxlength=crate::model::MAX_SEARCH_CHARS.to_string()
+                    autocomplete="off"
+                    enterkeyhint="search"
+                />
+            </form>
             <nav class="header-nav">
                 <a class="header-link" href=format!("/{}/me", lang.code())>{t(lang, Msg::MyLab)}</a>
                 <a

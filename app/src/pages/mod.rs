@@ -8,6 +8,7 @@ mod home;
 mod lesson;
 mod me;
 mod not_found;
+mod search;
 mod teach;
 
 pub use board::BoardPage;
@@ -16,6 +17,7 @@ pub use home::HomePage;
 pub use lesson::LessonPage;
 pub use me::MePage;
 pub use not_found::NotFound;
+pub use search::SearchPage;
 pub use teach::TeachPage;
 
 /// The account routes render their shell and island on the server, with no data.

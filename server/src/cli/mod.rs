@@ -11,6 +11,7 @@ pub mod content;
 pub mod exercises;
 pub mod grade;
 pub mod instructor;
+pub mod search;
 pub mod start;
 
 /// Exit code: everything passed.

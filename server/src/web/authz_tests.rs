@@ -333,6 +333,7 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         (Method::POST, "/api/teach/logout".into(), Some("{}")),
         (Method::GET, "/healthz".into(), None),
         (Method::GET, "/readyz".into(), None),
+        (Method::GET, "/en/search?q=kubectl".into(), None),
     ];
     // Answered to anybody (signed in or not); the matrix checks only that they leak nothing.
     let learner_only = ["/live", "/start", "/reset"];
@@ -343,6 +344,7 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
             || path == "/api/teach/logout"
             || path == "/healthz"
             || path == "/readyz"
+            || path.starts_with("/en/search")
     };
     // The owners see their data (before the archive row revokes the learners).
     let a = call(&app, Method::GET, "/api/me/attempts", Some(&l1), None).await;

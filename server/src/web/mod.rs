@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
+use kubelab_app::content::search::SearchHandle;
 use kubelab_app::model::CourseHandle;
 use kubelab_app::{shell, App};
 use leptos::prelude::*;
@@ -57,15 +58,19 @@ pub enum ServeError {
     PublicUrl(String),
     #[error("{0}")]
     Metrics(#[from] metrics::RecorderError),
+    #[error("cannot build the search index: {0}")]
+    Search(#[from] kubelab_app::content::search::SearchError),
 }
 
 /// Every route of the site, ready for `axum::serve` or for `oneshot` in tests.
 pub fn router(state: AppState) -> Router {
     let course = state.course.clone();
     let catalog = state.lab.catalog.clone();
+    let search = state.search.clone();
     let context = move || {
         provide_context(course.clone());
         provide_context(catalog.clone());
+        provide_context(search.clone());
     };
     let leptos = state.leptos.clone();
     let pages = generate_route_list(App);
@@ -207,9 +212,17 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         None => None,
     };
     let handle = CourseHandle::new(course);
+    // Built now, so that no learner's first search pays for it.
+    let search = SearchHandle::default();
+    let index = search.index_for(&handle.current())?;
+    tracing::info!(
+        sections = index.sections(),
+        ms = index.built_in().as_millis() as u64,
+        "search index built"
+    );
     let _watcher = if args.dev {
         tracing::info!("dev mode: content reloads on change");
-        Some(reload::watch(content_dir, handle.clone())?)
+        Some(reload::watch(content_dir, handle.clone(), search.clone())?)
     } else {
         None
     };
@@ -233,6 +246,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let state = AppState {
         leptos: leptos_options(&args.site_root, args.addr),
         course: handle,
+        search,
         pages: page_cache::PageCache::new(!args.no_page_cache),
         lab,
         secure_cookies: public_origin
@@ -351,6 +365,8 @@ async fn shutdown_signal() {
 mod authz_tests;
 #[cfg(test)]
 mod caps_tests;
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]

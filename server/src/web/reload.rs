@@ -1,14 +1,21 @@
-//! Development mode: reload the course when a file under content/ changes.
+//! Development mode: reload the course when a file under content/ changes, and rebuild its
+//! search index.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use kubelab_app::content::search::SearchHandle;
 use kubelab_app::model::CourseHandle;
 use notify::{RecursiveMode, Watcher};
 
 /// Watches `dir` and swaps a freshly loaded course into `handle` after each burst of changes.
-/// A broken edit keeps the last good course and logs what is wrong.
-pub fn watch(dir: PathBuf, handle: CourseHandle) -> notify::Result<notify::RecommendedWatcher> {
+/// A broken edit keeps the last good course and logs what is wrong. The search index of the new
+/// course is built right after the swap (a search in between waits for it, never sees the old one).
+pub fn watch(
+    dir: PathBuf,
+    handle: CourseHandle,
+    search: SearchHandle,
+) -> notify::Result<notify::RecommendedWatcher> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if event.is_ok() {
@@ -28,6 +35,14 @@ pub fn watch(dir: PathBuf, handle: CourseHandle) -> notify::Result<notify::Recom
                 Ok(Ok(course)) => {
                     tracing::info!(chapters = course.order.len(), "content reloaded");
                     handle.replace(course);
+                    let (course, search) = (handle.current(), search.clone());
+                    match tokio::task::spawn_blocking(move || search.index_for(&course)).await {
+                        Ok(Ok(index)) => {
+                            tracing::info!(sections = index.sections(), "search index rebuilt")
+                        }
+                        Ok(Err(e)) => tracing::error!("search index not rebuilt: {e}"),
+                        Err(e) => tracing::error!("search index task failed: {e}"),
+                    }
                 }
                 Ok(Err(errors)) => {
                     tracing::warn!("content has problems; keeping the last good version:\n{errors}")
@@ -85,7 +100,8 @@ mod tests {
         std::fs::write(root.join("zh/a.md"), chapter("v1")).expect("write");
         std::fs::write(root.join("en/a.md"), chapter("v1")).expect("write");
         let handle = CourseHandle::new(kubelab_app::content::load(&root).expect("loads"));
-        let _watcher = watch(root.clone(), handle.clone()).expect("watch");
+        let search = SearchHandle::default();
+        let _watcher = watch(root.clone(), handle.clone(), search.clone()).expect("watch");
 
         std::fs::write(root.join("en/a.md"), chapter("v2")).expect("write");
         assert!(
@@ -103,5 +119,10 @@ mod tests {
             "fixed edit not picked up: {}",
             title(&handle)
         );
+        // Search follows the served course: the new title is found, the old one is gone.
+        let index = search.index_for(&handle.current()).expect("index");
+        let hits = index.search(Lang::En, "v3").expect("search");
+        assert_eq!(hits.first().map(|h| h.chapter.as_str()), Some("a"));
+        assert!(index.search(Lang::En, "v2").expect("search").is_empty());
     }
 }

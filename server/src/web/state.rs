@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use kubelab_app::content::search::SearchHandle;
 use kubelab_app::model::CourseHandle;
 use leptos::prelude::LeptosOptions;
 
@@ -14,6 +15,8 @@ use crate::service::Lab;
 pub struct AppState {
     pub leptos: LeptosOptions,
     pub course: CourseHandle,
+    /// The search index of the course, rebuilt with it.
+    pub search: SearchHandle,
     /// Rendered lesson pages, per course version.
     pub pages: PageCache,
     /// Learners, instructors, grading: the services.

@@ -77,6 +77,7 @@ pub(crate) async fn state_with_limits(
     let state = AppState {
         leptos: leptos_options(dir.path(), "127.0.0.1:0".parse().expect("addr")),
         course: CourseHandle::new(course),
+        search: Default::default(),
         pages: Default::default(),
         lab: Arc::new(lab),
         secure_cookies: false,
