@@ -350,6 +350,13 @@ pub fn copy_text(lang: &str, code: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `html` has a span of `class` around exactly `text`.
+    #[track_caller]
+    fn has(html: &str, class: &str, text: &str) {
+        let span = format!(r#"<span class="{class}">{text}</span>"#);
+        assert!(html.contains(&span), "no {span} in {html}");
+    }
+
     /// Strips the markup again: whatever the lexer did, the text must survive unchanged.
     fn text_of(html: &str) -> String {
         let mut out = String::new();
@@ -403,26 +410,11 @@ mod tests {
             "yaml",
             "  replicas: 2   # two pods\n  image: nginx:alpine\n",
         );
-        assert!(
-            html.contains(r#"<span class="tok-key">replicas</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-number">2</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-comment"># two pods</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-key">image</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-string">nginx:alpine</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-key", "replicas");
+        has(&html, "tok-number", "2");
+        has(&html, "tok-comment", "# two pods");
+        has(&html, "tok-key", "image");
+        has(&html, "tok-string", "nginx:alpine");
     }
 
     #[test]
@@ -431,39 +423,18 @@ mod tests {
             "dockerfile",
             "FROM nginx:1.21-alpine\nRUN apk add --no-cache curl\n",
         );
-        assert!(
-            html.contains(r#"<span class="tok-keyword">FROM</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-keyword">RUN</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-flag">--no-cache</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-keyword", "FROM");
+        has(&html, "tok-keyword", "RUN");
+        has(&html, "tok-flag", "--no-cache");
     }
 
     #[test]
     fn bash_marks_commands_flags_variables_and_comments() {
         let html = highlight("bash", "kubectl get pod -l app=ngx $NS # list\n");
-        assert!(
-            html.contains(r#"<span class="tok-keyword">kubectl</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-flag">-l</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-var">$NS</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-comment"># list</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-keyword", "kubectl");
+        has(&html, "tok-flag", "-l");
+        has(&html, "tok-var", "$NS");
+        has(&html, "tok-comment", "# list");
         // A `#` inside a word is not a comment.
         let html = highlight("bash", "echo a#b\n");
         assert!(!html.contains("tok-comment"), "{html}");
@@ -476,40 +447,22 @@ mod tests {
             html.starts_with(r#"<span class="tok-prompt">$ </span>"#),
             "{html}"
         );
-        assert!(
-            html.contains(r#"<span class="tok-output">NAME      READY</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-output", "NAME      READY");
     }
 
     #[test]
     fn json_keys_differ_from_string_values() {
         let html = highlight("json", r#"{"kind": "Pod"}"#);
-        assert!(
-            html.contains(r#"<span class="tok-key">&quot;kind&quot;</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-string">&quot;Pod&quot;</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-key", "&quot;kind&quot;");
+        has(&html, "tok-string", "&quot;Pod&quot;");
     }
 
     #[test]
     fn go_keywords_strings_and_comments() {
         let html = highlight("go", "func main() { fmt.Println(\"hi\") } // done");
-        assert!(
-            html.contains(r#"<span class="tok-keyword">func</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-string">&quot;hi&quot;</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-comment">// done</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-keyword", "func");
+        has(&html, "tok-string", "&quot;hi&quot;");
+        has(&html, "tok-comment", "// done");
     }
 
     #[test]
@@ -528,32 +481,20 @@ mod tests {
             "diff",
             "@@ -1 +1 @@\n-image: nginx:1.29\n+image: nginx:1.30\n",
         );
-        assert!(
-            html.contains(r#"<span class="tok-deleted">-image: nginx:1.29</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-inserted">+image: nginx:1.30</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-deleted", "-image: nginx:1.29");
+        has(&html, "tok-inserted", "+image: nginx:1.30");
         let html = highlight(
             "ini",
             "[Service]\nExecStart = /usr/bin/kubelet ; the kubelet\n",
         );
-        assert!(
-            html.contains(r#"<span class="tok-key">ExecStart</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-key", "ExecStart");
         assert!(html.contains("tok-comment"), "{html}");
     }
 
     #[test]
     fn a_shell_variable_inside_a_string_is_a_variable() {
         let html = highlight("bash", "echo \"ns=$NS\"\n");
-        assert!(
-            html.contains(r#"<span class="tok-var">$NS</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-var", "$NS");
     }
 
     #[test]
@@ -562,14 +503,8 @@ mod tests {
             "dockerfile",
             "FROM debian\nRUN apt-get update \\\n    && apt-get install -y curl\nCMD [\"nginx\", \"-g\"]\n",
         );
-        assert!(
-            html.contains(r#"<span class="tok-flag">-y</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<span class="tok-keyword">CMD</span>"#),
-            "{html}"
-        );
+        has(&html, "tok-flag", "-y");
+        has(&html, "tok-keyword", "CMD");
         assert!(
             !html.contains(r#"<span class="tok-flag">-g</span>"#),
             "{html}"
