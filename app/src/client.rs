@@ -18,6 +18,9 @@ use serde::Serialize;
 use crate::i18n::{t, Msg};
 use crate::model::Lang;
 
+mod editor;
+pub use editor::{load_draft, mount_editor, save_draft, textarea_go_to, CodeEditor, Diagnostic};
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------

@@ -92,6 +92,54 @@ pub enum InputError {
     NotOffline { exercise: String },
 }
 
+impl InputError {
+    /// The message for people, in both languages (the server and the browser's pre-check both
+    /// say it). Positions are 1-based.
+    pub fn text(&self) -> Text {
+        match self {
+            InputError::TooLarge { size, limit } => Text::new(
+                format!("提交的内容有 {size} 字节，超过上限 {limit} 字节（1 MiB）。"),
+                format!("the submission is {size} bytes; the limit is {limit} bytes (1 MiB)."),
+            ),
+            InputError::Empty => Text::new("提交的内容是空的。", "the submission is empty."),
+            InputError::NotUtf8 { line, column } => Text::new(
+                format!("第 {line} 行第 {column} 列：内容不是 UTF-8 文本。"),
+                format!("line {line}, column {column}: the submission is not UTF-8 text."),
+            ),
+            InputError::Binary { line, column, byte } => Text::new(
+                format!("第 {line} 行第 {column} 列：内容含有二进制数据（字节 0x{byte:02x}）。"),
+                format!(
+                    "line {line}, column {column}: the submission contains binary data (byte 0x{byte:02x})."
+                ),
+            ),
+            InputError::Syntax {
+                line,
+                column,
+                message,
+            } => Text::new(
+                format!("第 {line} 行第 {column} 列：{message}"),
+                format!("line {line}, column {column}: {message}"),
+            ),
+            InputError::TooComplex {
+                line,
+                column,
+                message,
+            } => Text::new(
+                format!("第 {line} 行第 {column} 列：这份 YAML 展开后太大或太复杂，已拒绝（{message}）。Kubernetes 清单用不到这么多别名或层级。"),
+                format!("line {line}, column {column}: this YAML is too large or too complex once expanded, refused ({message}). A Kubernetes manifest never needs that many aliases or levels."),
+            ),
+            InputError::Answers { message } => Text::new(
+                format!("无法读取答案：{message}"),
+                format!("cannot read the answers: {message}"),
+            ),
+            InputError::NotOffline { exercise } => Text::new(
+                format!("练习 {exercise} 要在集群里检查，不能提交文本：运行 kubelab check {exercise} --namespace 你的命名空间。"),
+                format!("exercise {exercise} is checked in the cluster, not from submitted text: run kubelab check {exercise} --namespace YOUR-NAMESPACE."),
+            ),
+        }
+    }
+}
+
 impl From<yaml::YamlError> for InputError {
     fn from(e: yaml::YamlError) -> Self {
         let yaml::YamlError {

@@ -523,6 +523,36 @@ impl Exercise {
         (failures < self.hints_after_failures).then(|| self.hints_after_failures - failures)
     }
 
+    /// What a browser needs to pre-check text exactly as [`crate::validate`] does on the server:
+    /// the exercise without instructions, hints, quiz and setup (a challenge's per-assertion
+    /// hints blanked too, as its verdicts carry none until they open). `None` for a quiz, whose
+    /// answers stay on the server, and for an exercise checked only in the cluster.
+    pub fn rules(&self) -> Option<Exercise> {
+        if matches!(self.offline_kind()?, ExerciseKind::Quiz) {
+            return None;
+        }
+        let closed = self.hints_after_failures > 0;
+        Some(Exercise {
+            instructions: Text::default(),
+            hints: Vec::new(),
+            questions: Vec::new(),
+            setup: Vec::new(),
+            assertions: self
+                .assertions
+                .iter()
+                .map(|a| Assertion {
+                    hint: if closed {
+                        Text::default()
+                    } else {
+                        a.hint.clone()
+                    },
+                    ..a.clone()
+                })
+                .collect(),
+            ..self.clone()
+        })
+    }
+
     /// Whether [`crate::validate`] accepts input for this exercise.
     pub fn offline_kind(&self) -> Option<ExerciseKind> {
         match self.kind {

@@ -287,7 +287,7 @@ fn pod_manifest_yaml_syntax_error_has_line_and_column() {
 #[test]
 fn cluster_only_exercise_refuses_offline_input() {
     assert!(matches!(
-        validate(&exercise("deployment"), "a: 1"),
+        validate(&exercise("service-clusterip"), "a: 1"),
         Err(InputError::NotOffline { .. })
     ));
 }

@@ -16,9 +16,7 @@ use super::{print_json, OutLang, Problem, EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use crate::config::{ClusterArgs, ContentArgs};
 use crate::service::catalog::load_catalog;
 use crate::service::grading::check_in;
-use crate::service::texts::{
-    input_error_code, input_error_text, not_cluster_text, unknown_exercise,
-};
+use crate::service::texts::{input_error_code, not_cluster_text, unknown_exercise};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -180,15 +178,16 @@ fn run_validate(catalog: &Catalog, args: &ValidateArgs) -> Result<Verdict, Probl
     if ex.offline_kind().is_none() {
         return Err(Problem::error(
             "not-offline",
-            input_error_text(&InputError::NotOffline {
+            InputError::NotOffline {
                 exercise: ex.id.clone(),
-            }),
+            }
+            .text(),
         ));
     }
     let input = read_input(&args.file)?;
     kubelab_checks::validate_bytes(ex, &input).map_err(|e| Problem {
         code: input_error_code(&e),
-        message: input_error_text(&e),
+        message: e.text(),
         // A submission that cannot be read as the expected text is a failing submission;
         // refusing it outright (size, wrong kind) is an error.
         exit: match e {

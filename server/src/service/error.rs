@@ -4,7 +4,7 @@
 use kubelab_checks::{InputError, Text};
 use kubelab_store::StoreError;
 
-use super::texts::{self, input_error_code, input_error_text, not_cluster_text, unknown_exercise};
+use super::texts::{self, input_error_code, not_cluster_text, unknown_exercise};
 use crate::cluster::provision::ProvisionError;
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
@@ -19,6 +19,9 @@ pub enum ServiceError {
     NotCluster(String),
     #[error("exercise {0} has no setup to start")]
     NothingToStart(String),
+    /// A quiz (its answers stay here) or a cluster-only exercise: nothing to pre-check.
+    #[error("exercise {0} has no rules to pre-check in the browser")]
+    NoRules(String),
     /// Gated progress: the exercise opens once every exercise of an earlier chapter passes.
     #[error("exercise {exercise} opens after chapter {}", .lock.chapter)]
     Locked {
@@ -76,6 +79,7 @@ impl ServiceError {
             E::UnknownExercise(_) => "unknown-exercise",
             E::NotCluster(_) => "not-cluster",
             E::NothingToStart(_) => "nothing-to-start",
+            E::NoRules(_) => "no-rules",
             E::Locked { .. } => "exercise-locked",
             E::GatedByClassroom => "gated-by-classroom",
             E::Input(e) => input_error_code(e),
@@ -131,6 +135,10 @@ impl ServiceError {
                 format!("练习 {id} 不需要“开始”：它没有预先创建的对象，直接按说明动手就行。"),
                 format!("Exercise {id} has nothing to start: it creates no objects for you; follow its instructions."),
             ),
+            E::NoRules(id) => Text::new(
+                format!("练习 {id} 没有可在浏览器里预检的规则：测验的答案只在服务器上，集群练习要在集群里检查。"),
+                format!("Exercise {id} has no rules to pre-check in the browser: a quiz's answers stay on the server, and a cluster exercise is checked in the cluster."),
+            ),
             E::Locked { exercise, lock } => {
                 let missing = lock.missing.join(", ");
                 Text::new(
@@ -148,7 +156,7 @@ impl ServiceError {
                 "你在班级里：是否按章节解锁练习由老师决定。".to_string(),
                 "You are in a classroom: your instructor decides whether exercises open chapter by chapter.".to_string(),
             ),
-            E::Input(e) => input_error_text(e),
+            E::Input(e) => e.text(),
             E::Cluster(e) => e.text(),
             E::Provision(e) => e.text(),
             E::Store(e) => e.text(),

@@ -291,6 +291,7 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
             "/api/exercises/final-challenge/hints".into(),
             None,
         ),
+        (Method::GET, "/api/exercises/deployment/rules".into(), None),
         (
             Method::POST,
             "/api/exercises/deployment/check".into(),

@@ -80,7 +80,9 @@ impl Coded for ServiceError {
     fn status(&self) -> StatusCode {
         use ServiceError as E;
         match self {
-            E::UnknownExercise(_) | E::UnknownResumeCode | E::NotFound => StatusCode::NOT_FOUND,
+            E::UnknownExercise(_) | E::UnknownResumeCode | E::NotFound | E::NoRules(_) => {
+                StatusCode::NOT_FOUND
+            }
             E::NotCluster(_)
             | E::NotProvisioned
             | E::NothingToStart(_)

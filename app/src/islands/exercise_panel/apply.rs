@@ -1,11 +1,14 @@
 //! "Apply YAML" under a cluster exercise: the learner pastes or writes manifests and kubelab
 //! applies them into their namespace as them (`POST /api/me/apply`), tries them (dry run) or
-//! deletes what they name; each object's outcome is listed, a refusal with the line it points at.
+//! deletes what they name; each object's outcome is listed, a refusal with the line it points at
+//! (and marked there in the editor). An exercise with an answer editor applies that editor's
+//! text; the others get an editor of their own here.
 
 use kubelab_wire::{ApplyBody, ApplyOutcome, ApplyReport, Me, StartBody};
 use leptos::prelude::*;
 
-use crate::client;
+use super::code::{CodeArea, Jump};
+use crate::client::{self, Diagnostic};
 use crate::i18n::{t, Msg};
 use crate::model::Lang;
 
@@ -68,10 +71,60 @@ fn at_line(lang: Lang, line: Option<u32>) -> Option<String> {
     })
 }
 
+/// The refusals that point at a line, as marks for the editor.
+fn refusal_marks(r: &ApplyReport, lang: Lang) -> Vec<Diagnostic> {
+    let problems = r.problems.iter().filter_map(|p| {
+        Some(Diagnostic {
+            line: p.line?,
+            column: p.column.unwrap_or(1),
+            message: p.message.get(lang.code()).to_string(),
+        })
+    });
+    let refused = r.objects.iter().filter_map(|o| {
+        if o.outcome != ApplyOutcome::Refused {
+            return None;
+        }
+        Some(Diagnostic {
+            line: o.line?,
+            column: o.column.unwrap_or(1),
+            message: format!(
+                "{}/{}: {}",
+                o.kind,
+                o.name,
+                o.message
+                    .as_ref()
+                    .map(|m| m.get(lang.code()))
+                    .unwrap_or(t(lang, Msg::ApplyRefused))
+            ),
+        })
+    });
+    problems.chain(refused).collect()
+}
+
 #[component]
-pub fn ApplyBox(id: String, lang: Lang, busy: Signal<bool>) -> impl IntoView {
-    let yaml = RwSignal::new(String::new());
+pub fn ApplyBox(
+    id: String,
+    lang: Lang,
+    busy: Signal<bool>,
+    /// The answer editor's text, when the panel has one; else this box has its own editor.
+    shared: Option<RwSignal<String>>,
+    /// Where this box puts the marks of a refusal (the editor that holds the text shows them).
+    marks: RwSignal<Vec<Diagnostic>>,
+    jump: Jump,
+) -> impl IntoView {
+    let own = shared.is_none();
+    let yaml = shared.unwrap_or_else(|| RwSignal::new(String::new()));
     let out = RwSignal::new(Outcome::Idle);
+    // A new report replaces the marks; editing clears them (they point at the old text).
+    Effect::new(move |_| {
+        yaml.track();
+        marks.set(Vec::new());
+    });
+    Effect::new(move |_| {
+        if let Outcome::Report(r) = out.get() {
+            marks.set(refusal_marks(&r, lang));
+        }
+    });
     let working = move || {
         busy.get() || out.with(|o| *o == Outcome::Working) || yaml.with(|y| y.trim().is_empty())
     };
@@ -82,12 +135,18 @@ pub fn ApplyBox(id: String, lang: Lang, busy: Signal<bool>) -> impl IntoView {
                 on:click=move |_| send(yaml.get_untracked(), action, lang, out)>{t(lang, msg)}</button>
         }
     };
-    view! {
-        <details class="apply-box">
-            <summary>{t(lang, Msg::ApplyHeading)}</summary>
+    let editor = own.then(|| {
+        view! {
             <label for=area_id.clone()>{t(lang, Msg::ApplyLabel)}</label>
-            <textarea id=area_id class="apply-yaml" rows="10" spellcheck="false" autocapitalize="off"
-                prop:value=move || yaml.get() on:input=move |ev| yaml.set(event_target_value(&ev))></textarea>
+            <CodeArea id=area_id.clone() label=t(lang, Msg::ApplyHeading).to_string() language="yaml"
+                rows=10 class="apply-yaml" draft=format!("{id}.apply") text=yaml
+                diagnostics=Signal::from(marks) jump=jump />
+        }
+    });
+    view! {
+        <details class="apply-box" open=!own>
+            <summary>{t(lang, Msg::ApplyHeading)}</summary>
+            {editor}
             <div class="apply-actions">
                 {button(Action::DryRun, "dry-run-btn", Msg::ApplyDryRun)}
                 {button(Action::Apply, "apply-btn", Msg::ApplyApply)}

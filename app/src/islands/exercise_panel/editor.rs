@@ -1,13 +1,22 @@
 //! The answer editor of text exercises (Dockerfile, command, manifest, and cluster exercises
-//! that may be checked offline): a textarea whose text is posted as typed.
+//! that may be checked offline): a [`CodeArea`] whose text is pre-checked as the learner types
+//! (debounced, in the browser, see [`super::precheck`]) and posted by "Check my answer".
 
+use std::sync::Arc;
+
+use kubelab_checks::Exercise;
 use kubelab_wire::{paths, ExerciseKind};
 use leptos::prelude::*;
 
+use super::code::{CodeArea, Jump};
+use super::precheck::{precheck, Precheck};
 use super::state::{run, PanelState};
-use crate::client;
+use crate::client::{self, Diagnostic};
 use crate::i18n::{self, t, Msg};
 use crate::model::Lang;
+
+/// Typing pauses this long before the pre-check runs.
+const PRECHECK_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
 
 fn rows(kind: ExerciseKind) -> u32 {
     match kind {
@@ -17,6 +26,25 @@ fn rows(kind: ExerciseKind) -> u32 {
     }
 }
 
+/// The editor's highlighting for an exercise's input.
+pub fn language(kind: ExerciseKind) -> &'static str {
+    match kind {
+        ExerciseKind::Command => "command",
+        ExerciseKind::Dockerfile => "dockerfile",
+        _ => "yaml",
+    }
+}
+
+/// The exercise's rules, asked once when the learner first types.
+#[derive(Clone, Debug, PartialEq)]
+enum Rules {
+    NotAsked,
+    Asking,
+    Got(Arc<Exercise>),
+    /// Not to be had (offline, an old server): no pre-check, the rest works.
+    Unavailable,
+}
+
 #[component]
 pub fn Editor(
     id: String,
@@ -24,34 +52,74 @@ pub fn Editor(
     kind: ExerciseKind,
     state: RwSignal<PanelState>,
     busy: Signal<bool>,
+    /// The text, shared with "Apply" on cluster exercises.
+    text: RwSignal<String>,
+    /// Marks from elsewhere in the panel (the API server's refusals of an apply).
+    more: Signal<Vec<Diagnostic>>,
+    jump: Jump,
 ) -> impl IntoView {
-    let editor = NodeRef::<leptos::html::Textarea>::new();
-    // Esc then Tab leaves the editor; any other key re-arms Tab-inserts-spaces.
-    let escaped = RwSignal::new(false);
     let help_id = format!("{id}-editor-help");
     let url = StoredValue::new(paths::exercise(&id, "submit"));
+    let rules = RwSignal::new(Rules::NotAsked);
+    let checked = RwSignal::new(Precheck::default());
+    let timer = StoredValue::new_local(None::<TimeoutHandle>);
+    let rules_url = StoredValue::new(paths::exercise(&id, "rules"));
+
+    let run_precheck = move || {
+        if let Rules::Got(ex) = rules.get_untracked() {
+            checked.set(text.with_untracked(|t| precheck(&ex, t, lang)));
+        }
+    };
+    // Each edit (re)starts the delay; the first one also asks for the rules.
+    Effect::new(move |first: Option<()>| {
+        text.track();
+        if first.is_none() && text.with_untracked(String::is_empty) {
+            return;
+        }
+        if rules.get_untracked() == Rules::NotAsked {
+            rules.set(Rules::Asking);
+            let url = rules_url.get_value();
+            leptos::task::spawn_local(async move {
+                let got = client::get_json::<Exercise>(&url).await;
+                let _ = rules.try_set(match got {
+                    Ok(ex) => Rules::Got(Arc::new(ex)),
+                    Err(_) => Rules::Unavailable,
+                });
+                run_precheck();
+            });
+            return;
+        }
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        timer.set_value(set_timeout_with_handle(run_precheck, PRECHECK_DELAY).ok());
+    });
+
+    let diagnostics = Signal::derive(move || {
+        let mut all = checked.with(|c| c.diagnostics.clone());
+        all.extend(more.get());
+        all
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = editor
-            .get_untracked()
-            .map(|el| el.value())
-            .unwrap_or_default();
         let url = url.get_value();
+        let body = text.get_untracked();
         run(
             state,
             lang,
-            async move { client::post_text(&url, text).await },
+            async move { client::post_text(&url, body).await },
         );
-    };
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        escaped.set(client::editor_key(&ev, escaped.get_untracked()));
     };
     let label = format!("{} ({})", t(lang, Msg::EditorLabel), i18n::kind(lang, kind));
     view! {
         <form class="answer-form" on:submit=on_submit>
-            <textarea class="editor" node_ref=editor rows=rows(kind) spellcheck="false"
-                autocomplete="off" autocapitalize="off" wrap="off"
-                aria-label=label aria-describedby=help_id.clone() on:keydown=on_keydown></textarea>
+            <CodeArea id=format!("{id}-editor") label=label describedby=help_id.clone()
+                language=language(kind) rows=rows(kind) class="editor" draft=id.clone()
+                text=text diagnostics=diagnostics jump=jump />
+            <p class="precheck" data-problems=move || checked.with(|c| c.problems)
+                hidden=move || checked.with(|c| c.status.is_empty())>
+                {move || checked.with(|c| c.status.clone())}
+            </p>
             <p class="editor-help" id=help_id>{t(lang, Msg::EditorHelp)}</p>
             <button type="submit" class="check-btn" disabled=move || busy.get()>{t(lang, Msg::CheckAnswer)}</button>
         </form>

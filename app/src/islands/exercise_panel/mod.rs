@@ -8,7 +8,9 @@
 
 mod apply;
 mod cluster;
+mod code;
 mod editor;
+mod precheck;
 mod quiz;
 mod state;
 mod verdict;
@@ -24,6 +26,7 @@ use crate::model::Lang;
 
 use apply::ApplyBox;
 use cluster::ClusterActions;
+use code::Jump;
 use editor::Editor;
 use quiz::Quiz;
 use verdict::PanelStateView;
@@ -125,16 +128,28 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
         !ready.get() || state.get() == PanelState::Busy || locked.with(Option::is_some)
     });
 
-    let editor = input
-        .filter(|k| *k != ExerciseKind::Quiz)
-        .map(|k| view! { <Editor id=id.clone() lang=lang kind=k state=state busy=busy /> });
+    // The panel's text (shared by the answer editor and Apply), the marks Apply's refusals put
+    // in it, and where the result area asks the editor to move the cursor.
+    let text = RwSignal::new(String::new());
+    let marks = RwSignal::new(Vec::new());
+    let jump = Jump(RwSignal::new(None));
+    provide_context(jump);
+    let text_input = input.filter(|k| *k != ExerciseKind::Quiz);
+    let editor = text_input.map(|k| {
+        view! {
+            <Editor id=id.clone() lang=lang kind=k state=state busy=busy text=text
+                more=Signal::from(marks) jump=jump />
+        }
+    });
+    // Apply sends the answer editor's text when it is YAML.
+    let shared = (text_input == Some(ExerciseKind::Manifest)).then_some(text);
     let quiz = (input == Some(ExerciseKind::Quiz)).then(
         || view! { <Quiz id=id.clone() lang=lang questions=questions state=state busy=busy /> },
     );
     let cluster = (kind == ExerciseKind::Cluster).then(|| {
         view! {
             <ClusterActions id=id.clone() lang=lang state=state busy=busy setup=setup />
-            <ApplyBox id=id.clone() lang=lang busy=busy />
+            <ApplyBox id=id.clone() lang=lang busy=busy shared=shared marks=marks jump=jump />
         }
     });
     let hints = if hints_after > 0 {

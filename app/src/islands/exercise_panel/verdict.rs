@@ -5,7 +5,9 @@ use kubelab_checks::AssertionResult;
 use kubelab_wire::{Text, Verdict};
 use leptos::prelude::*;
 
+use super::code::Jump;
 use super::state::PanelState;
+use crate::i18n::workbench::go_to_line;
 use crate::i18n::{self, last_checked, not_passed_summary, t, Msg};
 use crate::islands::parts::{mark, outcome_word};
 use crate::model::Lang;
@@ -91,16 +93,26 @@ fn failure_details(r: &AssertionResult, lang: Lang) -> impl IntoView {
             }
         })
     };
-    let at = r
-        .location
-        .as_ref()
-        .map(|l| format!("{}:{}", l.line, l.column));
+    // A position in the learner's text: a button that puts the editor's cursor there.
+    let jump = use_context::<Jump>();
+    let at = r.location.map(|l| {
+        let (line, column) = (l.line, l.column);
+        view! {
+            <dt>{t(lang, Msg::Line)}</dt>
+            <dd>
+                <button type="button" class="goto-btn" aria-label=go_to_line(lang, line, column)
+                    on:click=move |_| if let Some(j) = jump { j.0.set(Some((line, column))) }>
+                    <code>{format!("{line}:{column}")}</code>
+                </button>
+            </dd>
+        }
+    });
     view! {
         <dl class="result-details">
             {detail(Msg::Field, r.field.clone())}
             {detail(Msg::Expected, r.expected.clone())}
             {detail(Msg::Found, r.found.clone())}
-            {detail(Msg::Line, at)}
+            {at}
         </dl>
         {r.hint.as_ref().map(|h| view! {
             <p class="result-hint">

@@ -101,11 +101,11 @@ fn validate_refuses_unknown_id_cluster_only_exercise_and_oversized_input() {
         .expect_err("unknown id");
     assert_eq!((p.code, p.exit), ("unknown-exercise", EXIT_ERROR));
 
-    let p = run_validate(&catalog(), &validate_args("deployment", f.path()))
+    let p = run_validate(&catalog(), &validate_args("service-clusterip", f.path()))
         .expect_err("cluster-only exercise");
     assert_eq!((p.code, p.exit), ("not-offline", EXIT_ERROR));
     assert!(
-        p.message.en.contains("kubelab check deployment"),
+        p.message.en.contains("kubelab check service-clusterip"),
         "{}",
         p.message.en
     );
@@ -158,11 +158,11 @@ fn every_input_error_has_both_languages() {
             message: "y".into(),
         },
         InputError::NotOffline {
-            exercise: "deployment".into(),
+            exercise: "service-clusterip".into(),
         },
     ];
     for e in &errors {
-        let t = input_error_text(e);
+        let t = e.text();
         assert!(!t.zh.trim().is_empty() && !t.en.trim().is_empty(), "{e:?}");
         assert_ne!(t.zh, t.en, "{e:?}");
     }

@@ -12,6 +12,8 @@
 //!   namespace; `POST /api/exercises/{id}/reset`: delete them, then create them again. A signed-in
 //!   learner only; counted like checks.
 //!
+//! * `GET /api/exercises/{id}/rules`: what the browser needs to pre-check a text exercise as the
+//!   server would ([`Exercise::rules`]); 404 `no-rules` for a quiz and a cluster-only exercise.
 //! * `GET /api/exercises/{id}/hints`: the hints for the asking learner; a challenge's
 //!   (`hints_after_failures`) open only after that many failed checks, and its verdicts carry no
 //!   per-result hint until then.
@@ -56,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/exercises/{id}/start", post(start))
         .route("/api/exercises/{id}/reset", post(reset))
         .route("/api/exercises/{id}/hints", get(hints))
+        .route("/api/exercises/{id}/rules", get(rules))
 }
 
 async fn list(State(state): State<AppState>) -> Json<Vec<PublicExercise>> {
@@ -67,6 +70,21 @@ async fn one(
     Path(id): Path<String>,
 ) -> Result<Json<PublicExercise>, WebError> {
     Ok(Json(state.lab.exercise(&id)?.public()))
+}
+
+/// The same for every learner and every page view of a content version: the browser may keep it
+/// for a few minutes.
+async fn rules(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let ex = state.lab.exercise(&id)?;
+    let rules = ex.rules().ok_or(ServiceError::NoRules(id))?;
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "private, max-age=300")],
+        Json(rules),
+    )
+        .into_response())
 }
 
 /// The verdict, with the id of the stored attempt in a header: an answer that is 2xx has been

@@ -197,7 +197,12 @@ async fn syntax_errors_name_the_line_and_column() {
 
 #[tokio::test]
 async fn submitting_text_to_a_cluster_only_exercise_is_409() {
-    let (status, json) = call("POST", "/api/exercises/deployment/submit", b"kind: Pod\n").await;
+    let (status, json) = call(
+        "POST",
+        "/api/exercises/service-clusterip/submit",
+        b"kind: Pod\n",
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_error(&json, "not-offline");
 }
@@ -553,4 +558,56 @@ async fn a_challenges_hints_open_only_after_two_failed_checks() {
         h.get("to_go").is_none() && !h["hints"].as_array().expect("hints").is_empty(),
         "{h}"
     );
+}
+
+#[tokio::test]
+async fn rules_let_the_browser_reach_the_servers_verdict_and_never_carry_quiz_answers() {
+    let (state, _dir) = state().await;
+    let answer = b"FROM nginx:latest\nEXPOSE 80\n";
+    let (status, rules) = send(
+        state.clone(),
+        "GET",
+        "/api/exercises/dockerfile/rules",
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        rules["instructions"],
+        serde_json::json!({"zh": "", "en": ""})
+    );
+    let rules: kubelab_checks::Exercise = serde_json::from_value(rules).expect("an exercise");
+    let in_browser =
+        kubelab_checks::validate(&rules, std::str::from_utf8(answer).unwrap()).expect("checked");
+    let (status, on_server) = send(
+        state.clone(),
+        "POST",
+        "/api/exercises/dockerfile/submit",
+        answer.to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!in_browser.passed);
+    assert_eq!(serde_json::to_value(&in_browser).unwrap(), on_server);
+
+    for (id, code, status_want) in [
+        ("final-quiz", "no-rules", StatusCode::NOT_FOUND),
+        ("fix-service-selector", "no-rules", StatusCode::NOT_FOUND),
+        (
+            "no-such-exercise",
+            "unknown-exercise",
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let (status, json) = send(
+            state.clone(),
+            "GET",
+            &format!("/api/exercises/{id}/rules"),
+            Vec::new(),
+        )
+        .await;
+        assert_eq!(status, status_want, "{id}: {json}");
+        assert_error(&json, code);
+        assert!(!json.to_string().contains("\"answer\""), "{json}");
+    }
 }
