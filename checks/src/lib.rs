@@ -6,6 +6,7 @@
 //! * [`evaluate`] checks a `cluster` exercise against a [`Snapshot`] of the learner's namespace.
 //! * [`validate`] / [`validate_bytes`] check submitted text for `dockerfile`, `command`, `manifest`
 //!   and `quiz` exercises (and `cluster` exercises with `offline: manifest`).
+//! * [`graph::build`] draws the learner's objects and their links for the live view.
 //! * [`Exercise::public`] strips quiz answers before an exercise goes to the browser.
 //!
 //! See docs/EXERCISES.md for the spec format and the assertion vocabulary.
@@ -14,6 +15,7 @@ pub mod apply;
 mod cluster;
 pub mod command;
 pub mod dockerfile;
+pub mod graph;
 pub mod labels;
 pub mod manifest;
 pub mod path;
@@ -26,6 +28,7 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 
+pub use graph::{BrokenLink, GraphEdge, GraphNode, NodeStatus, ObjectGraph};
 pub use snapshot::{Snapshot, CLUSTER_SCOPED};
 pub use spec::setup;
 pub use spec::{

@@ -34,13 +34,13 @@ pub(crate) struct Ctx<'a> {
 
 static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
-fn obj_map<'a>(v: &'a Value, p: &str) -> &'a Map<String, Value> {
+pub(crate) fn obj_map<'a>(v: &'a Value, p: &str) -> &'a Map<String, Value> {
     path::get_one(v, p)
         .and_then(Value::as_object)
         .unwrap_or(&EMPTY)
 }
 
-fn list<'a>(v: &'a Value, p: &str) -> &'a [Value] {
+pub(crate) fn list<'a>(v: &'a Value, p: &str) -> &'a [Value] {
     path::get_one(v, p)
         .and_then(Value::as_array)
         .map(Vec::as_slice)

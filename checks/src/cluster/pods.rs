@@ -59,7 +59,7 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    pub(super) fn pod_ready(p: &Value) -> bool {
+    pub(crate) fn pod_ready(p: &Value) -> bool {
         get_str(p, "status.phase") == Some("Running")
             && list(p, "status.conditions").iter().any(|c| {
                 get_str(c, "type") == Some("Ready") && get_str(c, "status") == Some("True")

@@ -19,19 +19,12 @@ impl<'a> Ctx<'a> {
         let mut ready = BTreeSet::new();
         let mut total = BTreeSet::new();
         let mut any_slice = false;
-        for s in self.snap.of_kind("EndpointSlice") {
-            if get_str(s, "metadata.labels[\"kubernetes.io/service-name\"]") != Some(svc_name) {
-                continue;
-            }
+        for s in self.slices_of(svc_name) {
             any_slice = true;
             for e in list(s, "endpoints") {
                 let addr = list(e, "addresses").first().map(render).unwrap_or_default();
                 total.insert(addr.clone());
-                // conditions.ready: nil means ready (API semantics)
-                if path::get_one(e, "conditions.ready")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(true)
-                {
+                if Self::endpoint_ready(e) {
                     ready.insert(addr);
                 }
             }
@@ -54,8 +47,23 @@ impl<'a> Ctx<'a> {
         (ready.len(), total.len(), any_slice)
     }
 
+    /// The EndpointSlices of a Service (labelled `kubernetes.io/service-name`).
+    pub(crate) fn slices_of(&self, svc_name: &str) -> impl Iterator<Item = &'a Value> + 'a {
+        let svc_name = svc_name.to_string();
+        self.snap.of_kind("EndpointSlice").filter(move |s| {
+            get_str(s, "metadata.labels[\"kubernetes.io/service-name\"]") == Some(svc_name.as_str())
+        })
+    }
+
+    /// Whether one endpoint of a slice takes traffic (`conditions.ready`: nil means ready, as in the API).
+    pub(crate) fn endpoint_ready(e: &Value) -> bool {
+        path::get_one(e, "conditions.ready")
+            .and_then(Value::as_bool)
+            .unwrap_or(true)
+    }
+
     /// The live Pods a Service's selector picks; a Service without a selector picks none.
-    fn service_pods(&self, svc: &Value) -> Vec<&'a Value> {
+    pub(crate) fn service_pods(&self, svc: &Value) -> Vec<&'a Value> {
         let sel = labels::from_map(obj_map(svc, "spec.selector"));
         if sel.is_empty() {
             return Vec::new();
