@@ -214,7 +214,24 @@ pub enum StreamEvent<T> {
 /// An open stream; dropping it closes the connection.
 pub struct EventStream {
     #[cfg(feature = "hydrate")]
-    _inner: browser::Stream,
+    inner: browser::Stream,
+}
+
+impl EventStream {
+    /// Also calls `on` for the stream's `event` messages read as `U` (an unreadable one is
+    /// skipped: the main event's handler hears about the connection).
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_mut))]
+    pub fn also<U: DeserializeOwned + 'static>(
+        mut self,
+        event: &str,
+        on: impl FnMut(U) + 'static,
+    ) -> Self {
+        #[cfg(feature = "hydrate")]
+        self.inner.listen(event, on);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, on);
+        self
+    }
 }
 
 /// Opens a stream and calls `on` for its `event` messages (read as `T`), its `error` events and
@@ -226,7 +243,7 @@ pub fn open_stream<T: DeserializeOwned + 'static>(
 ) -> Option<EventStream> {
     #[cfg(feature = "hydrate")]
     {
-        browser::open_stream(url, event, on).map(|inner| EventStream { _inner: inner })
+        browser::open_stream(url, event, on).map(|inner| EventStream { inner })
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -430,7 +447,28 @@ mod browser {
 
     pub struct Stream {
         source: EventSource,
-        _listeners: [Listener; 3],
+        listeners: Vec<Listener>,
+    }
+
+    impl Stream {
+        pub fn listen<U: DeserializeOwned + 'static>(
+            &mut self,
+            event: &str,
+            mut on: impl FnMut(U) + 'static,
+        ) {
+            let f = Listener::new(move |ev: web_sys::Event| {
+                if let Ok(value) = read_event::<U>(&message_data(&ev).unwrap_or_default()) {
+                    on(value);
+                }
+            });
+            if self
+                .source
+                .add_event_listener_with_callback(event, f.as_ref().unchecked_ref())
+                .is_ok()
+            {
+                self.listeners.push(f);
+            }
+        }
     }
 
     impl Drop for Stream {
@@ -481,7 +519,7 @@ mod browser {
             listen("open", &on_open) && listen(event, &on_message) && listen("error", &on_error);
         let stream = Stream {
             source,
-            _listeners: [on_open, on_message, on_error],
+            listeners: vec![on_open, on_message, on_error],
         };
         // Dropped (and so closed) at once if a listener could not be added.
         ok.then_some(stream)

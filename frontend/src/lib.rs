@@ -8,3 +8,10 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
 }
+
+/// The exercise panel's pre-check, for the end-to-end test that holds it to the server's verdict.
+#[cfg(feature = "exercise")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn precheck(rules: &str, text: &str) -> String {
+    kubelab_app::islands::exercise_panel::precheck_json(rules, text)
+}

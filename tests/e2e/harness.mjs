@@ -154,6 +154,15 @@ export async function waitForPanel(page, id) {
   return panel;
 }
 
+/** Replaces the text of an exercise panel's code editor (CodeMirror, mounted once the editor
+ * chunk has loaded), as a paste would; the hidden textarea under it follows. */
+export async function setEditor(scope, text) {
+  const content = scope.locator('.cm-content');
+  await content.click();
+  await content.press('Control+a');
+  await content.page().keyboard.insertText(text);
+}
+
 /** kubectl matching the sandbox (scripts/sandbox installs it there), or $KUBECTL. */
 export const kubectl = process.env.KUBECTL || join(homedir(), '.cache/kubelab/kubectl/1.37.1/bin/kubectl');
 

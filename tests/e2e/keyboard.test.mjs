@@ -50,7 +50,8 @@ function focused(page) {
   return page.evaluate(() => {
     const el = document.activeElement;
     if (!el || el === document.body) return { tag: 'BODY', visible: true };
-    const s = getComputedStyle(el);
+    // The code editor draws its focus ring around the whole editor, not its text area.
+    const s = getComputedStyle(el.closest('.cm-editor') ?? el);
     const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
     return {
       tag: el.tagName,
@@ -65,7 +66,8 @@ function focused(page) {
  * An exercise editor keeps Tab for indenting; like its help text says, Esc then Tab leaves it. */
 async function tabTo(page, selector, max = 400) {
   for (let i = 0; i < max; i++) {
-    if (await page.evaluate(() => document.activeElement?.tagName === 'TEXTAREA')) await page.keyboard.press('Escape');
+    const inEditor = () => document.activeElement?.tagName === 'TEXTAREA' || !!document.activeElement?.closest('.cm-editor');
+    if (await page.evaluate(inEditor)) await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
     const f = await focused(page);
     assert.ok(f.visible, `focus is not visible on ${f.tag} "${f.text}"`);
@@ -106,10 +108,14 @@ test('keyboard only: the skip link, then an exercise answered and passed', async
   await tabTo(page, '.skip-link', 1);
   await page.keyboard.press('Enter');
   const panel = page.locator('.panel[data-exercise="kubectl-dry-run"]');
-  await tabTo(page, '.panel[data-exercise="kubectl-dry-run"] textarea');
+  // The textarea, or the code editor over it if its chunk came while the learner tabbed along.
+  await tabTo(page, '.panel[data-exercise="kubectl-dry-run"] :is(textarea, .cm-content)');
   await page.keyboard.type(ANSWER);
   // Wait for the panel to work (its code loads as the learner reaches it), as the button shows.
+  // Typing went on where it was when the editor took over from the textarea.
   await panel.and(page.locator('[data-ready]')).waitFor();
+  await panel.locator('.cm-editor').waitFor();
+  assert.equal(await panel.locator('textarea.editor').inputValue(), ANSWER);
   // Tab indents in the editor; Esc, then Tab, leaves it for the check button.
   await page.keyboard.press('Escape');
   await tabTo(page, '.panel[data-exercise="kubectl-dry-run"] button.check-btn', 1);

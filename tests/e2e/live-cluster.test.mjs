@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, waitForPanel, artifacts, kubectl, until, NGX_DEPLOYMENT } from './harness.mjs';
+import { startServer, startBrowser, openPage, waitForPanel, setEditor, artifacts, kubectl, until, NGX_DEPLOYMENT } from './harness.mjs';
 
 const namespace = `e2e-panel-${process.pid}`;
 let server;
@@ -88,9 +88,9 @@ test('Apply from the page: a foreign namespace is refused at its line; dry run s
   const { page, context } = await openPage(browser, server.base);
   await page.goto('/en/learn/deployment');
   const panel = await waitForPanel(page, 'deployment');
+  // The deployment exercise has an answer editor: Apply sends its YAML (the box is open).
   const box = panel.locator('.apply-box');
-  await box.locator('summary').click();
-  const area = box.locator('textarea.apply-yaml');
+  await panel.locator('.cm-editor').waitFor();
   const result = box.locator('.apply-result');
   const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-page\ndata:\n  greeting: hello\n';
   const exists = () => {
@@ -102,13 +102,13 @@ test('Apply from the page: a foreign namespace is refused at its line; dry run s
     }
   };
 
-  await area.fill(`${configMap}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: kube-system\n`);
+  await setEditor(panel, `${configMap}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: kube-system\n`);
   await box.locator('.apply-btn').click();
   await box.locator('.apply-result[data-state="refused"]').waitFor({ timeout: 30000 });
   assert.match(await result.textContent(), /names namespace kube-system, but yours is .*\(line 12\)/);
   assert.equal(exists(), false, 'nothing is applied when one document is refused');
 
-  await area.fill(configMap);
+  await setEditor(panel, configMap);
   await box.locator('.dry-run-btn').click();
   await box.locator('.apply-list li[data-outcome="wouldapply"]').waitFor({ timeout: 30000 });
   assert.equal(exists(), false, 'a dry run stores nothing');

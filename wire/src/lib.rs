@@ -19,7 +19,10 @@ pub mod time;
 pub use analytics::{Analytics, IdleLearner, PassRate, TimeBucket};
 pub use apply::{AppliedObject, ApplyBody, ApplyOutcome, ApplyProblem, ApplyReport};
 pub use error::{ErrorBody, ErrorDetail};
-pub use kubelab_checks::{ExerciseKind, SetupObject, Text, Verdict};
+pub use kubelab_checks::{
+    BrokenLink, ExerciseKind, GraphEdge, GraphNode, NodeStatus, ObjectGraph, SetupObject, Text,
+    Verdict,
+};
 pub use learner::{
     ClassroomRef, ClusterStatus, IdleRemoval, JoinBody, LastVerdict, Me, MeLearner, ResumeBody,
     StartBody, Summary, SummaryProgress,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use kubelab_checks::{Catalog, Exercise, ExerciseKind, Need, Snapshot, Verdict};
+use kubelab_checks::{Catalog, Exercise, ExerciseKind, Need, ObjectGraph, Snapshot, Verdict};
 use kubelab_store::{Attempt, AttemptSource, Learner, NewAttempt};
 
 use super::metrics::{self, Outcome};
@@ -136,6 +136,8 @@ pub fn regrade(ex: &Exercise, attempt: &Attempt, namespace: &str) -> Option<Verd
 pub enum LiveUpdate {
     /// A verdict that differs from the one before.
     Verdict(Verdict),
+    /// The learner's objects and their links, when they differ from the ones before.
+    Objects(ObjectGraph),
     /// The cache could not be read this time (the stream goes on).
     Error(Error),
 }
@@ -258,7 +260,11 @@ impl Lab {
         self: Arc<Self>,
         ex: Exercise,
         learner: Learner,
-    ) -> Result<(Verdict, impl Stream<Item = LiveUpdate> + Send + 'static)> {
+    ) -> Result<(
+        Verdict,
+        ObjectGraph,
+        impl Stream<Item = LiveUpdate> + Send + 'static,
+    )> {
         let cache = self.cluster()?.cache().clone();
         let namespace = self.ensure_namespace(&learner).await?;
         // Subscribed before the first read, so no change falls between the two.
@@ -273,9 +279,11 @@ impl Lab {
             None,
         )
         .await?;
-        let last = Arc::new(std::sync::Mutex::new(
-            serde_json::to_string(&first.verdict).ok(),
-        ));
+        let first_graph = graph_of(&namespace, &first);
+        let last = Arc::new(std::sync::Mutex::new(LastSent {
+            verdict: serde_json::to_string(&first.verdict).ok(),
+            graph: first_graph.clone(),
+        }));
         let (ex, learner) = (Arc::new(ex), Arc::new(learner));
         let updates = changes
             .then(move |_| {
@@ -283,42 +291,75 @@ impl Lab {
                     (self.clone(), cache.clone(), ex.clone(), learner.clone());
                 let (namespace, last) = (namespace.clone(), last.clone());
                 async move {
-                    let Checked { verdict, evidence } =
-                        match check_in(&cache, &ex, &namespace).await {
-                            Ok(c) => c,
-                            Err(e) => return Some(LiveUpdate::Error(e)),
-                        };
-                    let json = serde_json::to_string(&verdict).ok();
-                    {
+                    let checked = match check_in(&cache, &ex, &namespace).await {
+                        Ok(c) => c,
+                        Err(e) => return vec![LiveUpdate::Error(e)],
+                    };
+                    let graph = graph_of(&namespace, &checked);
+                    let json = serde_json::to_string(&checked.verdict).ok();
+                    let (verdict_changed, graph_changed) = {
                         let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
-                        if *last == json {
-                            return None;
-                        }
-                        *last = json;
+                        let changed = (last.verdict != json, last.graph != graph);
+                        last.verdict = json;
+                        last.graph = graph.clone();
+                        changed
+                    };
+                    let mut out = Vec::new();
+                    if verdict_changed {
+                        let Checked { verdict, evidence } = checked;
+                        lab.record_live(&learner, &ex, &verdict, &evidence).await;
+                        out.push(LiveUpdate::Verdict(verdict));
                     }
-                    if let Err(e) = lab.admit_attempt(&Lab::attempt_key(Some(&*learner), "")) {
-                        // Still shown, not stored: flipping an object back and forth must not
-                        // fill the store.
-                        tracing::warn!(error = %e, "live verdict not stored");
-                    } else if let Err(e) = lab
-                        .record(
-                            &learner,
-                            &ex.id,
-                            AttemptSource::Live,
-                            &verdict,
-                            &evidence,
-                            None,
-                        )
-                        .await
-                    {
-                        tracing::warn!(error = %e, "live verdict not stored");
+                    if graph_changed {
+                        out.push(LiveUpdate::Objects(graph));
                     }
-                    Some(LiveUpdate::Verdict(verdict))
+                    out
                 }
             })
-            .filter_map(futures::future::ready);
-        Ok((first.verdict, updates))
+            .flat_map(futures::stream::iter);
+        Ok((first.verdict, first_graph, updates))
     }
+
+    /// Stores a live verdict unless the learner's attempts are over their rate: still shown,
+    /// not stored (flipping an object back and forth must not fill the store); a store failure
+    /// is logged and the live view goes on.
+    async fn record_live(
+        &self,
+        learner: &Learner,
+        ex: &Exercise,
+        verdict: &Verdict,
+        evidence: &[Arc<serde_json::Value>],
+    ) {
+        if let Err(e) = self.admit_attempt(&Lab::attempt_key(Some(learner), "")) {
+            tracing::warn!(error = %e, "live verdict not stored");
+        } else if let Err(e) = self
+            .record(
+                learner,
+                &ex.id,
+                AttemptSource::Live,
+                verdict,
+                evidence,
+                None,
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "live verdict not stored");
+        }
+    }
+}
+
+/// What a live stream sent last: a change is sent only when it differs.
+struct LastSent {
+    verdict: Option<String>,
+    graph: ObjectGraph,
+}
+
+/// The learner's objects the exercise read, drawn with the verdict's first broken link.
+fn graph_of(namespace: &str, checked: &Checked) -> ObjectGraph {
+    kubelab_checks::graph::build(
+        &Snapshot::shared(namespace, checked.evidence.clone()),
+        Some(&checked.verdict),
+    )
 }
 
 /// How long a submission may wait for a parse slot before it is answered "busy".

@@ -1,8 +1,9 @@
 //! A cluster exercise's actions: "Check now", and "Live", which follows `/live` over
-//! server-sent events while the toggle is on and the page is visible; for a break-fix exercise
+//! server-sent events while the toggle is on and the page is visible (its verdicts, and the
+//! learner's objects for the object view); for a break-fix exercise
 //! also "Start" and "Reset this exercise", which create its objects in the learner's namespace.
 
-use kubelab_wire::{paths, Me, StartBody, Started, Verdict};
+use kubelab_wire::{paths, Me, ObjectGraph, StartBody, Started, Verdict};
 use leptos::prelude::*;
 
 use super::state::{run, PanelState};
@@ -51,6 +52,7 @@ struct Live {
     on: RwSignal<bool>,
     note: RwSignal<LiveNote>,
     state: RwSignal<PanelState>,
+    graph: RwSignal<Option<ObjectGraph>>,
 }
 
 impl Live {
@@ -85,7 +87,8 @@ impl Live {
         if stream.is_some() {
             self.note.set(LiveNote::Connecting);
         }
-        stream
+        let graph = self.graph;
+        stream.map(|s| s.also("objects", move |g: ObjectGraph| graph.set(Some(g))))
     }
 
     /// Turns live mode on or off. A stream is only for a learner who exists (the server creates
@@ -190,6 +193,8 @@ pub fn ClusterActions(
     state: RwSignal<PanelState>,
     busy: Signal<bool>,
     setup: Vec<String>,
+    /// The learner's objects, as the live stream draws them.
+    graph: RwSignal<Option<ObjectGraph>>,
 ) -> impl IntoView {
     let setup = (!setup.is_empty())
         .then(|| view! { <SetupActions id=id.clone() lang=lang setup=setup busy=busy /> });
@@ -198,6 +203,7 @@ pub fn ClusterActions(
         on: RwSignal::new(false),
         note: RwSignal::new(LiveNote::Off),
         state,
+        graph,
     };
     live.follow(id.clone());
     let note = live.note;

@@ -10,6 +10,7 @@ mod apply;
 mod cluster;
 mod code;
 mod editor;
+mod objects;
 mod precheck;
 mod quiz;
 mod state;
@@ -28,9 +29,11 @@ use apply::ApplyBox;
 use cluster::ClusterActions;
 use code::Jump;
 use editor::Editor;
+use objects::ObjectView;
 use quiz::Quiz;
 use verdict::PanelStateView;
 
+pub use precheck::precheck_json;
 pub use state::{restore, PanelState, QuizQuestion};
 
 /// Everything the panel island needs: small, serialisable, in one language.
@@ -146,9 +149,10 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
     let quiz = (input == Some(ExerciseKind::Quiz)).then(
         || view! { <Quiz id=id.clone() lang=lang questions=questions state=state busy=busy /> },
     );
+    let graph = RwSignal::new(None);
     let cluster = (kind == ExerciseKind::Cluster).then(|| {
         view! {
-            <ClusterActions id=id.clone() lang=lang state=state busy=busy setup=setup />
+            <ClusterActions id=id.clone() lang=lang state=state busy=busy setup=setup graph=graph />
             <ApplyBox id=id.clone() lang=lang busy=busy shared=shared marks=marks jump=jump />
         }
     });
@@ -168,6 +172,7 @@ pub fn ExercisePanel(data: PanelData) -> impl IntoView {
             <div class="verdict-area" aria-live="polite">
                 <PanelStateView state=state lang=lang />
             </div>
+            {(kind == ExerciseKind::Cluster).then(|| view! { <ObjectView graph=graph lang=lang id=id.clone() /> })}
             {hints}
         </div>
     }

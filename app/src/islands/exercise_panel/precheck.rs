@@ -48,6 +48,20 @@ pub fn verdict_diagnostics(v: &Verdict, lang: Lang) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The pre-check's raw outcome as JSON: the verdict, or `{"error":{"message":{zh,en}}}` for a
+/// refused text (the shape of the server's error body). The exercise bundle exports it so that
+/// Chromium can compare the browser's verdict with the server's on every answer of the corpus.
+pub fn precheck_json(rules: &str, text: &str) -> String {
+    let rules: Exercise = match serde_json::from_str(rules) {
+        Ok(r) => r,
+        Err(e) => return serde_json::json!({ "error": { "rules": e.to_string() } }).to_string(),
+    };
+    match kubelab_checks::validate(&rules, text) {
+        Ok(v) => serde_json::to_string(&v).unwrap_or_default(),
+        Err(e) => serde_json::json!({ "error": { "message": e.text() } }).to_string(),
+    }
+}
+
 fn of_verdict(v: &Verdict, lang: Lang) -> Precheck {
     let failed: Vec<_> = v
         .results

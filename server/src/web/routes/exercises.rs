@@ -6,8 +6,9 @@
 //!   answers) offline; the body is the raw text, at most 1 MiB.
 //! * `POST /api/exercises/{id}/check`: check a cluster exercise in the learner's namespace, read
 //!   from the server's shared watch caches.
-//! * `GET /api/exercises/{id}/live`: server-sent events; a `verdict` event now, and another each
-//!   time a change in the shared caches changes the verdict.
+//! * `GET /api/exercises/{id}/live`: server-sent events; a `verdict` and an `objects` event (the
+//!   learner's objects as a graph, `kubelab_checks::graph`) now, and another of each every time a
+//!   change in the shared caches changes it.
 //! * `POST /api/exercises/{id}/start`: create the exercise's `setup:` objects in the learner's
 //!   namespace; `POST /api/exercises/{id}/reset`: delete them, then create them again. A signed-in
 //!   learner only; counted like checks.
@@ -33,7 +34,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures::StreamExt;
-use kubelab_checks::{Exercise, PublicExercise, Verdict};
+use kubelab_checks::{Exercise, ObjectGraph, PublicExercise, Verdict};
 use kubelab_store::Attempt;
 use kubelab_wire::{Hints, Started, ATTEMPT_HEADER};
 use tower_sessions::Session;
@@ -185,6 +186,17 @@ async fn hints(
     Ok(Json(lab.hints(ex, learner.as_ref()).await?))
 }
 
+fn objects_event(g: &ObjectGraph) -> Event {
+    Event::default()
+        .event("objects")
+        .json_data(g)
+        .unwrap_or_else(|_| {
+            Event::default()
+                .event("error")
+                .data("objects not serialisable")
+        })
+}
+
 fn verdict_event(v: &Verdict) -> Event {
     Event::default()
         .event("verdict")
@@ -213,7 +225,7 @@ async fn live(
         .await?;
     let slot = lab.streams.acquire(&learner.id)?;
     lab.admit_attempt(&Lab::attempt_key(Some(&learner), ""))?;
-    let (first, updates) = lab.clone().live(ex.clone(), learner.clone()).await?;
+    let (first, graph, updates) = lab.clone().live(ex.clone(), learner.clone()).await?;
     let first = lab.shown(&ex, Some(&learner), first).await?;
     let (ex, learner, shown_by) = (Arc::new(ex), Arc::new(learner), lab.clone());
     let updates = updates.then(move |update| {
@@ -234,13 +246,15 @@ async fn live(
     let updates = updates.map(|update| {
         Ok::<_, Infallible>(match update {
             LiveUpdate::Verdict(v) => verdict_event(&v),
+            LiveUpdate::Objects(g) => objects_event(&g),
             LiveUpdate::Error(e) => Event::default()
                 .event("error")
                 .json_data(body_of(&ServiceError::from(e)).error)
                 .unwrap_or_default(),
         })
     });
-    let stream = futures::stream::once(futures::future::ready(Ok(verdict_event(&first))))
+    let firsts = [verdict_event(&first), objects_event(&graph)].map(Ok::<_, Infallible>);
+    let stream = futures::stream::iter(firsts)
         .chain(updates)
         .take_until(state.shutting_down())
         .map(move |event| {
