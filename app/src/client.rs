@@ -19,7 +19,10 @@ use crate::i18n::{t, Msg};
 use crate::model::Lang;
 
 mod editor;
-pub use editor::{load_draft, mount_editor, save_draft, textarea_go_to, CodeEditor, Diagnostic};
+pub use editor::{
+    clear_drafts, load_draft, load_precheck, mount_editor, precheck, save_draft, textarea_go_to,
+    CodeEditor, Diagnostic,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -141,6 +144,25 @@ pub async fn get_json_shared<T: DeserializeOwned>(url: &str) -> Result<T, Client
     {
         let (status, text) = browser::fetch_shared(url).await?;
         read_reply(status, &text)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = url;
+        Err(ClientError::Network)
+    }
+}
+
+/// `GET` a body as text, for a reply passed on unread (the pre-check's rules).
+pub async fn get_text(url: &str) -> Result<String, ClientError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let (status, text) = browser::fetch("GET", url, Body::None).await?;
+        if (200..300).contains(&status) {
+            return Ok(text);
+        }
+        Err(read_reply::<()>(status, &text)
+            .err()
+            .unwrap_or(ClientError::Unreadable))
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -253,7 +253,7 @@ fn one(n: usize, doc: Document, namespace: &str) -> Result<Planned, Problem> {
                 "metadata.name",
                 Text::new(
                     format!("集群里大家共用 {kind}：你的 {kind} 名字要以 {prefix} 开头，例如 {prefix}{name}。"),
-                    format!("Everyone shares the cluster's {kind}s: yours must be named {prefix}…, e.g. {prefix}{name}."),
+                    format!("A {kind} is shared by everyone on the cluster: name yours {prefix}…, e.g. {prefix}{name}."),
                 ),
             ));
         }

@@ -143,6 +143,53 @@ impl InputError {
     }
 }
 
+impl InputError {
+    /// Where in the text the problem is, when it is at one place.
+    pub fn location(&self) -> Option<Location> {
+        match self {
+            InputError::Syntax { line, column, .. }
+            | InputError::TooComplex { line, column, .. }
+            | InputError::NotUtf8 { line, column }
+            | InputError::Binary { line, column, .. } => Some(Location {
+                line: *line,
+                column: *column,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What the browser's pre-check says about a text: the verdict [`validate`] gives, or why the
+/// text was refused (in both languages, at its position when it has one). It crosses from the
+/// pre-check's WASM module to the exercise panel as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prechecked {
+    Verdict(Verdict),
+    Refused {
+        message: Text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<Location>,
+    },
+}
+
+impl Prechecked {
+    pub fn of(checked: Result<Verdict, InputError>) -> Self {
+        match checked {
+            Ok(v) => Prechecked::Verdict(v),
+            Err(e) => Prechecked::Refused {
+                message: e.text(),
+                at: e.location(),
+            },
+        }
+    }
+
+    /// [`validate`] with the rules the browser has (`Exercise::rules`).
+    pub fn run(rules: &Exercise, text: &str) -> Self {
+        Self::of(validate(rules, text))
+    }
+}
+
 impl From<yaml::YamlError> for InputError {
     fn from(e: yaml::YamlError) -> Self {
         let yaml::YamlError {
@@ -221,13 +268,15 @@ pub fn validate_bytes(ex: &Exercise, input: &[u8]) -> Result<Verdict, InputError
         let (line, column) = line_col(input, e.valid_up_to());
         InputError::NotUtf8 { line, column }
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     validate(ex, text)
 }
 
 /// Check submitted text for an offline exercise (`dockerfile`, `command`, `manifest`, `quiz`, or a
 /// `cluster` exercise with `offline: manifest`). Status-reading assertions are left out offline.
 pub fn validate(ex: &Exercise, input: &str) -> Result<Verdict, InputError> {
+    // A byte-order mark (a pasted text may start with one) is not part of the answer, here and
+    // in the browser's pre-check alike.
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     check_text(input)?;
     let kind = ex.offline_kind().ok_or_else(|| InputError::NotOffline {
         exercise: ex.id.clone(),

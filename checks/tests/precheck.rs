@@ -54,6 +54,9 @@ fn the_rules_the_browser_gets_reach_the_servers_verdict_on_every_answer() {
     for (id, name, text) in &corpus {
         let ex = exercise(id);
         let rules = ex.rules().unwrap_or_else(|| panic!("{id} has rules"));
+        // As the browser gets them: through JSON.
+        let rules: kubelab_checks::Exercise =
+            serde_json::from_value(serde_json::to_value(&rules).unwrap()).expect("rules read back");
         let on_server = validate(&ex, text);
         let in_browser = validate(&rules, text);
         assert_eq!(in_browser, on_server, "{id}/{name}");
@@ -112,4 +115,32 @@ fn rules_carry_no_instructions_setup_or_a_challenges_hints() {
             );
         }
     }
+}
+
+#[test]
+fn a_challenges_rules_carry_no_hints_but_reach_the_same_failures() {
+    let mut ex = exercise("dockerfile");
+    ex.hints_after_failures = 2;
+    let rules = ex.rules().expect("rules");
+    assert!(rules
+        .assertions
+        .iter()
+        .all(|a| a.hint.en.is_empty() && a.hint.zh.is_empty()));
+    let text = "FROM nginx:latest\nEXPOSE 80\n";
+    let on_server = validate(&ex, text).expect("checked").without_hints();
+    let in_browser = validate(&rules, text).expect("checked").without_hints();
+    assert!(!on_server.passed);
+    assert_eq!(in_browser, on_server);
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_answer_on_either_side() {
+    let ex = exercise("dockerfile");
+    let text = "\u{feff}FROM nginx:latest\nEXPOSE 80\n";
+    let with = validate(&ex, text).expect("checked");
+    assert_eq!(with, validate(&ex, &text[3..]).expect("checked"));
+    assert_eq!(
+        with,
+        kubelab_checks::validate_bytes(&ex, text.as_bytes()).expect("checked")
+    );
 }

@@ -13,7 +13,7 @@ import {
   StreamLanguage, bracketMatching, indentOnInput, indentUnit, syntaxHighlighting,
 } from "@codemirror/language";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
-import { lintGutter, setDiagnostics } from "@codemirror/lint";
+import { lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
 import { yaml } from "@codemirror/lang-yaml";
 import { dockerFile } from "@codemirror/legacy-modes/mode/dockerfile";
 import { shell } from "@codemirror/legacy-modes/mode/shell";
@@ -27,10 +27,12 @@ function language(kind) {
   }
 }
 
-// A 1-based line and column (in characters) as a document offset, clamped into the document.
+// A 1-based line and column as a document offset, clamped into the document. The check engine
+// counts columns in characters (code points); the document counts UTF-16 units.
 function offset(doc, line, column) {
   const l = doc.line(Math.min(Math.max(1, line | 0), doc.lines));
-  return l.from + Math.min(Math.max(0, (column | 0) - 1), l.length);
+  const chars = Array.from(l.text).slice(0, Math.max(0, (column | 0) - 1));
+  return l.from + chars.reduce((n, c) => n + c.length, 0);
 }
 
 class Editor {
@@ -38,7 +40,7 @@ class Editor {
     this.textarea = textarea;
     this.readOnly = new Compartment();
     const attrs = {};
-    for (const a of ["aria-label", "aria-describedby"]) {
+    for (const a of ["aria-label", "aria-labelledby", "aria-describedby"]) {
       const v = textarea.getAttribute(a);
       if (v) attrs[a] = v;
     }
@@ -62,7 +64,8 @@ class Editor {
           // The site's own token classes (.tok-*), so lessons and editor share colours and dark mode.
           syntaxHighlighting(classHighlighter),
           // Tab indents; Escape then Tab leaves the editor (CodeMirror's tab focus mode).
-          keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
+          // Ctrl-Shift-M opens the list of marks, F8 goes to the next: the marks without a mouse.
+          keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap]),
           EditorView.contentAttributes.of({ ...attrs, spellcheck: "false", autocapitalize: "off" }),
           EditorView.updateListener.of((u) => {
             if (!u.docChanged) return;
@@ -70,6 +73,11 @@ class Editor {
             this.textarea.dispatchEvent(new Event("input", { bubbles: true }));
           }),
           this.readOnly.of(EditorState.readOnly.of(textarea.disabled)),
+          // The selection in the site's colours, light or dark (the base theme's is light only).
+          EditorView.theme({
+            "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground":
+              { background: "var(--dg-accent)" },
+          }),
         ],
       }),
     });

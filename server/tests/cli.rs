@@ -113,9 +113,12 @@ fn validate_errors_exit_2() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("no-such-id"));
 
-    let cluster_only = kubelab(&["validate", "deployment", "-", "--lang", "en"], Some(b"x"));
+    let cluster_only = kubelab(
+        &["validate", "service-clusterip", "-", "--lang", "en"],
+        Some(b"x"),
+    );
     assert_eq!(cluster_only.status.code(), Some(2));
-    assert!(text(&cluster_only.stderr).contains("kubelab check deployment"));
+    assert!(text(&cluster_only.stderr).contains("kubelab check service-clusterip"));
 
     let big = vec![b'#'; 1024 * 1024 + 1];
     let too_big = kubelab(&["validate", "dockerfile", "-", "--json"], Some(&big));

@@ -46,6 +46,10 @@ test('pre-check marks a selector typo at its line before any request; Apply turn
   await page.goto('/en/learn/deployment');
   const panel = await waitForPanel(page, 'deployment');
   await panel.locator('.cm-editor').waitFor();
+  // The check engine (the pre-check's own WASM module) comes only when the learner types.
+  const fetched = (name) => page.evaluate((name) =>
+    performance.getEntriesByType('resource').some((e) => e.name.endsWith(name)), name);
+  assert.equal(await fetched('/pkg/kubelab-precheck_bg.wasm'), false);
   // The editor chunk came on demand, and its size is what the learner paid for it.
   const chunk = await page.evaluate(() =>
     performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/pkg/editor.js')).map((e) => e.encodedBodySize)[0]);
@@ -61,6 +65,7 @@ test('pre-check marks a selector typo at its line before any request; Apply turn
   assert.match(await precheck.textContent(), /^Pre-check: \d+ problems?\. line 9: /);
   await panel.locator('.cm-lintRange-error').first().waitFor();
   assert.equal(await panel.locator('.cm-lint-marker-error').count() >= 1, true, 'a gutter mark');
+  assert.equal(await fetched('/pkg/kubelab-precheck_bg.wasm'), true);
   assert.deepEqual(posts.filter((p) => p.startsWith('/api/exercises/')), [], 'no check was asked for');
   await panel.locator('.answer-form').screenshot({ path: join(artifacts, 'workbench-precheck.png') });
 
@@ -74,7 +79,7 @@ test('pre-check marks a selector typo at its line before any request; Apply turn
 
   // Fixed, applied from the page: the object view draws the Deployment and its Pods, Live passes.
   await setEditor(panel, NGX_DEPLOYMENT);
-  await panel.locator('.precheck[data-problems="0"]').waitFor();
+  await panel.locator('.precheck[data-problems="0"]:not([hidden])').waitFor();
   await panel.locator('.live-toggle').click();
   await panel.locator('.live-note[data-state="watching"]').waitFor({ timeout: 15000 });
   await panel.locator('.apply-btn').click();
@@ -89,8 +94,10 @@ test('pre-check marks a selector typo at its line before any request; Apply turn
   await setEditor(panel, `${NGX_DEPLOYMENT}---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: not-mine\nspec:\n  controller: example.com/x\n`);
   await panel.locator('.apply-btn').click();
   await panel.locator('.apply-result[data-state="refused"]').waitFor({ timeout: 30000 });
-  assert.match(await panel.locator('.apply-result').textContent(), /line \d+/);
-  await panel.locator('.cm-lintRange-error').first().waitFor();
+  const refused = (await panel.locator('.apply-result').textContent()).match(/IngressClass is shared by everyone.*?\(line (\d+)\)/);
+  assert.ok(refused, await panel.locator('.apply-result').textContent());
+  // The mark is on that line of the editor (the Deployment above it pre-checks clean).
+  await panel.locator(`.cm-content .cm-line:nth-child(${refused[1]}) .cm-lintRange-error`).waitFor();
 
   // The draft survives a reload.
   await page.reload();
@@ -135,7 +142,7 @@ test('the browser\'s pre-check reaches the server\'s verdict on every answer of 
   }
   assert.ok(corpus.length >= 15, `${corpus.length} answers`);
   const results = await page.evaluate(async (corpus) => {
-    const m = await import('/pkg/kubelab-exercise.js');
+    const m = await import('/pkg/kubelab-precheck.js');
     await m.default();
     const out = [];
     for (const { id, name, text } of corpus) {
@@ -153,9 +160,9 @@ test('the browser\'s pre-check reaches the server\'s verdict on every answer of 
   let slowest = { ms: 0 };
   for (const r of results) {
     if (r.server.error) {
-      assert.deepEqual(r.browser.error?.message, r.server.error.message, r.name);
+      assert.deepEqual(r.browser.refused?.message, r.server.error.message, r.name);
     } else {
-      assert.deepEqual(r.browser, r.server, r.name);
+      assert.deepEqual(r.browser.verdict, r.server, r.name);
     }
     if (r.ms > slowest.ms) slowest = r;
   }

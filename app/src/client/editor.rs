@@ -3,7 +3,8 @@
 //! stays the field of record. The chunk is imported on the first mount, so no page's first load
 //! carries it; where it cannot load (no JavaScript, a failed fetch) the textarea is the editor.
 //!
-//! Drafts are kept per exercise in `localStorage`, so a reload loses no typing.
+//! Drafts are kept per exercise in `localStorage`, so a reload loses no typing. The pre-check's
+//! check engine is a WASM module of its own, loaded the same way on the first keystroke.
 
 use serde::Serialize;
 
@@ -66,6 +67,30 @@ impl CodeEditor {
     }
 }
 
+/// Fetches the pre-check's WASM module (the check engine, `/pkg/kubelab-precheck.js`) once per
+/// page; `false` when it cannot load (the panel then simply shows no pre-check).
+pub async fn load_precheck() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        browser::load_precheck().await.is_ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
+/// The pre-check of `text` with `rules` (the JSON `/rules` served), once the module has loaded.
+pub fn precheck(rules: &str, text: &str) -> Option<kubelab_checks::Prechecked> {
+    #[cfg(feature = "hydrate")]
+    {
+        serde_json::from_str(&browser::precheck(rules, text)?).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (rules, text);
+        None
+    }
+}
+
 /// Without the editor: selects `line:column` in the plain textarea.
 pub fn textarea_go_to(area: &leptos::web_sys::HtmlTextAreaElement, line: u32, column: u32) {
     #[cfg(feature = "hydrate")]
@@ -97,8 +122,10 @@ fn offset(text: &str, line: u32, column: u32) -> u32 {
     u32::try_from(at.saturating_sub(1)).unwrap_or(u32::MAX)
 }
 
+const DRAFT_PREFIX: &str = "kubelab.draft.";
+
 fn draft_key(exercise: &str) -> String {
-    format!("kubelab.draft.{exercise}")
+    format!("{DRAFT_PREFIX}{exercise}")
 }
 
 /// The learner's draft of an exercise's text, kept by this browser.
@@ -134,6 +161,21 @@ pub fn save_draft(exercise: &str, text: &str) {
     let _ = (exercise, text);
 }
 
+/// Forgets every exercise draft kept by this browser (at sign-out: the next person at a shared
+/// computer must not find them).
+pub fn clear_drafts() {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = browser::storage() {
+        let keys: Vec<String> = (0..s.length().unwrap_or(0))
+            .filter_map(|i| s.key(i).ok().flatten())
+            .filter(|k| k.starts_with(DRAFT_PREFIX))
+            .collect();
+        for k in keys {
+            let _ = s.remove_item(&k);
+        }
+    }
+}
+
 /// Drafts beyond the submission limit could never be sent: not kept.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const MAX_DRAFT_BYTES: usize = kubelab_checks::MAX_INPUT_BYTES;
@@ -152,6 +194,10 @@ mod browser {
         ) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = setDiagnostics)]
         pub fn set_diagnostics(editor: &CmEditor, json: &str);
+        #[wasm_bindgen(catch, js_name = loadPrecheck)]
+        pub async fn load_precheck() -> Result<(), JsValue>;
+        #[wasm_bindgen(js_name = precheck)]
+        pub fn precheck(rules: &str, text: &str) -> Option<String>;
     }
 
     #[wasm_bindgen]

@@ -10,8 +10,6 @@ pub enum W {
     PrecheckClean,
     /// The object view's heading.
     ObjectsHeading,
-    /// Before the first live update.
-    ObjectsWaiting,
     /// No object of the exercise is there yet.
     ObjectsNone,
     /// The list that says the same as the drawing, for screen readers.
@@ -36,7 +34,6 @@ fn both(msg: W) -> [&'static str; 2] {
             "Pre-check: no problem found in the text. Check or Apply to confirm.",
         ],
         ObjectsHeading => ["你的对象", "Your objects"],
-        ObjectsWaiting => ["正在读取你的命名空间…", "Reading your namespace…"],
         ObjectsNone => [
             "你的命名空间里还没有这个练习要的对象。",
             "Your namespace has none of this exercise's objects yet.",
@@ -65,8 +62,8 @@ pub fn precheck_problems(lang: Lang, count: usize, first: &str, line: Option<u32
 /// The label of a button that moves the editor's cursor to a finding.
 pub fn go_to_line(lang: Lang, line: u32, column: u32) -> String {
     match lang {
-        Lang::Zh => format!("跳到第 {line} 行第 {column} 列"),
-        Lang::En => format!("Go to line {line}, column {column}"),
+        Lang::Zh => format!("{line}:{column}，跳到第 {line} 行第 {column} 列"),
+        Lang::En => format!("{line}:{column}, go to line {line}, column {column}"),
     }
 }
 
@@ -82,10 +79,9 @@ pub fn more_objects(lang: Lang, n: u32) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [W; 6] = [
+    const ALL: [W; 5] = [
         W::PrecheckClean,
         W::ObjectsHeading,
-        W::ObjectsWaiting,
         W::ObjectsNone,
         W::ObjectsList,
         W::FirstBroken,

@@ -118,7 +118,9 @@ pub fn ApplyBox(
     // A new report replaces the marks; editing clears them (they point at the old text).
     Effect::new(move |_| {
         yaml.track();
-        marks.set(Vec::new());
+        if marks.with_untracked(|m| !m.is_empty()) {
+            marks.set(Vec::new());
+        }
     });
     Effect::new(move |_| {
         if let Outcome::Report(r) = out.get() {
@@ -137,8 +139,9 @@ pub fn ApplyBox(
     };
     let editor = own.then(|| {
         view! {
-            <label for=area_id.clone()>{t(lang, Msg::ApplyLabel)}</label>
-            <CodeArea id=area_id.clone() label=t(lang, Msg::ApplyHeading).to_string() language="yaml"
+            <label id=format!("{area_id}-label") for=area_id.clone()>{t(lang, Msg::ApplyLabel)}</label>
+            <CodeArea id=area_id.clone() label=t(lang, Msg::ApplyLabel).to_string()
+                labelledby=format!("{area_id}-label") language="yaml"
                 rows=10 class="apply-yaml" draft=format!("{id}.apply") text=yaml
                 diagnostics=Signal::from(marks) jump=jump />
         }

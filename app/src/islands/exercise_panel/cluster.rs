@@ -125,6 +125,8 @@ impl Live {
                     }
                 } else {
                     *c = None;
+                    // The drawing followed the stream; without it, it would go stale.
+                    self.graph.set(None);
                     self.note
                         .set(if on { LiveNote::Paused } else { LiveNote::Off });
                 }

@@ -8,6 +8,10 @@ use leptos::prelude::*;
 
 use crate::client::{self, CodeEditor, Diagnostic};
 
+/// A draft up to this size is written on each edit; a larger one when typing pauses this long.
+const DRAFT_AT_ONCE_BYTES: usize = 16 * 1024;
+const DRAFT_DELAY: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Where the panel's result area asks the editor to put the cursor (line, column).
 #[derive(Clone, Copy)]
 pub struct Jump(pub RwSignal<Option<(u32, u32)>>);
@@ -18,6 +22,9 @@ pub fn CodeArea(
     id: String,
     label: String,
     #[prop(optional)] describedby: Option<String>,
+    /// The visible label's id, when there is one (the editor is named by it).
+    #[prop(optional)]
+    labelledby: Option<String>,
     /// `yaml`, `dockerfile` or `command`: the editor's highlighting.
     language: &'static str,
     rows: u32,
@@ -44,7 +51,10 @@ pub fn CodeArea(
                 el.set_value(&saved);
             }
         }
-        text.set(el.value());
+        let value = el.value();
+        if text.with_untracked(|t| *t != value) {
+            text.set(value);
+        }
         client::mount_editor(el, language, move |ed| {
             ed.set_diagnostics(&diagnostics.get_untracked());
             editor.set_value(Some(ed));
@@ -72,17 +82,37 @@ pub fn CodeArea(
             }
         }
     });
+    // The draft is written at once while it is small (a reload right after typing loses
+    // nothing); a large one when typing pauses, not on every key.
+    let saving = StoredValue::new_local(None::<TimeoutHandle>);
     let on_input = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        client::save_draft(&draft.get_value(), &value);
-        text.set(value);
+        text.set(event_target_value(&ev));
+        if let Some(h) = saving.get_value() {
+            h.clear();
+        }
+        let save = move || {
+            if let (Some(key), Some(t)) = (draft.try_get_value(), text.try_get_untracked()) {
+                client::save_draft(&key, &t);
+            }
+        };
+        if text.with_untracked(String::len) <= DRAFT_AT_ONCE_BYTES {
+            save();
+        } else {
+            saving.set_value(set_timeout_with_handle(save, DRAFT_DELAY).ok());
+        }
     };
+    on_cleanup(move || {
+        if let Some(h) = saving.try_get_value().flatten() {
+            h.clear();
+        }
+    });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         escaped.set(client::editor_key(&ev, escaped.get_untracked()));
     };
     view! {
         <textarea id=id class=class node_ref=area rows=rows spellcheck="false" autocomplete="off"
             autocapitalize="off" wrap="off" aria-label=label aria-describedby=describedby
+            aria-labelledby=labelledby
             data-language=language on:input=on_input on:keydown=on_keydown></textarea>
     }
 }

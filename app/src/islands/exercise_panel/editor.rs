@@ -4,12 +4,11 @@
 
 use std::sync::Arc;
 
-use kubelab_checks::Exercise;
 use kubelab_wire::{paths, ExerciseKind};
 use leptos::prelude::*;
 
 use super::code::{CodeArea, Jump};
-use super::precheck::{precheck, Precheck};
+use super::precheck::{shown, Precheck};
 use super::state::{run, PanelState};
 use crate::client::{self, Diagnostic};
 use crate::i18n::{self, t, Msg};
@@ -35,12 +34,13 @@ pub fn language(kind: ExerciseKind) -> &'static str {
     }
 }
 
-/// The exercise's rules, asked once when the learner first types.
+/// The exercise's rules (the JSON `/rules` serves, passed to the pre-check module as it came),
+/// asked once when the learner first types, with the module.
 #[derive(Clone, Debug, PartialEq)]
 enum Rules {
     NotAsked,
     Asking,
-    Got(Arc<Exercise>),
+    Got(Arc<str>),
     /// Not to be had (offline, an old server): no pre-check, the rest works.
     Unavailable,
 }
@@ -59,6 +59,7 @@ pub fn Editor(
     jump: Jump,
 ) -> impl IntoView {
     let help_id = format!("{id}-editor-help");
+    let precheck_id = format!("{id}-precheck");
     let url = StoredValue::new(paths::exercise(&id, "submit"));
     let rules = RwSignal::new(Rules::NotAsked);
     let checked = RwSignal::new(Precheck::default());
@@ -66,24 +67,35 @@ pub fn Editor(
     let rules_url = StoredValue::new(paths::exercise(&id, "rules"));
 
     let run_precheck = move || {
-        if let Rules::Got(ex) = rules.get_untracked() {
-            checked.set(text.with_untracked(|t| precheck(&ex, t, lang)));
+        // Also called from a timer and a task, which may outlive the island.
+        if let Some(Rules::Got(json)) = rules.try_get_untracked() {
+            let outcome = text.try_with_untracked(|t| {
+                if t.trim().is_empty() {
+                    Precheck::default()
+                } else {
+                    shown(client::precheck(&json, t).as_ref(), lang)
+                }
+            });
+            if let Some(outcome) = outcome {
+                let _ = checked.try_set(outcome);
+            }
         }
     };
     // Each edit (re)starts the delay; the first one also asks for the rules.
-    Effect::new(move |first: Option<()>| {
-        text.track();
-        if first.is_none() && text.with_untracked(String::is_empty) {
+    Effect::new(move |_| {
+        // Nothing to pre-check, and nothing fetched, until there is text (typed or a draft).
+        if text.with(|t| t.trim().is_empty()) && rules.get_untracked() == Rules::NotAsked {
             return;
         }
         if rules.get_untracked() == Rules::NotAsked {
             rules.set(Rules::Asking);
             let url = rules_url.get_value();
             leptos::task::spawn_local(async move {
-                let got = client::get_json::<Exercise>(&url).await;
+                let got = client::get_text(&url).await;
+                let loaded = got.is_ok() && client::load_precheck().await;
                 let _ = rules.try_set(match got {
-                    Ok(ex) => Rules::Got(Arc::new(ex)),
-                    Err(_) => Rules::Unavailable,
+                    Ok(json) if loaded => Rules::Got(json.into()),
+                    _ => Rules::Unavailable,
                 });
                 run_precheck();
             });
@@ -93,6 +105,11 @@ pub fn Editor(
             h.clear();
         }
         timer.set_value(set_timeout_with_handle(run_precheck, PRECHECK_DELAY).ok());
+    });
+    on_cleanup(move || {
+        if let Some(h) = timer.try_get_value().flatten() {
+            h.clear();
+        }
     });
 
     let diagnostics = Signal::derive(move || {
@@ -113,10 +130,11 @@ pub fn Editor(
     let label = format!("{} ({})", t(lang, Msg::EditorLabel), i18n::kind(lang, kind));
     view! {
         <form class="answer-form" on:submit=on_submit>
-            <CodeArea id=format!("{id}-editor") label=label describedby=help_id.clone()
+            <CodeArea id=format!("{id}-editor") label=label
+                describedby=format!("{precheck_id} {help_id}")
                 language=language(kind) rows=rows(kind) class="editor" draft=id.clone()
                 text=text diagnostics=diagnostics jump=jump />
-            <p class="precheck" data-problems=move || checked.with(|c| c.problems)
+            <p class="precheck" id=precheck_id aria-live="polite" data-problems=move || checked.with(|c| c.problems)
                 hidden=move || checked.with(|c| c.status.is_empty())>
                 {move || checked.with(|c| c.status.clone())}
             </p>

@@ -33,7 +33,6 @@ use objects::ObjectView;
 use quiz::Quiz;
 use verdict::PanelStateView;
 
-pub use precheck::precheck_json;
 pub use state::{restore, PanelState, QuizQuestion};
 
 /// Everything the panel island needs: small, serialisable, in one language.

@@ -83,14 +83,37 @@ fn status_mark(s: NodeStatus) -> &'static str {
     }
 }
 
-/// A label that fits its box: long names are cut with an ellipsis (the list has them whole).
+/// A label that fits its box: a long name loses its middle, so both its start and the suffix
+/// that tells two Pods apart stay (the list and the tooltip have it whole).
 fn fit(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
         return text.to_string();
     }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let tail = max.saturating_sub(1) / 2;
+    let head = max.saturating_sub(1) - tail;
+    let mut cut: String = chars[..head].iter().collect();
     cut.push('…');
+    cut.extend(&chars[chars.len() - tail..]);
     cut
+}
+
+/// kubectl's short name of a kind, so the box has room for the object's name.
+fn short_kind(kind: &str) -> &str {
+    match kind {
+        "Deployment" => "deploy",
+        "ReplicaSet" => "rs",
+        "DaemonSet" => "ds",
+        "StatefulSet" => "sts",
+        "Pod" => "pod",
+        "Service" => "svc",
+        "EndpointSlice" => "eps",
+        "Ingress" => "ing",
+        "IngressClass" => "ingressclass",
+        "PersistentVolumeClaim" => "pvc",
+        "PersistentVolume" => "pv",
+        other => other,
+    }
 }
 
 fn node_line(n: &GraphNode, lang: Lang) -> String {
@@ -162,11 +185,14 @@ fn drawing(g: &ObjectGraph, lang: Lang) -> impl IntoView {
             );
             view! {
                 <g class=class data-node=n.id.clone() transform=format!("translate({x},{y})")>
+                    <title>{node_line(n, lang)}</title>
                     <rect width=BOX_W height=BOX_H rx="6" />
-                    <text x="8" y="18" class="g-kind">
-                        {format!("{} {}", status_mark(n.status), fit(&format!("{}/{}", n.kind, n.name), 22))}
+                    <text x="8" y="18" class="g-name">
+                        {format!("{} {}", status_mark(n.status), fit(&n.name, 20))}
                     </text>
-                    <text x="8" y="35" class="g-detail">{fit(n.detail.get(lang.code()), 24)}</text>
+                    <text x="8" y="35" class="g-detail">
+                        {fit(&format!("{} · {}", short_kind(&n.kind), n.detail.get(lang.code())), 24)}
+                    </text>
                 </g>
             }
         })
@@ -273,9 +299,9 @@ mod tests {
         };
         let l = layout(&g);
         assert!(l.columns <= 2, "{l:?}");
-        assert_eq!(
-            fit("Deployment/a-very-long-name-indeed", 12),
-            "Deployment/…"
-        );
+        // Two Pods of one Deployment stay told apart by their suffix.
+        assert_eq!(fit("ngx-dep-5d8f7c9b4-abcde", 12), "ngx-de…abcde");
+        assert_eq!(fit("ngx-dep-5d8f7c9b4-xyzzy", 12), "ngx-de…xyzzy");
+        assert_eq!(fit("short", 12), "short");
     }
 }

@@ -1,8 +1,10 @@
 //! The pre-check: the learner's text checked in the browser, as they type, by the very
-//! `kubelab_checks::validate` the server runs, with the rules the server hands out
-//! (`GET /api/exercises/{id}/rules`). It only informs: the server's check stays the verdict.
+//! `kubelab_checks::validate` the server runs (in the pre-check's own WASM module, see
+//! `client::precheck`), with the rules the server hands out (`GET /api/exercises/{id}/rules`). It
+//! only informs: the server's check stays the verdict. This file turns its outcome into marks
+//! and the line under the editor.
 
-use kubelab_checks::{Exercise, InputError, Verdict};
+use kubelab_checks::{Prechecked, Verdict};
 
 use crate::client::Diagnostic;
 use crate::i18n::workbench::{precheck_problems, tw, W};
@@ -17,14 +19,28 @@ pub struct Precheck {
     pub problems: usize,
 }
 
-/// Checks `text` with `rules`: each failed assertion (and a refusal of the text) at its line.
-pub fn precheck(rules: &Exercise, text: &str, lang: Lang) -> Precheck {
-    if text.trim().is_empty() {
-        return Precheck::default();
-    }
-    match kubelab_checks::validate(rules, text) {
-        Ok(v) => of_verdict(&v, lang),
-        Err(e) => of_error(&e, lang),
+/// What to show for a pre-check's outcome (`None`: the module is not there; nothing to show).
+/// The panel does not pre-check a blank text: nothing is wrong before the learner types.
+pub fn shown(outcome: Option<&Prechecked>, lang: Lang) -> Precheck {
+    match outcome {
+        None => Precheck::default(),
+        Some(Prechecked::Verdict(v)) => of_verdict(v, lang),
+        Some(Prechecked::Refused { message, at }) => {
+            let message = message.get(lang.code()).to_string();
+            Precheck {
+                diagnostics: at
+                    .map(|at| Diagnostic {
+                        line: at.line,
+                        column: at.column,
+                        message: message.clone(),
+                    })
+                    .into_iter()
+                    .collect(),
+                // The message names its line already.
+                status: precheck_problems(lang, 1, &message, None),
+                problems: 1,
+            }
+        }
     }
 }
 
@@ -46,20 +62,6 @@ pub fn verdict_diagnostics(v: &Verdict, lang: Lang) -> Vec<Diagnostic> {
             })
         })
         .collect()
-}
-
-/// The pre-check's raw outcome as JSON: the verdict, or `{"error":{"message":{zh,en}}}` for a
-/// refused text (the shape of the server's error body). The exercise bundle exports it so that
-/// Chromium can compare the browser's verdict with the server's on every answer of the corpus.
-pub fn precheck_json(rules: &str, text: &str) -> String {
-    let rules: Exercise = match serde_json::from_str(rules) {
-        Ok(r) => r,
-        Err(e) => return serde_json::json!({ "error": { "rules": e.to_string() } }).to_string(),
-    };
-    match kubelab_checks::validate(&rules, text) {
-        Ok(v) => serde_json::to_string(&v).unwrap_or_default(),
-        Err(e) => serde_json::json!({ "error": { "message": e.text() } }).to_string(),
-    }
 }
 
 fn of_verdict(v: &Verdict, lang: Lang) -> Precheck {
@@ -86,33 +88,19 @@ fn of_verdict(v: &Verdict, lang: Lang) -> Precheck {
     }
 }
 
-fn of_error(e: &InputError, lang: Lang) -> Precheck {
-    let (line, column) = match e {
-        InputError::Syntax { line, column, .. }
-        | InputError::TooComplex { line, column, .. }
-        | InputError::NotUtf8 { line, column }
-        | InputError::Binary { line, column, .. } => (Some(*line), *column),
-        _ => (None, 1),
-    };
-    let message = e.text().get(lang.code()).to_string();
-    Precheck {
-        diagnostics: line
-            .map(|line| Diagnostic {
-                line,
-                column,
-                message: message.clone(),
-            })
-            .into_iter()
-            .collect(),
-        // The message names its line already.
-        status: precheck_problems(lang, 1, &message, None),
-        problems: 1,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use kubelab_checks::Exercise;
+
+    /// As the panel does it: nothing for a blank text.
+    fn precheck(rules: &Exercise, text: &str, lang: Lang) -> Precheck {
+        if text.trim().is_empty() {
+            return Precheck::default();
+        }
+        shown(Some(&Prechecked::run(rules, text)), lang)
+    }
 
     fn rules(id: &str) -> Exercise {
         let text = match id {

@@ -88,6 +88,8 @@ impl Lab {
         let request = client::post::<()>("/api/session/logout");
         parts::act(self.busy, request, move |reply| match reply {
             Ok(()) => {
+                // A shared computer: the next person must not find this learner's answers.
+                client::clear_drafts();
                 self.notice.set(None);
                 self.state.set(Session::SignedOut);
             }

@@ -73,8 +73,8 @@ async fn one(
     Ok(Json(state.lab.exercise(&id)?.public()))
 }
 
-/// The same for every learner and every page view of a content version: the browser may keep it
-/// for a few minutes.
+/// The same for every learner; `no-cache`, so a browser never pre-checks with the rules of an
+/// earlier content version (a reload after a deploy gets the new ones).
 async fn rules(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -82,7 +82,7 @@ async fn rules(
     let ex = state.lab.exercise(&id)?;
     let rules = ex.rules().ok_or(ServiceError::NoRules(id))?;
     Ok((
-        [(axum::http::header::CACHE_CONTROL, "private, max-age=300")],
+        [(axum::http::header::CACHE_CONTROL, "no-cache")],
         Json(rules),
     )
         .into_response())
