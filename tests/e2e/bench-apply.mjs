@@ -2,8 +2,7 @@
 // (BENCHMARKS.md); in the same run, what a learner would do instead in a terminal: kubectl apply,
 // then kubectl wait until the Deployment is available.
 // usage: node bench-apply.mjs RUNS   (KUBECONFIG of the sandbox; KUBELAB_BIN, KUBELAB_SITE_ROOT as for the e2e tests)
-import { execFileSync } from 'node:child_process';
-import { startServer, startBrowser, waitForPanel, setEditor, kubectl, NGX_DEPLOYMENT } from './harness.mjs';
+import { startSandboxServer, k, startBrowser, waitForPanel, setEditor, NGX_DEPLOYMENT } from './harness.mjs';
 
 const runs = Number(process.argv[2]);
 if (!Number.isInteger(runs) || runs < 1 || !process.env.KUBECONFIG) {
@@ -11,13 +10,11 @@ if (!Number.isInteger(runs) || runs < 1 || !process.env.KUBECONFIG) {
   process.exit(2);
 }
 const namespace = `bench-apply-${process.pid}`;
-const k = (args, input) => execFileSync(kubectl, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const ms = (x) => `${Math.round(x)} ms`;
 
-k(['create', 'namespace', namespace]);
 // Each Apply and Delete counts as an attempt: lift the per-minute cap so the runs are not refused.
-const server = await startServer({ args: ['--learner-namespaces', 'shared', '--namespace', namespace, '--submissions-per-minute', '10000'] });
+const server = await startSandboxServer(namespace, ['--submissions-per-minute', '10000']);
 const browser = await startBrowser();
 try {
   const page = await (await browser.newContext({ baseURL: server.base })).newPage();
@@ -56,9 +53,4 @@ try {
 } finally {
   await browser.close();
   await server.stop();
-  try {
-    k(['delete', 'namespace', namespace, '--wait=false']);
-  } catch {
-    // best effort
-  }
 }

@@ -1,6 +1,7 @@
 // Starts a real kubelab server and a real headless Chromium for the end-to-end tests.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -154,6 +155,26 @@ export async function waitForPanel(page, id) {
   return panel;
 }
 
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The serious and critical violations axe finds on the page as it is now, one line each. */
+export async function violations(page) {
+  await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.join(' | ')}`);
+}
+
 /** Replaces the text of an exercise panel's code editor (CodeMirror, mounted once the editor
  * chunk has loaded), as a paste would; the hidden textarea under it follows. */
 export async function setEditor(scope, text) {
@@ -165,6 +186,31 @@ export async function setEditor(scope, text) {
 
 /** kubectl matching the sandbox (scripts/sandbox installs it there), or $KUBECTL. */
 export const kubectl = process.env.KUBECTL || join(homedir(), '.cache/kubelab/kubectl/1.37.1/bin/kubectl');
+
+/** Runs kubectl against the sandbox ($KUBECONFIG) and returns its output. */
+export function k(args, input) {
+  return execFileSync(kubectl, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** A kubelab whose learners all share one new namespace of the sandbox (`--learner-namespaces
+ * shared`), for tests and benchmarks against the real API; `stop()` ends it and deletes the
+ * namespace. */
+export async function startSandboxServer(namespace, args = []) {
+  if (!process.env.KUBECONFIG) throw new Error('KUBECONFIG is not set: source ~/.cache/kubelab/sandbox.env');
+  k(['create', 'namespace', namespace]);
+  const server = await startServer({ args: ['--learner-namespaces', 'shared', '--namespace', namespace, ...args] });
+  const stop = server.stop;
+  server.stop = async () => {
+    const code = await stop();
+    try {
+      k(['delete', 'namespace', namespace, '--wait=false']);
+    } catch {
+      // best effort: the namespace is unique to this run
+    }
+    return code;
+  };
+  return server;
+}
 
 /** The deployment exercise's correct answer. */
 export const NGX_DEPLOYMENT = `apiVersion: apps/v1

@@ -3,33 +3,21 @@
 // up for the browser tests); it fails without it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, waitForPanel, setEditor, artifacts, kubectl, until, NGX_DEPLOYMENT } from './harness.mjs';
+import { startSandboxServer, k, startBrowser, openPage, waitForPanel, setEditor, artifacts, until, NGX_DEPLOYMENT } from './harness.mjs';
 
 const namespace = `e2e-panel-${process.pid}`;
 let server;
 let browser;
 
-function k(args, input) {
-  return execFileSync(kubectl, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-}
-
 before(async () => {
-  assert.ok(process.env.KUBECONFIG, 'KUBECONFIG is not set: source ~/.cache/kubelab/sandbox.env');
-  k(['create', 'namespace', namespace]);
-  server = await startServer({ args: ['--learner-namespaces', 'shared', '--namespace', namespace] });
+  server = await startSandboxServer(namespace);
   browser = await startBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
-  try {
-    k(['delete', 'namespace', namespace, '--wait=false']);
-  } catch {
-    // best effort: the namespace is unique to this run
-  }
 });
 
 test('Live shows the failing verdict, then turns green when the Deployment becomes available', async () => {

@@ -6,34 +6,22 @@
 // Needs the sandbox (KUBECONFIG; scripts/test keeps it up for the browser tests).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, waitForPanel, setEditor, artifacts, kubectl, until, repo, NGX_DEPLOYMENT } from './harness.mjs';
+import { startSandboxServer, k, startBrowser, openPage, waitForPanel, setEditor, violations, artifacts, until, repo, NGX_DEPLOYMENT } from './harness.mjs';
 
 const namespace = `e2e-bench-${process.pid}`;
 let server;
 let browser;
 
-function k(args, input) {
-  return execFileSync(kubectl, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-}
-
 before(async () => {
-  assert.ok(process.env.KUBECONFIG, 'KUBECONFIG is not set: source ~/.cache/kubelab/sandbox.env');
-  k(['create', 'namespace', namespace]);
-  server = await startServer({ args: ['--learner-namespaces', 'shared', '--namespace', namespace] });
+  server = await startSandboxServer(namespace);
   browser = await startBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
-  try {
-    k(['delete', 'namespace', namespace, '--wait=false']);
-  } catch {
-    // best effort: the namespace is unique to this run
-  }
 });
 
 const TYPO = readFileSync(join(repo, 'checks/tests/fixtures/answers/deployment--selector-typo.txt'), 'utf8');
@@ -68,6 +56,7 @@ test('pre-check marks a selector typo at its line before any request; Apply turn
   assert.equal(await fetched('/pkg/kubelab-precheck_bg.wasm'), true);
   assert.deepEqual(posts.filter((p) => p.startsWith('/api/exercises/')), [], 'no check was asked for');
   await panel.locator('.answer-form').screenshot({ path: join(artifacts, 'workbench-precheck.png') });
+  assert.deepEqual(await violations(page), [], 'axe, with the editor and its marks');
 
   // The server agrees; its finding's position is a button that puts the cursor there.
   await panel.locator('.answer-form .check-btn').click();
@@ -89,6 +78,7 @@ test('pre-check marks a selector typo at its line before any request; Apply turn
   assert.equal(await panel.locator('.object-view g.g-node[data-node^="Pod/"]').count(), 2);
   assert.match(await panel.locator('.object-list li[data-node="Deployment/ngx-dep"]').textContent(), /2\/2/);
   await panel.screenshot({ path: join(artifacts, 'workbench-applied.png') });
+  assert.deepEqual(await violations(page), [], 'axe, with the object view');
 
   // A refusal is marked at its line: an IngressClass outside the learner's prefix.
   await setEditor(panel, `${NGX_DEPLOYMENT}---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: not-mine\nspec:\n  controller: example.com/x\n`);

@@ -20,6 +20,7 @@ mod error;
 pub mod provision;
 mod resource;
 pub mod setup;
+pub mod toolbox;
 
 pub(crate) use error::cause_zh;
 #[cfg(test)]

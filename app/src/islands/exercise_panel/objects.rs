@@ -26,13 +26,17 @@ pub struct Layout {
     pub rows: u32,
 }
 
-pub fn layout(g: &ObjectGraph) -> Layout {
-    let index: BTreeMap<&str, usize> = g
-        .nodes
+/// Each node's place in `g.nodes`, by id.
+fn node_index(g: &ObjectGraph) -> BTreeMap<&str, usize> {
+    g.nodes
         .iter()
         .enumerate()
         .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+        .collect()
+}
+
+pub fn layout(g: &ObjectGraph) -> Layout {
+    let index = node_index(g);
     let mut column = vec![0u32; g.nodes.len()];
     // Longest path by relaxation; at most one pass per node, so a cycle cannot loop forever.
     for _ in 0..g.nodes.len() {
@@ -148,12 +152,7 @@ fn drawing(g: &ObjectGraph, lang: Lang) -> impl IntoView {
         let (c, r) = l.at[i];
         (c * (BOX_W + GAP_X), r * (BOX_H + GAP_Y))
     };
-    let index: BTreeMap<&str, usize> = g
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let index = node_index(g);
     let width = l.columns * (BOX_W + GAP_X) - GAP_X;
     let height = l.rows * (BOX_H + GAP_Y) - GAP_Y;
     let broken_node = g.broken.as_ref().map(|b| b.node.clone());

@@ -685,3 +685,5 @@ mod apply_tests;
 mod hardening_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod toolbox_tests;

@@ -1,0 +1,94 @@
+//! The toolbox against the sandbox, as the learner: the Pod is created with the learner's own
+//! rights, its shell (kwok runs it on this machine, docs/SANDBOX.md) is the learner's
+//! ServiceAccount, and a second attach finds the same tmux session with what the first left on
+//! the screen.
+
+use std::time::Duration;
+
+use kube::api::TerminalSize;
+use kubelab_testkit::{unique_name, Cluster};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::tests::*;
+use super::*;
+
+/// Reads the shell's output until it holds every one of `wanted`, or fails after `within`.
+async fn read_until(
+    out: &mut (impl AsyncReadExt + Unpin),
+    wanted: &[&str],
+    within: Duration,
+) -> String {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + within;
+    let mut buf = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&seen).to_string();
+        if wanted.iter().all(|w| text.contains(w)) {
+            return text;
+        }
+        match tokio::time::timeout_at(deadline, out.read(&mut buf)).await {
+            Ok(Ok(0)) | Err(_) => panic!("waited for {wanted:?}; the shell said:\n{text}"),
+            Ok(Ok(n)) => seen.extend_from_slice(&buf[..n]),
+            Ok(Err(e)) => panic!("reading the shell: {e}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_toolbox_shell_is_the_learner_and_a_second_attach_finds_the_same_session() {
+    let cluster = Cluster::connect().await;
+    let p = provisioner(&cluster).await;
+    let ns = unique_name("tbx");
+    let _cleanup = Cleanup::new(&cluster, &[&ns]);
+    p.ensure(&LearnerNs {
+        namespace: &ns,
+        learner_id: "l",
+        classroom_id: None,
+    })
+    .await
+    .expect("ensure");
+    let kubelab = crate::cluster::tests::sandbox_cluster().await;
+    let as_learner = p.learner_client(&ns).expect("impersonating client");
+    kubelab
+        .ensure_toolbox(&as_learner, &ns, "kubelab-toolbox:test")
+        .await
+        .expect("the toolbox is created as the learner and becomes ready");
+    // Twice is once.
+    kubelab
+        .ensure_toolbox(&as_learner, &ns, "kubelab-toolbox:test")
+        .await
+        .expect("already there");
+
+    let mut shell = kubelab
+        .attach_toolbox(&as_learner, &ns)
+        .await
+        .expect("exec as the learner");
+    let mut size = shell.terminal_size().expect("a terminal");
+    size.try_send(TerminalSize {
+        width: 100,
+        height: 30,
+    })
+    .expect("a size");
+    let mut stdin = shell.stdin().expect("stdin");
+    let mut stdout = shell.stdout().expect("stdout");
+    stdin
+        .write_all(b"kubectl auth whoami -o jsonpath='{.status.userInfo.username}'; echo; echo mark-\xe6\xbb\x9a\xe5\x8a\xa8\r")
+        .await
+        .expect("typed");
+    let learner = format!("system:serviceaccount:{ns}:learner");
+    read_until(&mut stdout, &[&learner, "mark-滚动"], WAIT).await;
+    // The connection drops (a closed tab, a lost network); the session stays.
+    drop((stdin, stdout, size));
+    shell.abort();
+
+    let mut again = kubelab
+        .attach_toolbox(&as_learner, &ns)
+        .await
+        .expect("exec again");
+    let mut out = again.stdout().expect("stdout");
+    read_until(&mut out, &["mark-滚动"], WAIT).await;
+    let mut stdin = again.stdin().expect("stdin");
+    stdin.write_all(b"tmux kill-server\r").await.expect("typed");
+    drop(stdin);
+    again.abort();
+}

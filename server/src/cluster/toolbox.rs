@@ -1,0 +1,172 @@
+//! The learner's toolbox: one Pod per learner namespace, `kubelab-toolbox`, whose shell the
+//! in-page terminal reaches through `pods/exec` (issue #12). Created and exec'd **as the
+//! learner** (the client the service hands in impersonates their ServiceAccount), so RBAC, quota
+//! and admission decide as for the learner's own kubectl; the Pod runs as that ServiceAccount,
+//! so `kubectl` in it is the learner too. The shell is `kubelab-shell --namespace NS tmux
+//! new-session -A -s main`: a dropped connection reattaches to the same session, scrollback
+//! included. In the sandbox, kwok runs that command on the host (docs/SANDBOX.md).
+
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{AttachParams, AttachedProcess, Patch, PatchParams};
+use kube::Api;
+use serde_json::{json, Value};
+
+use super::error::{classify_write, timeout_error};
+use super::{Cluster, Error};
+
+/// The toolbox Pod's name in every learner namespace (the learner never names a Pod).
+pub const TOOLBOX_POD: &str = "kubelab-toolbox";
+/// The ServiceAccount the toolbox runs as: the learner's.
+const LEARNER_SA: &str = crate::cluster::provision::SERVICE_ACCOUNT;
+/// The field manager of the toolbox Pod.
+const FIELD_MANAGER: &str = "kubelab-toolbox";
+/// How long a new toolbox may take to become ready (an image pull on a real node).
+pub const READY_WITHIN: Duration = Duration::from_secs(90);
+
+/// The toolbox Pod: small, not root, no privilege, the learner's ServiceAccount token mounted
+/// (it is the learner's kubectl), idling until a terminal execs its shell.
+pub fn toolbox_pod(namespace: &str, image: &str) -> Value {
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": TOOLBOX_POD,
+            "namespace": namespace,
+            "labels": {
+                "app.kubernetes.io/name": "kubelab-toolbox",
+                "app.kubernetes.io/managed-by": "kubelab",
+            },
+        },
+        "spec": {
+            "serviceAccountName": LEARNER_SA,
+            "automountServiceAccountToken": true,
+            "enableServiceLinks": false,
+            "terminationGracePeriodSeconds": 1,
+            "securityContext": {
+                "runAsNonRoot": true,
+                "runAsUser": 1000,
+                "runAsGroup": 1000,
+                "fsGroup": 1000,
+                "seccompProfile": { "type": "RuntimeDefault" },
+            },
+            "containers": [{
+                "name": "shell",
+                "image": image,
+                "command": ["sleep", "infinity"],
+                "securityContext": {
+                    "allowPrivilegeEscalation": false,
+                    "capabilities": { "drop": ["ALL"] },
+                },
+                "resources": {
+                    "requests": { "cpu": "10m", "memory": "32Mi" },
+                    "limits": { "cpu": "500m", "memory": "256Mi" },
+                },
+            }],
+        },
+    })
+}
+
+/// The shell a terminal runs: the same tmux session every time.
+pub fn shell_command(namespace: &str) -> Vec<String> {
+    [
+        "kubelab-shell",
+        "--namespace",
+        namespace,
+        "tmux",
+        "new-session",
+        "-A",
+        "-s",
+        "main",
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
+fn ready(p: &Pod) -> bool {
+    p.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+impl Cluster {
+    /// Creates the learner's toolbox if it is not there (server-side apply, as the learner) and
+    /// waits until it is ready, at most [`READY_WITHIN`].
+    #[tracing::instrument(skip_all, fields(namespace))]
+    pub async fn ensure_toolbox(
+        &self,
+        client: &kube::Client,
+        namespace: &str,
+        image: &str,
+    ) -> Result<(), Error> {
+        let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+        let what = format!("Pod/{TOOLBOX_POD}");
+        let present = match pods.get_opt(TOOLBOX_POD).await {
+            Ok(p) => p,
+            Err(e) => return Err(classify_write(&self.url, e, &what)),
+        };
+        if present.as_ref().is_some_and(ready) {
+            return Ok(());
+        }
+        if present.is_none() {
+            let body = toolbox_pod(namespace, image);
+            pods.patch(
+                TOOLBOX_POD,
+                &PatchParams::apply(FIELD_MANAGER).force(),
+                &Patch::Apply(&body),
+            )
+            .await
+            .map_err(|e| classify_write(&self.url, e, &what))?;
+        }
+        let deadline = tokio::time::Instant::now() + READY_WITHIN;
+        loop {
+            if let Ok(Some(p)) = pods.get_opt(TOOLBOX_POD).await {
+                if ready(&p) {
+                    return Ok(());
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(timeout_error(&self.url));
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Opens the toolbox's shell with a terminal (stdin, stdout, resizes), as the learner.
+    pub async fn attach_toolbox(
+        &self,
+        client: &kube::Client,
+        namespace: &str,
+    ) -> Result<AttachedProcess, Error> {
+        let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+        let params = AttachParams::interactive_tty().container("shell");
+        pods.exec(TOOLBOX_POD, shell_command(namespace), &params)
+            .await
+            .map_err(|e| classify_write(&self.url, e, &format!("Pod/{TOOLBOX_POD}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_toolbox_is_small_unprivileged_and_the_learners() {
+        let p = toolbox_pod("alice", "example/toolbox:1");
+        assert_eq!(p["metadata"]["namespace"], "alice");
+        assert_eq!(p["spec"]["serviceAccountName"], "learner");
+        assert_eq!(p["spec"]["securityContext"]["runAsNonRoot"], true);
+        let c = &p["spec"]["containers"][0];
+        assert_eq!(c["securityContext"]["allowPrivilegeEscalation"], false);
+        assert_eq!(c["securityContext"]["capabilities"]["drop"], json!(["ALL"]));
+        assert_eq!(c["resources"]["limits"]["memory"], "256Mi");
+        // Parses as a Pod: the API would take it.
+        let _: Pod = serde_json::from_value(p).expect("a Pod");
+        assert_eq!(
+            shell_command("alice")[..3],
+            ["kubelab-shell", "--namespace", "alice"]
+        );
+    }
+}
