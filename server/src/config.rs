@@ -95,6 +95,19 @@ pub struct ServeArgs {
         default_value = "per-learner"
     )]
     pub learner_namespaces: NamespaceMode,
+    /// The terminal in the page (a shell in the learner's toolbox Pod, as the learner): `auto`
+    /// is on with per-learner namespaces and off with a shared one.
+    #[arg(long, env = "KUBELAB_TERMINAL", default_value = "auto")]
+    pub terminal: TerminalMode,
+    /// The toolbox Pod's image: kubectl, bash, tmux and `kubelab-shell`, not root.
+    #[arg(long, env = "KUBELAB_TOOLBOX_IMAGE", default_value = DEFAULT_TOOLBOX_IMAGE)]
+    pub toolbox_image: String,
+    /// Terminals one learner may have open (tabs)…
+    #[arg(long, env = "KUBELAB_TERMINALS_PER_LEARNER", default_value_t = 2)]
+    pub terminals_per_learner: u32,
+    /// …and everybody together.
+    #[arg(long, env = "KUBELAB_MAX_TERMINALS", default_value_t = 200)]
+    pub max_terminals: u32,
     /// The prefix of per-learner namespaces.
     #[arg(long, env = "KUBELAB_NAMESPACE_PREFIX", default_value = "kl-")]
     pub namespace_prefix: String,
@@ -160,6 +173,27 @@ pub struct ServeArgs {
     /// X-Forwarded-For. Leave off when clients reach kubelab directly (they could forge it).
     #[arg(long, env = "KUBELAB_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+}
+
+/// The toolbox image a deployment builds and pushes itself until one is published.
+pub const DEFAULT_TOOLBOX_IMAGE: &str = "kubelab-toolbox:0.1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TerminalMode {
+    Auto,
+    On,
+    Off,
+}
+
+impl TerminalMode {
+    /// Whether learners get a terminal with these namespaces.
+    pub fn enabled(self, namespaces: NamespaceMode) -> bool {
+        match self {
+            TerminalMode::On => true,
+            TerminalMode::Off => false,
+            TerminalMode::Auto => namespaces == NamespaceMode::PerLearner,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -28,7 +28,8 @@ const TYPO = readFileSync(join(repo, 'checks/tests/fixtures/answers/deployment--
 
 
 test('pre-check marks a selector typo at its line before any request; Apply turns the object view and Live green', async () => {
-  const { page, problems, context } = await openPage(browser, server.base);
+  // axe is injected as a script: the page's CSP would refuse it (as it refuses any).
+  const { page, problems, context } = await openPage(browser, server.base, { bypassCSP: true });
   const posts = [];
   page.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
   await page.goto('/en/learn/deployment');

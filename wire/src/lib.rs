@@ -14,6 +14,7 @@ pub mod paths;
 pub mod progress;
 pub mod setup;
 pub mod teach;
+pub mod terminal;
 pub mod time;
 
 pub use analytics::{Analytics, IdleLearner, PassRate, TimeBucket};
@@ -37,6 +38,7 @@ pub use teach::{
     Board, BoardChapter, BoardClassroom, BoardExercise, BoardLearner, Cell, ClassroomView,
     GradeSummary, InstructorRef, InstructorView, LoginBody, NewClassroomBody, RegradeSummary,
 };
+pub use terminal::TerminalControl;
 
 /// The header that carries the id of the attempt a check or submission stored: an answer that is
 /// 2xx has been stored.

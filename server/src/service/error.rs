@@ -19,6 +19,11 @@ pub enum ServiceError {
     NotCluster(String),
     #[error("exercise {0} has no setup to start")]
     NothingToStart(String),
+    /// This kubelab gives no terminal (`--terminal off`, or `auto` with a shared namespace).
+    #[error("the terminal is off")]
+    TerminalOff,
+    #[error("too many terminals")]
+    TooManyTerminals { per_learner: u32 },
     /// A quiz (its answers stay here) or a cluster-only exercise: nothing to pre-check.
     #[error("exercise {0} has no rules to pre-check in the browser")]
     NoRules(String),
@@ -80,6 +85,8 @@ impl ServiceError {
             E::NotCluster(_) => "not-cluster",
             E::NothingToStart(_) => "nothing-to-start",
             E::NoRules(_) => "no-rules",
+            E::TerminalOff => "terminal-off",
+            E::TooManyTerminals { .. } => "too-many-terminals",
             E::Locked { .. } => "exercise-locked",
             E::GatedByClassroom => "gated-by-classroom",
             E::Input(e) => input_error_code(e),
@@ -109,7 +116,9 @@ impl ServiceError {
             ServiceError::RateLimited(wait)
             | ServiceError::TooManyAttempts(wait)
             | ServiceError::TooManyNewLearners(wait) => Some(*wait),
-            ServiceError::TooManyStreams { .. } => Some(std::time::Duration::from_secs(30)),
+            ServiceError::TooManyStreams { .. } | ServiceError::TooManyTerminals { .. } => {
+                Some(std::time::Duration::from_secs(30))
+            }
             ServiceError::Busy => Some(std::time::Duration::from_secs(5)),
             _ => None,
         }
@@ -134,6 +143,14 @@ impl ServiceError {
             E::NothingToStart(id) => Text::new(
                 format!("练习 {id} 不需要“开始”：它没有预先创建的对象，直接按说明动手就行。"),
                 format!("Exercise {id} has nothing to start: it creates no objects for you; follow its instructions."),
+            ),
+            E::TerminalOff => Text::new(
+                "这个 kubelab 没有开放网页终端：请用你自己的 kubectl 和下载的 kubeconfig。",
+                "This kubelab has no terminal in the page: use your own kubectl with the kubeconfig you downloaded.",
+            ),
+            E::TooManyTerminals { per_learner } => Text::new(
+                format!("终端开得太多了（每人最多 {per_learner} 个，全站也有上限）：先关掉另一个标签页里的终端，或稍后再试。"),
+                format!("Too many terminals are open (at most {per_learner} each, and a limit for everyone): close the terminal in another tab, or try again later."),
             ),
             E::NoRules(id) => Text::new(
                 format!("练习 {id} 没有可在浏览器里预检的规则：测验的答案只在服务器上，集群练习要在集群里检查。"),

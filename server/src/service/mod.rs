@@ -29,6 +29,7 @@ mod ops;
 pub mod replicas;
 pub mod setup;
 pub mod streams;
+pub mod terminal;
 pub mod texts;
 
 pub use error::{Result, ServiceError};
@@ -141,6 +142,10 @@ pub struct Lab {
     attempts: TokenBuckets,
     /// Open live-verdict streams.
     pub streams: StreamSlots,
+    /// The in-page terminal: whether it is on, its image and limits…
+    pub terminal: terminal::TerminalSettings,
+    /// …and the terminals open now.
+    terminals: StreamSlots,
     /// A classroom id each time one of its learners' progress changes (boards listen), here or
     /// on another replica ([`replicas::relay`]); [`replicas::EVERY_CLASSROOM`] when events were lost.
     pub events: tokio::sync::broadcast::Sender<String>,
@@ -190,6 +195,8 @@ impl Lab {
             creations: creations(&Limits::default()),
             attempts: attempts(&Limits::default()),
             streams: streams(&Limits::default()),
+            terminal: terminal::TerminalSettings::default(),
+            terminals: StreamSlots::new(0, 0),
             limits: Limits::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             replica: format!("{:016x}", rand::random::<u64>()),

@@ -272,6 +272,9 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
             Some(r#"{"name":"Another"}"#),
         ),
         (Method::GET, "/api/exercises/deployment/live".into(), None),
+        // The learner's own shell (a WebSocket; here the terminal is off: 409, or 403 without
+        // an Origin), never anybody else's: the learner never names a Pod.
+        (Method::GET, "/api/me/terminal".into(), None),
         // A learner's own namespace: a signed-in learner only (here without a cluster: 503).
         (
             Method::POST,

@@ -84,6 +84,7 @@ impl Coded for ServiceError {
                 StatusCode::NOT_FOUND
             }
             E::NotCluster(_)
+            | E::TerminalOff
             | E::NotProvisioned
             | E::NothingToStart(_)
             | E::Locked { .. }
@@ -105,7 +106,8 @@ impl Coded for ServiceError {
             E::RateLimited(_)
             | E::TooManyNewLearners(_)
             | E::TooManyAttempts(_)
-            | E::TooManyStreams { .. } => StatusCode::TOO_MANY_REQUESTS,
+            | E::TooManyStreams { .. }
+            | E::TooManyTerminals { .. } => StatusCode::TOO_MANY_REQUESTS,
             E::Full | E::Busy => StatusCode::SERVICE_UNAVAILABLE,
             E::JoinFailed | E::BadInput(_) => StatusCode::BAD_REQUEST,
             E::ClassroomArchived | E::LearnerArchived => StatusCode::GONE,

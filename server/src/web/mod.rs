@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::exercises::routes())
         .merge(routes::learner::routes())
         .merge(routes::apply::routes())
+        .merge(routes::terminal::routes())
         .merge(routes::teach::routes())
         .leptos_routes_with_context(&state, pages, context.clone(), {
             let leptos = leptos.clone();
@@ -195,8 +196,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             }
         });
     }
-    let lab = Lab::new(store, Arc::new(catalog), cluster, namespaces, provisioner).with_limits(
-        crate::service::Limits {
+    let lab = Lab::new(store, Arc::new(catalog), cluster, namespaces, provisioner)
+        .with_limits(crate::service::Limits {
             learners_burst: args.learners_per_address,
             learners_per_hour: args.learners_per_address_per_hour,
             max_learners: args.max_learners,
@@ -205,8 +206,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             max_live_streams: args.max_live_streams,
             max_evidence_bytes: args.max_evidence_bytes,
             idle_namespace_ttl: Some(args.idle_namespace_ttl).filter(|d| !d.is_zero()),
-        },
-    );
+        })
+        .with_terminal(crate::service::terminal::TerminalSettings {
+            enabled: args.terminal.enabled(args.learner_namespaces),
+            image: args.toolbox_image.clone(),
+            per_learner: args.terminals_per_learner,
+            max: args.max_terminals,
+        });
     let public_origin = match &args.public_url {
         Some(url) => Some(origin_of_url(url).ok_or_else(|| ServeError::PublicUrl(url.clone()))?),
         None => None,

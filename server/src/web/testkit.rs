@@ -113,3 +113,23 @@ pub(crate) fn restart(state: &AppState, _dir: &tempfile::TempDir) -> AppState {
         ..state.clone()
     }
 }
+
+/// Starts a self-paced learner through the API; their session cookie (`name=value`).
+pub(crate) async fn learner_cookie(state: &AppState) -> String {
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/session/start")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from("{}"))
+        .expect("request");
+    let resp = tower::ServiceExt::oneshot(super::router(state.clone()), req)
+        .await
+        .expect("answer");
+    assert_eq!(resp.status(), axum::http::StatusCode::OK);
+    resp.headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}

@@ -346,6 +346,28 @@ pub(super) async fn provisioner(cluster: &Cluster) -> Provisioner {
     Provisioner::new(client, &config, ProvisionOptions::default())
 }
 
+/// A learner namespace of the sandbox, provisioned (`name` prefixed uniquely), with kubelab's own
+/// client for the cluster calls and a client impersonating the learner; removed when the
+/// returned guard drops.
+pub(super) async fn learner_namespace(
+    name: &str,
+) -> (crate::cluster::Cluster, kube::Client, String, Cleanup) {
+    let cluster = Cluster::connect().await;
+    let p = provisioner(&cluster).await;
+    let ns = kubelab_testkit::unique_name(name);
+    let cleanup = Cleanup::new(&cluster, &[&ns]);
+    p.ensure(&LearnerNs {
+        namespace: &ns,
+        learner_id: "l",
+        classroom_id: None,
+    })
+    .await
+    .expect("ensure");
+    let kubelab = crate::cluster::tests::sandbox_cluster().await;
+    let as_learner = p.learner_client(&ns).expect("impersonating client");
+    (kubelab, as_learner, ns, cleanup)
+}
+
 /// Removes the learners' namespaces and cluster-scoped objects when dropped, also after a panic.
 pub(super) struct Cleanup {
     config: Config,

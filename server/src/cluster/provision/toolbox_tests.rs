@@ -6,11 +6,9 @@
 use std::time::Duration;
 
 use kube::api::TerminalSize;
-use kubelab_testkit::{unique_name, Cluster};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::tests::*;
-use super::*;
 
 /// Reads the shell's output until it holds every one of `wanted`, or fails after `within`.
 async fn read_until(
@@ -36,19 +34,7 @@ async fn read_until(
 
 #[tokio::test]
 async fn the_toolbox_shell_is_the_learner_and_a_second_attach_finds_the_same_session() {
-    let cluster = Cluster::connect().await;
-    let p = provisioner(&cluster).await;
-    let ns = unique_name("tbx");
-    let _cleanup = Cleanup::new(&cluster, &[&ns]);
-    p.ensure(&LearnerNs {
-        namespace: &ns,
-        learner_id: "l",
-        classroom_id: None,
-    })
-    .await
-    .expect("ensure");
-    let kubelab = crate::cluster::tests::sandbox_cluster().await;
-    let as_learner = p.learner_client(&ns).expect("impersonating client");
+    let (kubelab, as_learner, ns, _cleanup) = learner_namespace("tbx").await;
     kubelab
         .ensure_toolbox(&as_learner, &ns, "kubelab-toolbox:test")
         .await

@@ -16,6 +16,7 @@ pub mod apply;
 pub mod exercises;
 pub mod learner;
 pub mod teach;
+pub mod terminal;
 
 /// The cookie that remembers a learner's language choice.
 pub const LANG_COOKIE: &str = "kubelab_lang";

@@ -4,7 +4,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::web::testkit::{state, state_with};
+use crate::web::testkit::{learner_cookie, state, state_with};
 use crate::web::{router, AppState};
 
 async fn send(state: AppState, method: &str, uri: &str, body: Vec<u8>) -> (StatusCode, Value) {
@@ -256,24 +256,6 @@ async fn cluster_check_against_an_unreachable_api_is_503_with_the_cause() {
         en.contains("127.0.0.1:1") && en.contains("connection refused"),
         "{en}"
     );
-}
-
-/// A new self-paced learner's cookie (`name=value`).
-async fn learner_cookie(state: &AppState) -> String {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/api/session/start")
-        .header("content-type", "application/json")
-        .body(Body::from("{}"))
-        .expect("request");
-    let resp = router(state.clone()).oneshot(req).await.expect("answer");
-    assert_eq!(resp.status(), StatusCode::OK);
-    resp.headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_string()
 }
 
 /// One request as `cookie` (or nobody), answered with JSON.

@@ -1,0 +1,33 @@
+//! The in-page terminal's WebSocket (`GET /api/me/terminal`): binary frames carry the shell's
+//! bytes both ways; a text frame from the browser is either typed text or one of these controls.
+
+use serde::{Deserialize, Serialize};
+
+/// A control message from the browser, as a JSON text frame: `{"resize":{"cols":120,"rows":30}}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum TerminalControl {
+    Resize { cols: u16, rows: u16 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resize_reads_and_anything_else_is_not_a_control() {
+        let r: TerminalControl =
+            serde_json::from_str(r#"{"resize":{"cols":120,"rows":30}}"#).unwrap();
+        assert_eq!(
+            r,
+            TerminalControl::Resize {
+                cols: 120,
+                rows: 30
+            }
+        );
+        assert!(serde_json::from_str::<TerminalControl>("ls -l").is_err());
+        assert!(
+            serde_json::from_str::<TerminalControl>(r#"{"resize":{"cols":-1,"rows":3}}"#).is_err()
+        );
+    }
+}
