@@ -96,7 +96,8 @@ pub struct ServeArgs {
     )]
     pub learner_namespaces: NamespaceMode,
     /// The terminal in the page (a shell in the learner's toolbox Pod, as the learner): `auto`
-    /// is on with per-learner namespaces and off with a shared one.
+    /// and `on` turn it on with per-learner namespaces; a shared namespace never has one (all
+    /// learners would share one shell).
     #[arg(long, env = "KUBELAB_TERMINAL", default_value = "auto")]
     pub terminal: TerminalMode,
     /// The toolbox Pod's image: kubectl, bash, tmux and `kubelab-shell`, not root.
@@ -186,13 +187,10 @@ pub enum TerminalMode {
 }
 
 impl TerminalMode {
-    /// Whether learners get a terminal with these namespaces.
+    /// Whether learners get a terminal with these namespaces. Never with a shared namespace:
+    /// there one toolbox (and one shell) would serve everybody.
     pub fn enabled(self, namespaces: NamespaceMode) -> bool {
-        match self {
-            TerminalMode::On => true,
-            TerminalMode::Off => false,
-            TerminalMode::Auto => namespaces == NamespaceMode::PerLearner,
-        }
+        self != TerminalMode::Off && namespaces == NamespaceMode::PerLearner
     }
 }
 
@@ -271,5 +269,14 @@ mod tests {
         assert!(parse_ttl("xd").is_err());
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("3d").is_err());
+    }
+
+    #[test]
+    fn the_terminal_is_never_on_with_a_shared_namespace() {
+        use NamespaceMode::*;
+        use TerminalMode::*;
+        assert!(Auto.enabled(PerLearner) && On.enabled(PerLearner));
+        assert!(!Off.enabled(PerLearner));
+        assert!(!Auto.enabled(Shared) && !On.enabled(Shared) && !Off.enabled(Shared));
     }
 }

@@ -3,27 +3,29 @@
 // /api/me/terminal, types `kubectl create deployment …` into their toolbox's shell (kwok runs
 // it on this machine as the learner ServiceAccount, docs/SANDBOX.md), and the Deployment
 // exercise's Live panel turns green without a reload; the shell cannot reach another namespace;
-// a second connection comes back to the same session with what the first left on the screen.
+// a second connection comes back to the same session with what the first left on the screen;
+// a pasted multi-line heredoc arrives whole.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandboxServer, k, startBrowser, openPage, waitForPanel, until } from './harness.mjs';
+import { startServer, k, startBrowser, openPage, waitForPanel, until } from './harness.mjs';
 
-const namespace = `e2e-term-${process.pid}`;
+// Per-learner namespaces (the terminal's `auto` turns it on): each learner's own ServiceAccount,
+// Role, quota and policies, as kubelab provisions them.
+const prefix = `e2e-t${process.pid}-`;
 let server;
 let browser;
 
 before(async () => {
-  // A shared namespace gives no terminal unless told to.
-  server = await startSandboxServer(namespace, ['--terminal', 'on']);
-  // What per-learner provisioning makes: the learner's ServiceAccount, which may edit its namespace.
-  k(['create', 'serviceaccount', 'learner', '-n', namespace]);
-  k(['create', 'rolebinding', 'learner-edit', '--clusterrole=edit', `--serviceaccount=${namespace}:learner`, '-n', namespace]);
+  assert.ok(process.env.KUBECONFIG, 'KUBECONFIG is not set: source ~/.cache/kubelab/sandbox.env');
+  server = await startServer({ args: ['--namespace-prefix', prefix] });
   browser = await startBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
+  const mine = k(['get', 'namespaces', '-o', 'name']).split('\n').filter((n) => n.startsWith(`namespace/${prefix}`));
+  if (mine.length) k(['delete', ...mine, '--wait=false']);
 });
 
 /** Opens the terminal's WebSocket in the page; its output collects in window.__term[i]. */
@@ -62,6 +64,12 @@ test('a command typed in the terminal turns the Live panel green; another namesp
     (await screen(page, first)).includes('deployment.apps/ngx-dep created'), { timeoutMs: 60000 });
   await panel.locator('.verdict[data-passed="true"]').waitFor({ timeout: 60000 });
 
+  // A pasted multi-line heredoc (8 KB) goes through whole while the shell echoes it back.
+  const lines = Array.from({ length: 250 }, (_, i) => `  key-${String(i).padStart(4, '0')}: "value ${i} 滚动"`);
+  await type(page, first, `cat > big.yaml <<'EOF'\nbig:\n${lines.join('\n')}\nEOF\necho "lines=$(grep -c key- big.yaml)"\r`);
+  await until('the pasted heredoc to arrive whole', async () =>
+    (await screen(page, first)).includes('lines=250'), { timeoutMs: 60000 });
+
   await type(page, first, 'kubectl get pods -n kube-system\r');
   await until('the API to refuse another namespace', async () =>
     /Forbidden|forbidden/.test(await screen(page, first)), { timeoutMs: 30000 });
@@ -69,8 +77,9 @@ test('a command typed in the terminal turns the Live panel green; another namesp
   // The connection drops; a new one lands in the same tmux session, screen and all.
   await page.evaluate((i) => window.__sockets[i].close(), first);
   const second = await connect(page);
+  // tmux redraws the screen as it was (what scrolled off it is tmux's history, not redrawn).
   await until('the session to come back with its screen', async () =>
-    (await screen(page, second)).includes('deployment.apps/ngx-dep created'), { timeoutMs: 30000 });
+    /Forbidden|forbidden/.test(await screen(page, second)), { timeoutMs: 30000 });
   await type(page, second, 'tmux kill-server\r');
 
   // Nobody else gets in: without the learner's session the upgrade is refused.

@@ -53,6 +53,10 @@ pub enum Error {
         code: u16,
         message: String,
     },
+    /// The toolbox Pod cannot run (its image does not pull, it crashes) or did not become
+    /// ready in time.
+    #[error("the terminal's toolbox Pod is not ready: {reason}")]
+    ToolboxNotReady { reason: String },
     #[error(
         "the answer of the Kubernetes API at {url} listing {what} is not understood: {message}"
     )]
@@ -73,6 +77,7 @@ impl Error {
             Error::Denied { .. } => "cluster-denied",
             Error::Refused { .. } => "cluster-refused",
             Error::NotServed { .. } | Error::Api { .. } | Error::Decode { .. } => "cluster-error",
+            Error::ToolboxNotReady { .. } => "toolbox-not-ready",
         }
     }
 
@@ -116,6 +121,9 @@ impl Error {
             }
             Error::Refused { url, what, code, message } => {
                 format!("Kubernetes API {url} 拒绝写入 {what}：{code} {message}")
+            }
+            Error::ToolboxNotReady { reason } => {
+                format!("终端的工具箱 Pod 还没有就绪：{reason}")
             }
             Error::Decode { url, what, message } => {
                 format!("无法理解 Kubernetes API {url} 列出 {what} 的应答：{message}")

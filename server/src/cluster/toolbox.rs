@@ -13,7 +13,7 @@ use kube::api::{AttachParams, AttachedProcess, Patch, PatchParams};
 use kube::Api;
 use serde_json::{json, Value};
 
-use super::error::{classify_write, timeout_error};
+use super::error::classify_write;
 use super::{Cluster, Error};
 
 /// The toolbox Pod's name in every learner namespace (the learner never names a Pod).
@@ -22,7 +22,8 @@ pub const TOOLBOX_POD: &str = "kubelab-toolbox";
 const LEARNER_SA: &str = crate::cluster::provision::SERVICE_ACCOUNT;
 /// The field manager of the toolbox Pod.
 const FIELD_MANAGER: &str = "kubelab-toolbox";
-/// How long a new toolbox may take to become ready (an image pull on a real node).
+/// How long a new toolbox may take to become ready (an image pull on a real node); within the
+/// route's long request deadline.
 pub const READY_WITHIN: Duration = Duration::from_secs(90);
 
 /// The toolbox Pod: small, not root, no privilege, the learner's ServiceAccount token mounted
@@ -91,10 +92,47 @@ fn ready(p: &Pod) -> bool {
         .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
+/// Why the toolbox will not become ready by waiting: an image that does not pull, a container
+/// that keeps crashing, a Pod that ended or is going away. `None` while it may still come up.
+pub fn stuck(p: &Pod) -> Option<String> {
+    if p.metadata.deletion_timestamp.is_some() {
+        return Some("the Pod is being deleted".into());
+    }
+    let status = p.status.as_ref()?;
+    if let Some(phase @ ("Failed" | "Succeeded")) = status.phase.as_deref() {
+        return Some(format!("the Pod has ended ({phase})"));
+    }
+    status
+        .container_statuses
+        .iter()
+        .flatten()
+        .filter_map(|c| c.state.as_ref()?.waiting.as_ref())
+        .find(|w| {
+            matches!(
+                w.reason.as_deref(),
+                Some(
+                    "ErrImagePull"
+                        | "ImagePullBackOff"
+                        | "InvalidImageName"
+                        | "CrashLoopBackOff"
+                        | "CreateContainerConfigError"
+                )
+            )
+        })
+        .map(|w| {
+            format!(
+                "{}: {}",
+                w.reason.as_deref().unwrap_or_default(),
+                w.message.as_deref().unwrap_or_default()
+            )
+        })
+}
+
 impl Cluster {
-    /// Creates the learner's toolbox if it is not there (server-side apply, as the learner) and
-    /// waits until it is ready, at most [`READY_WITHIN`].
-    #[tracing::instrument(skip_all, fields(namespace))]
+    /// Creates the learner's toolbox if it is not there (server-side apply, as the learner;
+    /// again if it went away meanwhile) and waits until it is ready, at most [`READY_WITHIN`];
+    /// a toolbox that cannot run says why at once ([`stuck`]) instead of timing out.
+    #[tracing::instrument(skip_all, fields(namespace = %namespace))]
     pub async fn ensure_toolbox(
         &self,
         client: &kube::Client,
@@ -103,32 +141,34 @@ impl Cluster {
     ) -> Result<(), Error> {
         let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
         let what = format!("Pod/{TOOLBOX_POD}");
-        let present = match pods.get_opt(TOOLBOX_POD).await {
-            Ok(p) => p,
-            Err(e) => return Err(classify_write(&self.url, e, &what)),
-        };
-        if present.as_ref().is_some_and(ready) {
-            return Ok(());
-        }
-        if present.is_none() {
-            let body = toolbox_pod(namespace, image);
-            pods.patch(
-                TOOLBOX_POD,
-                &PatchParams::apply(FIELD_MANAGER).force(),
-                &Patch::Apply(&body),
-            )
-            .await
-            .map_err(|e| classify_write(&self.url, e, &what))?;
-        }
         let deadline = tokio::time::Instant::now() + READY_WITHIN;
         loop {
-            if let Ok(Some(p)) = pods.get_opt(TOOLBOX_POD).await {
-                if ready(&p) {
-                    return Ok(());
+            let pod = pods
+                .get_opt(TOOLBOX_POD)
+                .await
+                .map_err(|e| classify_write(&self.url, e, &what))?;
+            match pod {
+                Some(p) if ready(&p) => return Ok(()),
+                Some(p) => {
+                    if let Some(reason) = stuck(&p) {
+                        return Err(Error::ToolboxNotReady { reason });
+                    }
+                }
+                None => {
+                    let body = toolbox_pod(namespace, image);
+                    pods.patch(
+                        TOOLBOX_POD,
+                        &PatchParams::apply(FIELD_MANAGER).force(),
+                        &Patch::Apply(&body),
+                    )
+                    .await
+                    .map_err(|e| classify_write(&self.url, e, &what))?;
                 }
             }
             if tokio::time::Instant::now() >= deadline {
-                return Err(timeout_error(&self.url));
+                return Err(Error::ToolboxNotReady {
+                    reason: format!("not ready within {} s", READY_WITHIN.as_secs()),
+                });
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
@@ -141,7 +181,11 @@ impl Cluster {
         namespace: &str,
     ) -> Result<AttachedProcess, Error> {
         let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
-        let params = AttachParams::interactive_tty().container("shell");
+        // Room for a pasted manifest in flight while the shell echoes it back.
+        let params = AttachParams::interactive_tty()
+            .container("shell")
+            .max_stdin_buf_size(256 * 1024)
+            .max_stdout_buf_size(256 * 1024);
         pods.exec(TOOLBOX_POD, shell_command(namespace), &params)
             .await
             .map_err(|e| classify_write(&self.url, e, &format!("Pod/{TOOLBOX_POD}")))
@@ -151,6 +195,31 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pod(status: Value) -> Pod {
+        serde_json::from_value(json!({ "metadata": {"name": TOOLBOX_POD}, "status": status }))
+            .expect("a Pod")
+    }
+
+    #[test]
+    fn a_toolbox_that_cannot_run_says_why_instead_of_timing_out() {
+        let pull = pod(
+            json!({"phase": "Pending", "containerStatuses": [{"name": "shell", "image": "x",
+            "imageID": "", "ready": false, "restartCount": 0,
+            "state": {"waiting": {"reason": "ImagePullBackOff", "message": "pull x: not found"}}}]}),
+        );
+        assert_eq!(
+            stuck(&pull).as_deref(),
+            Some("ImagePullBackOff: pull x: not found")
+        );
+        let creating = pod(
+            json!({"phase": "Pending", "containerStatuses": [{"name": "shell", "image": "x",
+            "imageID": "", "ready": false, "restartCount": 0,
+            "state": {"waiting": {"reason": "ContainerCreating"}}}]}),
+        );
+        assert_eq!(stuck(&creating), None, "still coming up");
+        assert!(stuck(&pod(json!({"phase": "Failed"}))).is_some());
+    }
 
     #[test]
     fn the_toolbox_is_small_unprivileged_and_the_learners() {
@@ -163,7 +232,8 @@ mod tests {
         assert_eq!(c["securityContext"]["capabilities"]["drop"], json!(["ALL"]));
         assert_eq!(c["resources"]["limits"]["memory"], "256Mi");
         // Parses as a Pod: the API would take it.
-        let _: Pod = serde_json::from_value(p).expect("a Pod");
+        let pod: Pod = serde_json::from_value(p).expect("a Pod");
+        assert_eq!(stuck(&pod), None);
         assert_eq!(
             shell_command("alice")[..3],
             ["kubelab-shell", "--namespace", "alice"]

@@ -57,11 +57,12 @@ impl Lab {
                 .map_err(|_| ServiceError::TooManyTerminals {
                     per_learner: self.terminal.per_learner,
                 })?;
-        let namespace = self.ensure_namespace(learner).await?;
-        let client = match &self.provisioner {
-            Some(p) => p.learner_client(&namespace)?,
-            None => cluster.client(),
+        // Only namespaces of their own: in a shared one every learner would get the same shell.
+        let Some(provisioner) = &self.provisioner else {
+            return Err(ServiceError::TerminalOff);
         };
+        let namespace = self.ensure_namespace(learner).await?;
+        let client = provisioner.learner_client(&namespace)?;
         cluster
             .ensure_toolbox(&client, &namespace, &self.terminal.image)
             .await?;

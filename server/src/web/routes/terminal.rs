@@ -1,12 +1,13 @@
 //! `GET /api/me/terminal`: a WebSocket to the learner's shell (issue #12). Binary frames carry
-//! the shell's bytes both ways; a text frame is typed text, or a [`TerminalControl`] (resize).
+//! the shell's bytes both ways; a text frame from the browser is a [`TerminalControl`] (resize),
+//! never input, so typed text cannot be mistaken for a control.
 //!
 //! The upgrade is checked before anything is opened: a signed-in learner, a browser on our own
 //! origin (a WebSocket is not covered by the CORS rules, so the Origin is checked here), the
-//! terminal on, a free slot; then the toolbox is made ready and its shell opened, so every
-//! refusal is an ordinary HTTP answer with our error body. Frames are capped at
-//! [`MAX_FRAME`] (a paste of a long YAML heredoc fits); the socket closes when the shell ends,
-//! the browser goes, or the server shuts down.
+//! terminal on, a free slot (per replica); then the toolbox is made ready and its shell opened,
+//! so every refusal before the shell runs is an ordinary HTTP answer with our error body.
+//! Frames are capped at [`MAX_FRAME`] (a paste of a long YAML heredoc fits); the socket closes
+//! when the shell ends, the browser goes (pings find out), or the server shuts down.
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -15,7 +16,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use futures::SinkExt;
+use futures::{SinkExt, StreamExt};
 use kube::api::TerminalSize;
 use kubelab_wire::TerminalControl;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -63,9 +64,14 @@ async fn terminal(
         .on_upgrade(move |socket| relay(socket, term, shutdown)))
 }
 
-/// Copies bytes between the socket and the shell until one side ends.
+/// How often the server pings the browser: a peer that went away (a laptop asleep, a network
+/// switch) is noticed, and a proxy in front does not close a quiet terminal.
+const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Copies bytes between the socket and the shell until one side ends. The two directions run
+/// apart, so a long paste into the shell never waits on its echo being read, or the other way.
 async fn relay(
-    mut socket: WebSocket,
+    socket: WebSocket,
     mut term: Terminal,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
@@ -77,43 +83,55 @@ async fn relay(
         term.process.abort();
         return;
     };
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        tokio::select! {
-            msg = socket.recv() => {
-                let sent = match msg {
-                    Some(Ok(Message::Binary(bytes))) => stdin.write_all(&bytes).await.is_ok(),
-                    Some(Ok(Message::Text(text))) => match serde_json::from_str(text.as_str()) {
-                        Ok(TerminalControl::Resize { cols, rows }) => size
-                            .send(TerminalSize {
-                                width: cols.clamp(10, 500),
-                                height: rows.clamp(2, 200),
-                            })
-                            .await
-                            .is_ok(),
-                        Err(_) => stdin.write_all(text.as_bytes()).await.is_ok(),
-                    },
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => true,
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => false,
-                };
-                if !sent {
-                    break;
-                }
+    let (mut sink, mut stream) = socket.split();
+    // Browser → shell: typed bytes in binary frames; a text frame is a control, nothing else.
+    let to_shell = async {
+        while let Some(Ok(msg)) = stream.next().await {
+            let ok = match msg {
+                Message::Binary(bytes) => stdin.write_all(&bytes).await.is_ok(),
+                Message::Text(text) => match serde_json::from_str(text.as_str()) {
+                    Ok(TerminalControl::Resize { cols, rows }) => size
+                        .send(TerminalSize {
+                            width: cols.clamp(10, 500),
+                            height: rows.clamp(2, 200),
+                        })
+                        .await
+                        .is_ok(),
+                    Err(_) => true,
+                },
+                Message::Close(_) => false,
+                Message::Ping(_) | Message::Pong(_) => true,
+            };
+            if !ok {
+                break;
             }
-            read = stdout.read(&mut buf) => match read {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    if socket.send(Message::Binary(buf[..n].to_vec().into())).await.is_err() {
-                        break;
-                    }
-                }
-            },
-            _ = shutdown.changed() => break,
         }
+    };
+    // Shell → browser, with a ping when it is quiet.
+    let to_browser = async {
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut ping = tokio::time::interval(PING_EVERY);
+        loop {
+            let sent = tokio::select! {
+                read = stdout.read(&mut buf) => match read {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => sink.send(Message::Binary(buf[..n].to_vec().into())).await,
+                },
+                _ = ping.tick() => sink.send(Message::Ping(Vec::new().into())).await,
+            };
+            if sent.is_err() {
+                break;
+            }
+        }
+        let _ = sink.send(Message::Close(None)).await;
+    };
+    tokio::select! {
+        () = to_shell => {}
+        () = to_browser => {}
+        _ = shutdown.changed() => {}
     }
     // The tmux session stays: the next attach comes back to it.
     term.process.abort();
-    let _ = socket.send(Message::Close(None)).await;
 }
 
 #[cfg(test)]
