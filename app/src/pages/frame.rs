@@ -64,19 +64,7 @@ pub fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"⎈"</span>
                 <span class="brand-name">{t(lang, Msg::SiteName)}</span>
             </a>
-            // A plain GET form: search works without JavaScript and adds nothing to the WASM.
-            <form class="header-search" role="search" method="get" action=format!("/{}/search", lang.code())>
-                <label class="visually-hidden" for="header-search-q">{ts(lang, S::SearchCourse)}</label>
-                <input
-                    id="header-search-q"
-                    type="search"
-                    name="q"
-                    placeholder=ts(lang, S::Placeholder)
-                    maxlength=crate::model::MAX_SEARCH_CHARS.to_string()
-                    autocomplete="off"
-                    enterkeyhint="search"
-                />
-            </form>
+            <SearchForm lang class="header-search" id="header-search-q" />
             <nav class="header-nav">
                 <a class="header-link" href=format!("/{}/me", lang.code())>{t(lang, Msg::MyLab)}</a>
                 <a
@@ -90,6 +78,36 @@ pub fn Header(lang: Lang, path_after_lang: String) -> impl IntoView {
                 </a>
             </nav>
         </header>
+    }
+}
+
+/// The course search as a plain GET form: it works without JavaScript and adds nothing to the
+/// WASM. The header's has no button (Enter searches); the search page's shows the query and one.
+#[component]
+pub fn SearchForm(
+    lang: Lang,
+    class: &'static str,
+    id: &'static str,
+    #[prop(optional)] query: Option<String>,
+) -> impl IntoView {
+    let button = query
+        .is_some()
+        .then(|| view! { <button type="submit" class="button">{ts(lang, S::Submit)}</button> });
+    view! {
+        <form class=class role="search" method="get" action=format!("/{}/search", lang.code())>
+            <label class="visually-hidden" for=id>{ts(lang, S::SearchCourse)}</label>
+            <input
+                id=id
+                type="search"
+                name="q"
+                value=query
+                placeholder=ts(lang, S::Placeholder)
+                maxlength=crate::model::MAX_SEARCH_CHARS.to_string()
+                autocomplete="off"
+                enterkeyhint="search"
+            />
+            {button}
+        </form>
     }
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::frame::{lang_param, Footer, Header};
+use super::frame::{lang_param, Footer, Header, SearchForm};
 use super::not_found::NotFound;
 use crate::i18n::search::{found, too_long, ts, S};
 use crate::model::{Lang, SearchHit};
@@ -138,19 +138,7 @@ pub fn SearchPage() -> impl IntoView {
         <Header lang path_after_lang />
         <main id="main" class="search-page">
             <h1>{ts(lang, S::PageTitle)}</h1>
-            <form class="search-form" role="search" method="get" action=format!("/{}/search", lang.code())>
-                <label class="visually-hidden" for="search-page-q">{ts(lang, S::SearchCourse)}</label>
-                <input
-                    id="search-page-q"
-                    type="search"
-                    name="q"
-                    value=query.clone()
-                    maxlength=crate::model::MAX_SEARCH_CHARS.to_string()
-                    autocomplete="off"
-                    enterkeyhint="search"
-                />
-                <button type="submit" class="button">{ts(lang, S::Submit)}</button>
-            </form>
+            <SearchForm lang class="search-form" id="search-page-q" query=query.clone() />
             {body}
         </main>
         <Footer lang />

@@ -6,7 +6,7 @@ use super::tests::*;
 use super::*;
 use k8s_openapi::api::apps::v1::Deployment;
 use kubelab_checks::apply::plan;
-use kubelab_testkit::{poll_until, unique_name, Cluster};
+use kubelab_testkit::poll_until;
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
@@ -30,21 +30,10 @@ spec:
 
 #[tokio::test]
 async fn the_page_applies_dry_runs_and_deletes_as_the_learner_within_the_learners_policies() {
-    let cluster = Cluster::connect().await;
-    let p = provisioner(&cluster).await;
-    let ns = unique_name("pap");
-    let _cleanup = Cleanup::new(&cluster, &[&ns]);
-    p.ensure(&LearnerNs {
-        namespace: &ns,
-        learner_id: "l",
-        classroom_id: None,
-    })
-    .await
-    .expect("ensure");
-    // kubelab's own client is only for its URL in errors: every write goes through the learner's.
-    let kubelab = crate::cluster::tests::sandbox_cluster().await;
-    let as_learner = p.learner_client(&ns).expect("impersonating client");
-    let deployments: Api<Deployment> = Api::namespaced(cluster.client(), &ns);
+    let (kubelab, as_learner, ns, _cleanup) = learner_namespace("pap").await;
+    // kubelab's own client is only for its URL in errors (and for looking): every write goes
+    // through the learner's.
+    let deployments: Api<Deployment> = Api::namespaced(kubelab.client(), &ns);
     let planned = plan(DEPLOYMENT, &ns).expect("a plan");
 
     // A dry run is admitted (the learner's policies are live a moment after `ensure`) and
