@@ -16,6 +16,7 @@ use crate::model::Lang;
 
 pub mod board;
 pub mod search;
+pub mod terminal;
 pub mod workbench;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -200,6 +200,14 @@ pub struct SnippetPart {
     pub mark: bool,
 }
 
+/// What this kubelab offers beyond the course, as the server is configured; pages are cached
+/// and the same for everyone, so only site-wide facts go here.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Learners get a terminal in the page (lesson pages and My lab show its dock).
+    pub terminal: bool,
+}
+
 /// The live course: the server swaps in a new `Course` when content changes in dev.
 #[derive(Clone, Debug, Default)]
 pub struct CourseHandle(Arc<RwLock<Arc<Course>>>);

@@ -109,6 +109,10 @@ pub struct ServeArgs {
     /// …and everybody together.
     #[arg(long, env = "KUBELAB_MAX_TERMINALS", default_value_t = 200)]
     pub max_terminals: u32,
+    /// A learner's toolbox Pod no terminal used for this long is removed (`30m`, `2h`; at least
+    /// `10m`; `0` keeps them); the next terminal makes a new one.
+    #[arg(long, env = "KUBELAB_TERMINAL_IDLE", default_value = "30m", value_parser = parse_terminal_idle)]
+    pub terminal_idle: Duration,
     /// The prefix of per-learner namespaces.
     #[arg(long, env = "KUBELAB_NAMESPACE_PREFIX", default_value = "kl-")]
     pub namespace_prefix: String,
@@ -225,6 +229,19 @@ pub fn parse_ttl(text: &str) -> Result<Duration, String> {
 }
 
 /// `30s`, `2m`, `500ms`, `1h`, or a plain number of seconds; more than zero.
+/// `--terminal-idle`: a duration like [`parse_duration`]'s of at least ten minutes (an open
+/// terminal marks its toolbox every two), or `0` for never.
+pub fn parse_terminal_idle(text: &str) -> Result<Duration, String> {
+    if text.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    let d = parse_duration(text)?;
+    if d < Duration::from_secs(600) {
+        return Err(format!("{text:?} is shorter than the least, 10m"));
+    }
+    Ok(d)
+}
+
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
@@ -254,6 +271,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_terminal_idle_time_is_ten_minutes_or_more_or_never() {
+        assert_eq!(parse_terminal_idle("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_terminal_idle("0"), Ok(Duration::ZERO));
+        assert!(parse_terminal_idle("5m").is_err());
+        assert!(parse_terminal_idle("soon").is_err());
+    }
 
     #[test]
     fn durations_read_like_people_write_them() {

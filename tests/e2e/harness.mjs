@@ -80,6 +80,7 @@ export async function startServer({ env = {}, args = [] } = {}) {
   }, { timeoutMs: 30000 });
   return {
     base,
+    pid: child.pid,
     log: () => log,
     stop: () =>
       new Promise((ok) => {

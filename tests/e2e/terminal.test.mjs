@@ -1,13 +1,14 @@
-// The terminal's path from the page, against the sandbox (issue #12, in progress: the WebSocket
-// and the shell; the xterm.js island is still to come): a learner's page opens
-// /api/me/terminal, types `kubectl create deployment …` into their toolbox's shell (kwok runs
-// it on this machine as the learner ServiceAccount, docs/SANDBOX.md), and the Deployment
-// exercise's Live panel turns green without a reload; the shell cannot reach another namespace;
-// a second connection comes back to the same session with what the first left on the screen;
-// a pasted multi-line heredoc arrives whole.
+// The in-page terminal against the sandbox (issue #12): a learner opens the dock on the
+// Deployment lesson, types `kubectl create deployment …` into their toolbox's shell (kwok runs it
+// on this machine as the learner ServiceAccount, docs/SANDBOX.md), and the exercise's Live panel
+// turns green without a reload. Copy and paste work as people expect, a pasted heredoc arrives
+// whole, another namespace is forbidden, a cut WebSocket reconnects on its own to the same shell
+// with its scrollback, a reload reopens it, "Run in terminal" types a lesson's command and runs
+// it on the second press, and signing out closes it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, k, startBrowser, openPage, waitForPanel, until } from './harness.mjs';
+import { join } from 'node:path';
+import { startServer, k, startBrowser, openPage, waitForPanel, until, violations, artifacts } from './harness.mjs';
 
 // Per-learner namespaces (the terminal's `auto` turns it on): each learner's own ServiceAccount,
 // Role, quota and policies, as kubelab provisions them.
@@ -28,64 +29,164 @@ after(async () => {
   if (mine.length) k(['delete', ...mine, '--wait=false']);
 });
 
-/** Opens the terminal's WebSocket in the page; its output collects in window.__term[i]. */
-async function connect(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    window.__term ??= [];
-    const i = window.__term.length;
-    window.__term.push('');
-    const ws = new WebSocket(`ws://${location.host}/api/me/terminal`);
-    ws.binaryType = 'arraybuffer';
-    const decoder = new TextDecoder();
-    ws.onmessage = (e) => { window.__term[i] += decoder.decode(e.data, { stream: true }); };
-    ws.onopen = () => {
-      ws.send(JSON.stringify({ resize: { cols: 120, rows: 30 } }));
-      (window.__sockets ??= [])[i] = ws;
-      resolve(i);
-    };
-    ws.onerror = () => reject(new Error('the terminal did not open'));
-  }));
-}
+/** Everything the terminal holds, scrollback and screen, one line per row. */
+const termText = (page) =>
+  page.evaluate(() => {
+    const b = window.kubelabTerminal.term.buffer.active;
+    const out = [];
+    for (let i = 0; i < b.length; i++) out.push(b.getLine(i).translateToString(true));
+    return out.join('\n');
+  });
+const status = (page) => page.locator('#terminal-dock .term-status').textContent();
+const waitFor = (page, what, re, timeoutMs = 60000) =>
+  until(what, async () => re.test(await termText(page)), { timeoutMs });
+const connected = (page) =>
+  until('the terminal to connect', async () => (await status(page)) === 'Connected', { timeoutMs: 60000 });
 
-const type = (page, i, text) =>
-  page.evaluate(([i, text]) => window.__sockets[i].send(new TextEncoder().encode(text)), [i, text]);
-const screen = (page, i) => page.evaluate((i) => window.__term[i], i);
-
-test('a command typed in the terminal turns the Live panel green; another namespace is forbidden; a reconnect finds the session', async () => {
-  const { page, context } = await openPage(browser, server.base);
+test('the terminal dock: a command turns Live green, copy and paste, reconnect with scrollback, reload, Run in terminal, sign-out', async () => {
+  const { page, context, problems } = await openPage(browser, server.base, {
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await page.goto('/en/learn/deployment');
   const panel = await waitForPanel(page, 'deployment');
   await panel.locator('.live-toggle').click();
   await panel.locator('.verdict[data-passed="false"]').waitFor({ timeout: 30000 });
+  assert.ok(!fetched.some((p) => p.startsWith('/pkg/terminal')), `the terminal loads only when opened: ${fetched}`);
 
-  const first = await connect(page);
-  await type(page, first, 'kubectl create deployment ngx-dep --image=nginx:alpine --replicas=2\r');
-  await until('the shell to say it created the Deployment', async () =>
-    (await screen(page, first)).includes('deployment.apps/ngx-dep created'), { timeoutMs: 60000 });
+  // Opened from its button: the module and its styles arrive then, and the shell connects.
+  const opener = page.locator('.term-open');
+  await opener.click();
+  await connected(page);
+  assert.ok(fetched.includes('/pkg/terminal.js') && fetched.includes('/pkg/terminal.css'));
+  assert.equal(await opener.getAttribute('aria-expanded'), 'true');
+  await page.keyboard.type('kubectl create deployment ngx-dep --image=nginx:alpine --replicas=2');
+  await page.keyboard.press('Enter');
+  await waitFor(page, 'the shell to say it created the Deployment', /deployment\.apps\/ngx-dep created/);
   await panel.locator('.verdict[data-passed="true"]').waitFor({ timeout: 60000 });
 
-  // A pasted multi-line heredoc (8 KB) goes through whole while the shell echoes it back.
+  // Ctrl+V pastes the clipboard: an 8 KB heredoc arrives whole while the shell echoes it.
   const lines = Array.from({ length: 250 }, (_, i) => `  key-${String(i).padStart(4, '0')}: "value ${i} 滚动"`);
-  await type(page, first, `cat > big.yaml <<'EOF'\nbig:\n${lines.join('\n')}\nEOF\necho "lines=$(grep -c key- big.yaml)"\r`);
-  await until('the pasted heredoc to arrive whole', async () =>
-    (await screen(page, first)).includes('lines=250'), { timeoutMs: 60000 });
+  await page.evaluate((t) => navigator.clipboard.writeText(t), `cat > big.yaml <<'EOF'\nbig:\n${lines.join('\n')}\nEOF\n`);
+  await page.keyboard.press('Control+V');
+  await page.keyboard.type('echo "lines=$(grep -c key- big.yaml)"');
+  await page.keyboard.press('Enter');
+  await waitFor(page, 'the pasted heredoc to arrive whole', /lines=250/);
 
-  await type(page, first, 'kubectl get pods -n kube-system\r');
-  await until('the API to refuse another namespace', async () =>
-    /Forbidden|forbidden/.test(await screen(page, first)), { timeoutMs: 30000 });
+  // Ctrl+C interrupts a running command when nothing is selected…
+  await page.keyboard.type('sleep 600; echo slept-through');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+C');
+  await page.keyboard.type('echo after-$((6*7))');
+  await page.keyboard.press('Enter');
+  await waitFor(page, 'Ctrl+C to interrupt the sleep', /^after-42$/m);
+  assert.doesNotMatch(await termText(page), /^slept-through$/m);
+  // …and copies a selection; so does Ctrl+Shift+C.
+  for (const keys of ['Control+C', 'Control+Shift+C']) {
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await page.evaluate(() => {
+      const t = window.kubelabTerminal.term;
+      const b = t.buffer.active;
+      for (let i = b.length - 1; i >= 0; i--) {
+        const line = b.getLine(i).translateToString(true);
+        if (line === 'after-42') return t.select(0, i, line.length);
+      }
+    });
+    await page.keyboard.press(keys);
+    await until(`${keys} to copy the selection`, async () =>
+      (await page.evaluate(() => navigator.clipboard.readText())) === 'after-42');
+  }
 
-  // The connection drops; a new one lands in the same tmux session, screen and all.
-  await page.evaluate((i) => window.__sockets[i].close(), first);
-  const second = await connect(page);
-  // tmux redraws the screen as it was (what scrolled off it is tmux's history, not redrawn).
-  await until('the session to come back with its screen', async () =>
-    /Forbidden|forbidden/.test(await screen(page, second)), { timeoutMs: 30000 });
-  await type(page, second, 'tmux kill-server\r');
+  await page.keyboard.type('kubectl get pods -n kube-system');
+  await page.keyboard.press('Enter');
+  await waitFor(page, 'the API to refuse another namespace', /forbidden/i, 30000);
+
+  // More than a screenful, then the WebSocket is cut: it reconnects on its own to the same
+  // session, and what scrolled off the screen is back in the scrollback.
+  await page.keyboard.type("seq -f 'row-%03g' 1 150");
+  await page.keyboard.press('Enter');
+  await waitFor(page, 'the rows', /^row-150$/m);
+  const cut = await page.evaluate(() => {
+    const ws = window.kubelabTerminal.ws;
+    ws.close();
+    return ws.readyState;
+  });
+  assert.ok(cut >= 2, 'closing');
+  await until('the terminal to notice the cut', async () => (await status(page)) !== 'Connected');
+  await connected(page);
+  await waitFor(page, 'the scrollback to come back', /^row-001$[\s\S]*^row-150$/m);
+  assert.match(await termText(page), /forbidden/i, 'and what came before it');
+
+  // A reload: the dock was left open, so it opens again and reattaches.
+  await page.reload();
+  await connected(page);
+  await waitFor(page, 'the session after a reload', /^row-150$/m);
+
+  // "Run in terminal" on a lesson block: the first press types the command, the second runs it.
+  const command = await page.evaluate(() => {
+    const b = [...document.querySelectorAll('.run-btn')].find(
+      (b) => !b.hidden && b.dataset.run.startsWith('kubectl get') && !b.dataset.run.includes('\n'),
+    );
+    b.id = 'run-under-test';
+    return b.dataset.run;
+  });
+  const run = page.locator('#run-under-test');
+  const afterCommand = async () => {
+    const text = await termText(page);
+    const at = text.lastIndexOf(command);
+    return at < 0 ? null : text.slice(at + command.length);
+  };
+  await run.scrollIntoViewIfNeeded();
+  await run.click();
+  await until('the command at the prompt', async () => (await afterCommand())?.trim() === '');
+  assert.equal(await run.textContent(), 'Press Enter to run ↵');
+  await run.click();
+  await until('the command to run', async () => /No resources found|NAME/.test((await afterCommand()) ?? ''));
+  assert.equal(await run.textContent(), 'Run in terminal');
+
+  await page.screenshot({ path: join(artifacts, 'terminal-dock.png') });
+
+  // Signing out closes the terminal, and says why.
+  await page.evaluate(() => fetch('/api/session/logout', { method: 'POST' }));
+  await until('the terminal to close on sign-out', async () => /closed/.test(await status(page)), { timeoutMs: 30000 });
 
   // Nobody else gets in: without the learner's session the upgrade is refused.
   const other = await browser.newContext({ baseURL: server.base });
   const refused = await other.request.get('/api/me/terminal', { headers: { origin: server.base } });
   assert.equal(refused.status(), 401);
   await other.close();
+  assert.deepEqual(problems.filter((p) => !/WebSocket/.test(p)), []);
+  await context.close();
+});
+
+test('on a phone held sideways the dock fits below the text, axe finds nothing serious, and Shift+Tab leaves the terminal', async () => {
+  const { page, context } = await openPage(browser, server.base, {
+    viewport: { width: 667, height: 375 },
+    isMobile: true,
+    hasTouch: true,
+    // axe is injected as a script: the page's policy would refuse it.
+    bypassCSP: true,
+  });
+  await page.goto('/zh/learn/deployment');
+  await page.locator('.term-open').click();
+  await until('the terminal to connect', async () => (await status(page)) === '已连接', { timeoutMs: 60000 });
+  assert.equal(await page.locator('#terminal-dock').getAttribute('data-layout'), 'below');
+  assert.ok(await page.locator('[data-term="layout"]').isHidden(), 'no room beside the text');
+  const box = await page.locator('#terminal-dock').boundingBox();
+  assert.ok(box.height >= 120 && box.height <= 375 * 0.85, `height ${box.height}`);
+  assert.ok(
+    await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+    'nothing scrolls sideways',
+  );
+  await page.screenshot({ path: join(artifacts, 'terminal-phone-landscape.png') });
+  assert.deepEqual(await violations(page), [], 'nothing serious for axe with the dock open');
+  // Tab is the shell's (completion); Shift+Tab moves to the dock's buttons.
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('.term-bar') !== null), true);
+  await page.locator('[data-term="close"]').click();
+  assert.ok(await page.locator('#terminal-dock').isHidden());
+  assert.equal(await page.locator('.term-open').getAttribute('aria-expanded'), 'false');
   await context.close();
 });

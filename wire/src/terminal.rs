@@ -1,7 +1,24 @@
 //! The in-page terminal's WebSocket (`GET /api/me/terminal`): binary frames carry the shell's
-//! bytes both ways; a text frame from the browser is either typed text or one of these controls.
+//! bytes both ways; a text frame is a control from the browser ([`TerminalControl`]) or, from
+//! the server, where opening the shell stands ([`TerminalStatus`]) or why it failed
+//! ([`crate::ErrorBody`], the same body as an HTTP error's).
 
 use serde::{Deserialize, Serialize};
+
+/// A text frame from the server before the shell's bytes: `{"status":"starting"}` while the
+/// learner's toolbox is made ready (the first open can take a minute), `{"status":"ready"}` once
+/// the shell is attached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerminalStatus {
+    pub status: TerminalPhase,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TerminalPhase {
+    Starting,
+    Ready,
+}
 
 /// A control message from the browser, as a JSON text frame: `{"resize":{"cols":120,"rows":30}}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +43,13 @@ mod tests {
             }
         );
         assert!(serde_json::from_str::<TerminalControl>("ls -l").is_err());
+        assert_eq!(
+            serde_json::to_string(&TerminalStatus {
+                status: TerminalPhase::Starting
+            })
+            .unwrap(),
+            r#"{"status":"starting"}"#
+        );
         assert!(
             serde_json::from_str::<TerminalControl>(r#"{"resize":{"cols":-1,"rows":3}}"#).is_err()
         );

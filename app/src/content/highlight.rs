@@ -346,9 +346,77 @@ pub fn copy_text(lang: &str, code: &str) -> String {
     cmds.join("\n")
 }
 
+/// The programs of the learner's toolbox (`toolbox/Dockerfile`) a lesson's commands may start
+/// with to get a "Run in terminal" button: a block of `docker`, `sudo` or `kubeadm` commands
+/// would only fail there (they are run on the learner's own machine or a node).
+const TOOLBOX_PROGRAMS: &[&str] = &[
+    "kubectl", "k", "curl", "echo", "printf", "cat", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv",
+    "grep", "head", "tail", "less", "wc", "sort", "base64", "date", "env", "export", "sleep",
+    "watch", "vi", "clear", "history", "for", "while", "if", "true",
+];
+
+/// What "Run in terminal" types for a `bash` or `console` block: its commands (as copied), when
+/// each begins with a program the toolbox has; `None` for any other block.
+pub fn run_text(lang: &str, code: &str) -> Option<String> {
+    if !matches!(canonical(lang), "bash" | "console") {
+        return None;
+    }
+    let text = copy_text(lang, code);
+    let mut continuing = false;
+    let mut any = false;
+    for line in text.lines() {
+        let starts_command = !continuing;
+        continuing = line.ends_with('\\');
+        let line = line.trim();
+        if !starts_command || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        // `NAME=value cmd …` runs cmd.
+        let program = line
+            .split_whitespace()
+            .find(|w| !w.contains('=') || w.starts_with('-'))
+            .unwrap_or_default();
+        if !TOOLBOX_PROGRAMS.contains(&program) {
+            return None;
+        }
+        any = true;
+    }
+    any.then_some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_commands_the_toolbox_can_run_get_a_run_button() {
+        assert_eq!(
+            run_text("console", "$ kubectl get pods\nNAME READY\n$ k get svc\n").as_deref(),
+            Some("kubectl get pods\nk get svc")
+        );
+        assert_eq!(
+            run_text(
+                "bash",
+                "kubectl create deployment web \\\n  --image=nginx\n"
+            )
+            .as_deref(),
+            Some("kubectl create deployment web \\\n  --image=nginx")
+        );
+        assert_eq!(
+            run_text("bash", "# a comment\nNS=demo kubectl get pods\n").as_deref(),
+            Some("# a comment\nNS=demo kubectl get pods")
+        );
+        // Docker, a node's tools, root: not in the toolbox.
+        for (lang, code) in [
+            ("console", "$ docker run nginx\n"),
+            ("console", "$ kubectl get nodes\n$ sudo kubeadm init\n"),
+            ("bash", "systemctl restart kubelet\n"),
+            ("yaml", "kind: Pod\n"),
+            ("console", "just output, no prompt\n"),
+        ] {
+            assert_eq!(run_text(lang, code), None, "{code}");
+        }
+    }
 
     /// `html` has a span of `class` around exactly `text`.
     #[track_caller]

@@ -10,7 +10,8 @@ use pulldown_cmark::{
     TagEnd,
 };
 
-use super::highlight::{copy_text, escape_html, highlight, is_supported};
+use super::highlight::{copy_text, escape_html, highlight, is_supported, run_text};
+use crate::i18n::terminal::{tt, T};
 use crate::i18n::{t, Msg};
 use crate::model::{Lang, TocEntry};
 
@@ -345,14 +346,26 @@ fn code_block(lang_name: &str, code: &str, lang: Lang) -> String {
     let mut name = String::new();
     escape_html(lang_name, &mut name);
     let body = highlight(lang_name, code.strip_suffix('\n').unwrap_or(code));
+    // Hidden until the page's terminal loader shows it (only where learners have a terminal).
+    let run = run_text(lang_name, code)
+        .map(|text| {
+            let mut esc = String::new();
+            escape_html(&text, &mut esc);
+            format!(
+                "<button type=\"button\" class=\"run-btn\" data-run=\"{esc}\" hidden>{}</button>",
+                tt(lang, T::Run)
+            )
+        })
+        .unwrap_or_default();
     format!(
         concat!(
             "<div class=\"code-block\" data-lang=\"{name}\">",
-            "<div class=\"code-head\"><span class=\"code-lang\">{name}</span>",
+            "<div class=\"code-head\"><span class=\"code-lang\">{name}</span>{run}",
             "<button type=\"button\" class=\"copy-btn\" data-copy=\"{copy}\" data-done=\"{done}\" data-failed=\"{failed}\">{label}</button></div>",
             "<pre tabindex=\"0\"><code class=\"language-{name}\">{body}</code></pre></div>\n"
         ),
         name = name,
+        run = run,
         copy = copy,
         done = t(lang, Msg::Copied),
         failed = t(lang, Msg::CopyFailed),
@@ -477,6 +490,20 @@ mod tests {
             "{}",
             out.html
         );
+    }
+
+    #[test]
+    fn a_block_the_toolbox_can_run_gets_a_hidden_run_button_and_docker_does_not() {
+        let out = r("```console\n$ kubectl get pod\nNAME   READY\n```\n");
+        assert!(
+            out.html.contains(
+                r#"<button type="button" class="run-btn" data-run="kubectl get pod" hidden>"#
+            ),
+            "{}",
+            out.html
+        );
+        let out = r("```console\n$ docker ps\n```\n");
+        assert!(!out.html.contains("run-btn"), "{}", out.html);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use leptos_meta::{Html, Meta, Title};
 
 use super::frame::{catalog, course, lang_param, lesson_href, param, Footer, Header, ProgressBar};
 use super::not_found::NotFound;
+use super::terminal::TerminalDock;
 use crate::i18n::{self, t, Msg};
 use crate::islands::{CopyCode, ExercisePanel, PanelData};
 use crate::model::{kind_slug, Course, Lang};
@@ -187,6 +188,7 @@ pub fn LessonPage() -> impl IntoView {
             </aside>
         </div>
         <Footer lang=lang />
+        <TerminalDock lang=lang />
     }
     .into_any()
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::frame::{course, lang_param, lesson_href, Frame};
 use super::not_found::NotFound;
+use super::terminal::TerminalDock;
 use crate::i18n::Msg;
 use crate::islands::{ExerciseLink, MyLab};
 use crate::model::Lang;
@@ -33,6 +34,7 @@ pub fn MePage() -> impl IntoView {
         <Frame lang=lang path_after_lang="/me".into() title=Msg::MyLab class="me-page">
             <MyLab lang=lang links=links />
         </Frame>
+        <TerminalDock lang=lang />
     }
     .into_any()
 }

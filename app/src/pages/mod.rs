@@ -10,6 +10,7 @@ mod me;
 mod not_found;
 mod search;
 mod teach;
+mod terminal;
 
 pub use board::BoardPage;
 pub use frame::{Footer, Frame, Header};

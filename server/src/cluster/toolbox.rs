@@ -2,9 +2,10 @@
 //! in-page terminal reaches through `pods/exec` (issue #12). Created and exec'd **as the
 //! learner** (the client the service hands in impersonates their ServiceAccount), so RBAC, quota
 //! and admission decide as for the learner's own kubectl; the Pod runs as that ServiceAccount,
-//! so `kubectl` in it is the learner too. The shell is `kubelab-shell --namespace NS tmux
-//! new-session -A -s main`: a dropped connection reattaches to the same session, scrollback
-//! included. In the sandbox, kwok runs that command on the host (docs/SANDBOX.md).
+//! so `kubectl` in it is the learner too. The shell is `kubelab-shell --namespace NS
+//! kubelab-attach` (`toolbox/`): one tmux session, so a dropped connection reattaches to the same
+//! shell, its scrollback replayed first. In the sandbox, kwok runs that command on the host
+//! (docs/SANDBOX.md).
 
 use std::time::Duration;
 
@@ -22,13 +23,21 @@ pub const TOOLBOX_POD: &str = "kubelab-toolbox";
 const LEARNER_SA: &str = crate::cluster::provision::SERVICE_ACCOUNT;
 /// The field manager of the toolbox Pod.
 const FIELD_MANAGER: &str = "kubelab-toolbox";
-/// How long a new toolbox may take to become ready (an image pull on a real node); within the
-/// route's long request deadline.
+/// How long a new toolbox may take to become ready (an image pull on a real node); the page
+/// shows "starting" meanwhile.
 pub const READY_WITHIN: Duration = Duration::from_secs(90);
+
+/// When a terminal last used the toolbox (unix seconds): set at creation, every
+/// [`crate::service::terminal::HEARTBEAT`] while a terminal is open on any replica, and when one
+/// closes. The idle reaper reads it ([`Cluster::idle_toolboxes`]).
+pub const ACTIVE_AT: &str = "kubelab.dev/terminal-active-at";
+/// The toolbox's labels, which the idle reaper lists by.
+const SELECTOR: &str =
+    "app.kubernetes.io/name=kubelab-toolbox,app.kubernetes.io/managed-by=kubelab";
 
 /// The toolbox Pod: small, not root, no privilege, the learner's ServiceAccount token mounted
 /// (it is the learner's kubectl), idling until a terminal execs its shell.
-pub fn toolbox_pod(namespace: &str, image: &str) -> Value {
+pub fn toolbox_pod(namespace: &str, image: &str, now: i64) -> Value {
     json!({
         "apiVersion": "v1",
         "kind": "Pod",
@@ -39,6 +48,7 @@ pub fn toolbox_pod(namespace: &str, image: &str) -> Value {
                 "app.kubernetes.io/name": "kubelab-toolbox",
                 "app.kubernetes.io/managed-by": "kubelab",
             },
+            "annotations": { ACTIVE_AT: now.to_string() },
         },
         "spec": {
             "serviceAccountName": LEARNER_SA,
@@ -71,18 +81,9 @@ pub fn toolbox_pod(namespace: &str, image: &str) -> Value {
 
 /// The shell a terminal runs: the same tmux session every time.
 pub fn shell_command(namespace: &str) -> Vec<String> {
-    [
-        "kubelab-shell",
-        "--namespace",
-        namespace,
-        "tmux",
-        "new-session",
-        "-A",
-        "-s",
-        "main",
-    ]
-    .map(str::to_string)
-    .to_vec()
+    ["kubelab-shell", "--namespace", namespace, "kubelab-attach"]
+        .map(str::to_string)
+        .to_vec()
 }
 
 fn ready(p: &Pod) -> bool {
@@ -155,7 +156,7 @@ impl Cluster {
                     }
                 }
                 None => {
-                    let body = toolbox_pod(namespace, image);
+                    let body = toolbox_pod(namespace, image, unix_now());
                     pods.patch(
                         TOOLBOX_POD,
                         &PatchParams::apply(FIELD_MANAGER).force(),
@@ -171,6 +172,53 @@ impl Cluster {
                 });
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Records that a terminal uses the toolbox now (as the learner): the idle reaper leaves it.
+    pub async fn mark_toolbox_active(
+        &self,
+        client: &kube::Client,
+        namespace: &str,
+    ) -> Result<(), Error> {
+        let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+        let patch = json!({ "metadata": { "annotations": { ACTIVE_AT: unix_now().to_string() } } });
+        pods.patch(TOOLBOX_POD, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+            .map(|_| ())
+            .map_err(|e| classify_write(&self.url, e, &format!("Pod/{TOOLBOX_POD}")))
+    }
+
+    /// The learner namespaces (names starting with `prefix`) whose toolbox no terminal used since
+    /// `cutoff` (unix seconds), listed with kubelab's own rights (list Pods).
+    pub async fn idle_toolboxes(&self, prefix: &str, cutoff: i64) -> Result<Vec<String>, Error> {
+        let pods: Api<Pod> = Api::all(self.client.clone());
+        let list = pods
+            .list(&kube::api::ListParams::default().labels(SELECTOR))
+            .await
+            .map_err(|e| super::error::classify(&self.url, e, "Pods"))?;
+        Ok(list
+            .items
+            .iter()
+            .filter(|p| p.metadata.name.as_deref() == Some(TOOLBOX_POD))
+            .filter_map(|p| {
+                let ns = p.metadata.namespace.as_deref()?;
+                (ns.starts_with(prefix) && last_active(p) < cutoff).then(|| ns.to_string())
+            })
+            .collect())
+    }
+
+    /// Removes the learner's toolbox (as the learner); the next terminal makes a new one.
+    pub async fn remove_toolbox(
+        &self,
+        client: &kube::Client,
+        namespace: &str,
+    ) -> Result<(), Error> {
+        let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+        match pods.delete(TOOLBOX_POD, &Default::default()).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+            Err(e) => Err(classify_write(&self.url, e, &format!("Pod/{TOOLBOX_POD}"))),
         }
     }
 
@@ -190,6 +238,22 @@ impl Cluster {
             .await
             .map_err(|e| classify_write(&self.url, e, &format!("Pod/{TOOLBOX_POD}")))
     }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// When a terminal last used this toolbox: its [`ACTIVE_AT`], else its creation.
+fn last_active(p: &Pod) -> i64 {
+    p.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(ACTIVE_AT)?.parse().ok())
+        .or_else(|| Some(p.metadata.creation_timestamp.as_ref()?.0.as_second()))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -223,7 +287,7 @@ mod tests {
 
     #[test]
     fn the_toolbox_is_small_unprivileged_and_the_learners() {
-        let p = toolbox_pod("alice", "example/toolbox:1");
+        let p = toolbox_pod("alice", "example/toolbox:1", 1_700_000_000);
         assert_eq!(p["metadata"]["namespace"], "alice");
         assert_eq!(p["spec"]["serviceAccountName"], "learner");
         assert_eq!(p["spec"]["securityContext"]["runAsNonRoot"], true);
@@ -234,9 +298,19 @@ mod tests {
         // Parses as a Pod: the API would take it.
         let pod: Pod = serde_json::from_value(p).expect("a Pod");
         assert_eq!(stuck(&pod), None);
+        assert_eq!(last_active(&pod), 1_700_000_000);
         assert_eq!(
-            shell_command("alice")[..3],
-            ["kubelab-shell", "--namespace", "alice"]
+            shell_command("alice"),
+            ["kubelab-shell", "--namespace", "alice", "kubelab-attach"]
         );
+    }
+
+    #[test]
+    fn a_toolbox_without_its_mark_counts_from_its_creation() {
+        let pod: Pod = serde_json::from_value(json!({"metadata": {"name": TOOLBOX_POD,
+            "creationTimestamp": "2026-01-01T00:00:00Z",
+            "annotations": {ACTIVE_AT: "not a number"}}}))
+        .expect("a Pod");
+        assert_eq!(last_active(&pod), 1_767_225_600);
     }
 }

@@ -126,6 +126,7 @@ impl Lab {
         let learners = self.store.learners_in(&c.id).await?;
         for learner in &learners {
             self.mark_ensured(&self.namespace_of(learner), false);
+            self.close_terminals(&learner.id);
         }
         if let Some(p) = &self.provisioner {
             for learner in &learners {

@@ -24,6 +24,10 @@ pub enum ServiceError {
     TerminalOff,
     #[error("too many terminals")]
     TooManyTerminals { per_learner: u32 },
+    /// An open terminal was closed for its learner: signed out, namespace reset, classroom
+    /// archived. Sent on the socket before it closes; never an HTTP answer.
+    #[error("the terminal was closed")]
+    TerminalClosed,
     /// A quiz (its answers stay here) or a cluster-only exercise: nothing to pre-check.
     #[error("exercise {0} has no rules to pre-check in the browser")]
     NoRules(String),
@@ -87,6 +91,7 @@ impl ServiceError {
             E::NoRules(_) => "no-rules",
             E::TerminalOff => "terminal-off",
             E::TooManyTerminals { .. } => "too-many-terminals",
+            E::TerminalClosed => "terminal-closed",
             E::Locked { .. } => "exercise-locked",
             E::GatedByClassroom => "gated-by-classroom",
             E::Input(e) => input_error_code(e),
@@ -151,6 +156,10 @@ impl ServiceError {
             E::TooManyTerminals { per_learner } => Text::new(
                 format!("终端开得太多了（每人最多 {per_learner} 个，全站也有上限）：先关掉另一个标签页里的终端，或稍后再试。"),
                 format!("Too many terminals are open (at most {per_learner} each, and a limit for everyone): close the terminal in another tab, or try again later."),
+            ),
+            E::TerminalClosed => Text::new(
+                "终端已关闭：你退出了登录、重置了命名空间，或者班级已归档。需要时再打开一个。",
+                "This terminal was closed: you signed out, reset your namespace, or your classroom was archived. Open a new one when you need it.",
             ),
             E::NoRules(id) => Text::new(
                 format!("练习 {id} 没有可在浏览器里预检的规则：测验的答案只在服务器上，集群练习要在集群里检查。"),

@@ -246,6 +246,8 @@ impl Lab {
         };
         let ns = self.namespace_of(learner);
         self.mark_ensured(&ns, false);
+        // The reset removes the toolbox with everything else: its shells end with it.
+        self.close_terminals(&learner.id);
         p.reset(&learner_ns(learner, &ns))
             .await
             .inspect_err(|e| super::metrics::provisioning_failed(e.code()))?;

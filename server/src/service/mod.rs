@@ -146,6 +146,9 @@ pub struct Lab {
     pub terminal: terminal::TerminalSettings,
     /// …and the terminals open now.
     terminals: StreamSlots,
+    /// A learner id each time that learner's open terminals must close (sign-out, reset,
+    /// classroom archived); every open terminal listens.
+    terminal_closes: tokio::sync::broadcast::Sender<String>,
     /// A classroom id each time one of its learners' progress changes (boards listen), here or
     /// on another replica ([`replicas::relay`]); [`replicas::EVERY_CLASSROOM`] when events were lost.
     pub events: tokio::sync::broadcast::Sender<String>,
@@ -197,6 +200,7 @@ impl Lab {
             streams: streams(&Limits::default()),
             terminal: terminal::TerminalSettings::default(),
             terminals: StreamSlots::new(0, 0),
+            terminal_closes: tokio::sync::broadcast::channel(64).0,
             limits: Limits::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             replica: format!("{:016x}", rand::random::<u64>()),

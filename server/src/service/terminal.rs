@@ -1,6 +1,10 @@
 //! The in-page terminal (issue #12): a learner's shell in their toolbox Pod
 //! (`cluster::toolbox`), opened as the learner. Off unless the deployment turns it on; at most
-//! a few per learner and a bounded number in all, each holding a slot until it closes.
+//! a few per learner and a bounded number in all, each holding a slot until it closes. A toolbox
+//! no terminal used for `--terminal-idle` is removed ([`run_toolbox_reaper`]); the next terminal
+//! makes a new one (its home directory starts empty again: the learner's work is in the cluster).
+
+use std::time::{Duration, Instant};
 
 use kube::api::AttachedProcess;
 use kubelab_store::Learner;
@@ -17,7 +21,13 @@ pub struct TerminalSettings {
     pub image: String,
     pub per_learner: u32,
     pub max: u32,
+    /// A toolbox no terminal used for this long is removed; zero keeps toolboxes.
+    pub idle: Duration,
 }
+
+/// How often an open terminal marks its toolbox as in use: well within the shortest
+/// `--terminal-idle`, so a terminal open on any replica keeps its toolbox.
+pub const HEARTBEAT: Duration = Duration::from_secs(120);
 
 impl Default for TerminalSettings {
     fn default() -> Self {
@@ -26,6 +36,7 @@ impl Default for TerminalSettings {
             image: DEFAULT_TOOLBOX_IMAGE.into(),
             per_learner: 2,
             max: 200,
+            idle: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -33,7 +44,40 @@ impl Default for TerminalSettings {
 /// An open terminal: the shell's streams, and its slot (freed when this is dropped).
 pub struct Terminal {
     pub process: AttachedProcess,
+    pub learner: String,
+    namespace: String,
+    client: kube::Client,
+    marked: Instant,
+    closes: Option<Closes>,
     _slot: StreamSlot,
+}
+
+impl Terminal {
+    /// What tells this terminal to close (taken once, to be awaited beside the relay).
+    pub fn take_closes(&mut self) -> Option<Closes> {
+        self.closes.take()
+    }
+}
+
+/// The close orders for one learner's terminals.
+pub struct Closes {
+    learner: String,
+    rx: tokio::sync::broadcast::Receiver<String>,
+}
+
+impl Closes {
+    /// Resolves when the terminal must close: its learner signed out, reset their namespace or
+    /// had their classroom archived (on this replica; [`Lab::still_allowed`] covers the others).
+    pub async fn wait(mut self) {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match self.rx.recv().await {
+                Ok(id) if id == self.learner => return,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => std::future::pending().await,
+            }
+        }
+    }
 }
 
 impl Lab {
@@ -44,13 +88,43 @@ impl Lab {
         self
     }
 
+    /// Whether `learner` may have a terminal at all (checked before the WebSocket upgrade): on,
+    /// and with namespaces of their own.
+    pub fn terminal_available(&self) -> Result<()> {
+        if self.terminal.enabled && self.provisioner.is_some() && self.cluster.is_ok() {
+            Ok(())
+        } else {
+            Err(ServiceError::TerminalOff)
+        }
+    }
+
+    /// Closes `learner_id`'s open terminals on this replica (sign-out, reset, archive).
+    pub fn close_terminals(&self, learner_id: &str) {
+        // No receiver means no terminal is open: nothing to close.
+        let _ = self.terminal_closes.send(learner_id.to_string());
+    }
+
+    /// Whether an open terminal's learner may still have it: they exist and their classroom is
+    /// not archived (re-checked while it is open, for what another replica did).
+    pub async fn still_allowed(&self, learner_id: &str) -> bool {
+        match self.store.learner(learner_id).await {
+            Ok(Some(l)) => !matches!(
+                self.refuse_if_archived(&l).await,
+                Err(ServiceError::LearnerArchived)
+            ),
+            Ok(None) => false,
+            // The store not answering is no reason to cut a learner's shell.
+            Err(_) => true,
+        }
+    }
+
     /// Opens `learner`'s shell: a slot, their namespace, their toolbox (created on first use),
     /// then `pods/exec` into it, all as the learner.
     pub async fn open_terminal(&self, learner: &Learner) -> Result<Terminal> {
-        if !self.terminal.enabled {
-            return Err(ServiceError::TerminalOff);
-        }
+        self.terminal_available()?;
         let cluster = self.cluster()?;
+        // Subscribed before anything is opened: a sign-out meanwhile is not missed.
+        let closes = self.terminal_closes.subscribe();
         let slot =
             self.terminals
                 .acquire(&learner.id)
@@ -68,9 +142,88 @@ impl Lab {
             .await?;
         let process = cluster.attach_toolbox(&client, &namespace).await?;
         tracing::info!(namespace = %namespace, "terminal opened");
-        Ok(Terminal {
+        let mut term = Terminal {
             process,
+            learner: learner.id.clone(),
+            namespace,
+            client,
+            marked: Instant::now(),
+            closes: Some(Closes {
+                learner: learner.id.clone(),
+                rx: closes,
+            }),
             _slot: slot,
-        })
+        };
+        self.mark_in_use(&mut term).await;
+        Ok(term)
+    }
+
+    /// Marks the terminal's toolbox as in use, at most every [`HEARTBEAT`] unless `closing`
+    /// (then idleness counts from now). A failure is logged: the worst it does is an early reap.
+    pub async fn terminal_heartbeat(&self, term: &mut Terminal, closing: bool) {
+        if closing || term.marked.elapsed() >= HEARTBEAT {
+            self.mark_in_use(term).await;
+        }
+    }
+
+    async fn mark_in_use(&self, term: &mut Terminal) {
+        term.marked = Instant::now();
+        let Ok(cluster) = self.cluster() else { return };
+        if let Err(e) = cluster
+            .mark_toolbox_active(&term.client, &term.namespace)
+            .await
+        {
+            tracing::warn!(namespace = %term.namespace, error = %e, "could not mark the toolbox in use");
+        }
+    }
+
+    /// Removes the toolboxes no terminal used for `--terminal-idle`; returns how many.
+    pub async fn reap_toolboxes(&self, now_unix: i64) -> Result<usize> {
+        let idle = i64::try_from(self.terminal.idle.as_secs()).unwrap_or(i64::MAX);
+        let (Ok(cluster), Some(p), super::Namespaces::PerLearner { prefix }) =
+            (self.cluster(), &self.provisioner, &self.namespaces)
+        else {
+            return Ok(0);
+        };
+        if idle == 0 || !self.terminal.enabled {
+            return Ok(0);
+        }
+        let idle_ones = cluster
+            .idle_toolboxes(prefix, now_unix.saturating_sub(idle))
+            .await?;
+        let mut removed = 0;
+        for ns in idle_ones {
+            let client = p.learner_client(&ns)?;
+            match cluster.remove_toolbox(&client, &ns).await {
+                Ok(()) => removed += 1,
+                Err(e) => {
+                    tracing::warn!(namespace = %ns, error = %e, "could not remove an idle toolbox")
+                }
+            }
+        }
+        if removed > 0 {
+            tracing::info!(removed, "idle toolboxes removed");
+        }
+        Ok(removed)
+    }
+}
+
+/// Removes idle toolboxes every quarter of `--terminal-idle` until shutdown.
+pub async fn run_toolbox_reaper(
+    lab: std::sync::Arc<Lab>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    if lab.terminal.idle.is_zero() || !lab.terminal.enabled {
+        return;
+    }
+    let mut every = tokio::time::interval(lab.terminal.idle / 4);
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = lab.reap_toolboxes(super::idle::now_ms() / 1000).await {
+            tracing::warn!(error = %e, "idle toolbox reaper");
+        }
     }
 }

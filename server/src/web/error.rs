@@ -83,6 +83,7 @@ impl Coded for ServiceError {
             E::UnknownExercise(_) | E::UnknownResumeCode | E::NotFound | E::NoRules(_) => {
                 StatusCode::NOT_FOUND
             }
+            E::TerminalClosed => StatusCode::GONE,
             E::NotCluster(_)
             | E::TerminalOff
             | E::NotProvisioned

@@ -61,10 +61,6 @@ pub fn deadline_of(method: &Method, path: &str) -> Deadline {
         {
             return Deadline::Stream;
         }
-        // Opening a terminal may wait for its toolbox's first image pull.
-        if let ["api", "me", "terminal"] = segments.as_slice() {
-            return Deadline::Long;
-        }
     }
     if *method == Method::POST {
         if let ["api", "me", "reset"]

@@ -67,7 +67,11 @@ pub fn router(state: AppState) -> Router {
     let course = state.course.clone();
     let catalog = state.lab.catalog.clone();
     let search = state.search.clone();
+    let features = kubelab_app::model::Features {
+        terminal: state.lab.terminal_available().is_ok(),
+    };
     let context = move || {
+        provide_context(features);
         provide_context(course.clone());
         provide_context(catalog.clone());
         provide_context(search.clone());
@@ -212,6 +216,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             image: args.toolbox_image.clone(),
             per_learner: args.terminals_per_learner,
             max: args.max_terminals,
+            idle: args.terminal_idle,
         });
     let public_origin = match &args.public_url {
         Some(url) => Some(origin_of_url(url).ok_or_else(|| ServeError::PublicUrl(url.clone()))?),
@@ -268,6 +273,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         shutdown: shutdown_rx.clone(),
     };
     tokio::spawn(crate::service::idle::run_reaper(
+        state.lab.clone(),
+        shutdown_rx.clone(),
+    ));
+    tokio::spawn(crate::service::terminal::run_toolbox_reaper(
         state.lab.clone(),
         shutdown_rx.clone(),
     ));

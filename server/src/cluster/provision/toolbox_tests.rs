@@ -1,7 +1,7 @@
 //! The toolbox against the sandbox, as the learner: the Pod is created with the learner's own
 //! rights, its shell (kwok runs it on this machine, docs/SANDBOX.md) is the learner's
-//! ServiceAccount, and a second attach finds the same tmux session with what the first left on
-//! the screen.
+//! ServiceAccount, a second attach finds the same tmux session with what the first left on the
+//! screen and what scrolled off it, and an unused toolbox is found idle and removed.
 
 use std::time::Duration;
 
@@ -9,6 +9,13 @@ use kube::api::TerminalSize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::tests::*;
+
+fn unix_now() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970");
+    i64::try_from(since.as_secs()).expect("in range")
+}
 
 /// Reads the shell's output until it holds every one of `wanted`, or fails after `within`.
 async fn read_until(
@@ -63,6 +70,12 @@ async fn the_toolbox_shell_is_the_learner_and_a_second_attach_finds_the_same_ses
         .expect("typed");
     let learner = format!("system:serviceaccount:{ns}:learner");
     read_until(&mut stdout, &[&learner, "mark-滚动"], WAIT).await;
+    // More lines than the screen has: the first ones scroll off into tmux's history.
+    stdin
+        .write_all(b"seq -f 'line-%03g' 1 120\r")
+        .await
+        .expect("typed");
+    read_until(&mut stdout, &["line-120"], WAIT).await;
     // The connection drops (a closed tab, a lost network); the session stays.
     drop((stdin, stdout, size));
     shell.abort();
@@ -72,9 +85,65 @@ async fn the_toolbox_shell_is_the_learner_and_a_second_attach_finds_the_same_ses
         .await
         .expect("exec again");
     let mut out = again.stdout().expect("stdout");
-    read_until(&mut out, &["mark-滚动"], WAIT).await;
+    // The history comes back before the screen: what scrolled off, and what is still on it.
+    read_until(&mut out, &["mark-滚动", "line-001", "line-120"], WAIT).await;
     let mut stdin = again.stdin().expect("stdin");
     stdin.write_all(b"tmux kill-server\r").await.expect("typed");
     drop(stdin);
     again.abort();
+}
+
+#[tokio::test]
+async fn a_toolbox_no_terminal_used_is_found_idle_and_removed_as_the_learner() {
+    let (kubelab, as_learner, ns, _cleanup) = learner_namespace("tbi").await;
+    kubelab
+        .ensure_toolbox(&as_learner, &ns, "kubelab-toolbox:test")
+        .await
+        .expect("the toolbox");
+    // The namespace's own name as the prefix keeps other tests' toolboxes out of this one.
+    let idle = kubelab
+        .idle_toolboxes(&ns, unix_now() + 5)
+        .await
+        .expect("listed with kubelab's rights");
+    assert_eq!(idle, std::slice::from_ref(&ns), "unused since before the cutoff");
+    let idle = kubelab
+        .idle_toolboxes(&ns, unix_now() - 60)
+        .await
+        .expect("listed");
+    assert!(
+        idle.is_empty(),
+        "created a minute after the cutoff: {idle:?}"
+    );
+    kubelab
+        .mark_toolbox_active(&as_learner, &ns)
+        .await
+        .expect("the learner marks their own toolbox");
+    kubelab
+        .remove_toolbox(&as_learner, &ns)
+        .await
+        .expect("removed as the learner");
+    kubelab
+        .remove_toolbox(&as_learner, &ns)
+        .await
+        .expect("removing a toolbox that is gone is no error");
+    let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
+        kube::Api::namespaced(as_learner.clone(), &ns);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while pods
+        .get_opt(crate::cluster::toolbox::TOOLBOX_POD)
+        .await
+        .expect("get")
+        .is_some()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the toolbox is still there"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The next terminal makes a new one.
+    kubelab
+        .ensure_toolbox(&as_learner, &ns, "kubelab-toolbox:test")
+        .await
+        .expect("a new toolbox");
 }

@@ -85,8 +85,16 @@ async fn join(
     Ok(Json(state.lab.me(&learner).await?))
 }
 
-async fn logout(session: Session) -> Result<StatusCode, WebError> {
+async fn logout(
+    State(state): State<AppState>,
+    MaybeLearner(learner): MaybeLearner,
+    session: Session,
+) -> Result<StatusCode, WebError> {
     session::sign_out_learner(&session).await?;
+    // A shared classroom computer: the next person at it must not find the last one's shell.
+    if let Some(l) = learner {
+        state.lab.close_terminals(&l.id);
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,33 +2,47 @@
 //! the shell's bytes both ways; a text frame from the browser is a [`TerminalControl`] (resize),
 //! never input, so typed text cannot be mistaken for a control.
 //!
-//! The upgrade is checked before anything is opened: a signed-in learner, a browser on our own
-//! origin (a WebSocket is not covered by the CORS rules, so the Origin is checked here), the
-//! terminal on, a free slot (per replica); then the toolbox is made ready and its shell opened,
-//! so every refusal before the shell runs is an ordinary HTTP answer with our error body.
-//! Frames are capped at [`MAX_FRAME`] (a paste of a long YAML heredoc fits); the socket closes
-//! when the shell ends, the browser goes (pings find out), or the server shuts down.
+//! Before the upgrade: a signed-in learner, a browser on our own origin (a WebSocket is not
+//! covered by the CORS rules, so the Origin is checked here), and the terminal on. A plain GET
+//! (no upgrade) answers those same checks with 204 or our error body and opens nothing: a
+//! browser cannot read why an upgrade failed, so the page asks this way first.
+//! After it, the server says where it stands in text frames ([`TerminalStatus`]): `starting`
+//! while the toolbox is made ready (a first open may wait for an image pull), `ready` once the
+//! shell is attached, or an [`kubelab_wire::ErrorBody`] and a close with code
+//! [`CLOSE_REFUSED`]; the page then shows the reason instead of reconnecting.
+//! Frames are capped at [`MAX_FRAME`] (a paste of a long YAML heredoc fits). The socket closes
+//! when the shell ends (1000), the browser goes (pings find out), the learner signs out, resets
+//! or is archived ([`CLOSE_REFUSED`]), or the server shuts down (1012: the page reconnects,
+//! to another replica if need be).
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use futures::stream::SplitSink;
 use futures::{SinkExt, StreamExt};
 use kube::api::TerminalSize;
-use kubelab_wire::TerminalControl;
+use kubelab_store::Learner;
+use kubelab_wire::{TerminalControl, TerminalPhase, TerminalStatus};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::service::terminal::Terminal;
-use crate::web::error::WebError;
+use crate::service::ServiceError;
+use crate::web::error::{body_of, WebError};
 use crate::web::extract::CurrentLearner;
 use crate::web::session::is_same_origin;
 use crate::web::AppState;
 
 /// The largest frame either way: a pasted manifest of the largest size Apply takes.
 pub const MAX_FRAME: usize = 256 * 1024;
+
+/// The close code after an error body: do not reconnect on your own, show why.
+pub const CLOSE_REFUSED: u16 = 4000;
+/// The close code when the server shuts down: reconnect.
+const CLOSE_RESTART: u16 = 1012;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/me/terminal", get(terminal))
@@ -40,40 +54,102 @@ async fn terminal(
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, WebError> {
+    let wants_upgrade = headers
+        .get(axum::http::header::UPGRADE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
     // A browser always sends Origin on a WebSocket; one from another site is refused.
-    if !headers.contains_key(axum::http::header::ORIGIN)
-        || !is_same_origin(&headers, state.public_origin.as_deref())
+    if wants_upgrade
+        && (!headers.contains_key(axum::http::header::ORIGIN)
+            || !is_same_origin(&headers, state.public_origin.as_deref()))
     {
         return Err(WebError::CrossSite);
     }
+    state.lab.terminal_available()?;
     let upgrade = match upgrade {
         Ok(u) => u,
-        // Not a WebSocket request: say so only once the learner may have a terminal at all.
-        Err(rejection) => {
-            if !state.lab.terminal.enabled {
-                return Err(crate::service::ServiceError::TerminalOff.into());
-            }
-            return Ok(rejection.into_response());
-        }
+        Err(rejection) if wants_upgrade => return Ok(rejection.into_response()),
+        Err(_) => return Ok(StatusCode::NO_CONTENT.into_response()),
     };
-    let term = state.lab.open_terminal(&learner).await?;
-    let shutdown = state.shutdown.clone();
     Ok(upgrade
         .max_frame_size(MAX_FRAME)
         .max_message_size(MAX_FRAME)
-        .on_upgrade(move |socket| relay(socket, term, shutdown)))
+        .on_upgrade(move |socket| serve(socket, state, learner)))
 }
 
 /// How often the server pings the browser: a peer that went away (a laptop asleep, a network
-/// switch) is noticed, and a proxy in front does not close a quiet terminal.
-const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// switch) is noticed, and a proxy in front does not close a quiet terminal. Each ping also
+/// re-checks that the learner may still have the terminal (what another replica did).
+const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+type Sink = SplitSink<WebSocket, Message>;
+
+async fn send_json(sink: &mut Sink, value: &impl serde::Serialize) -> bool {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    sink.send(Message::Text(text.into())).await.is_ok()
+}
+
+/// Sends why, then closes with [`CLOSE_REFUSED`].
+async fn refuse(sink: &mut Sink, e: ServiceError) {
+    let e = WebError::from(e);
+    let code = crate::web::error::Coded::code(&e);
+    if send_json(sink, &body_of(&e)).await {
+        let _ = sink
+            .send(Message::Close(Some(CloseFrame {
+                code: CLOSE_REFUSED,
+                reason: Utf8Bytes::from(code),
+            })))
+            .await;
+    }
+}
+
+async fn serve(socket: WebSocket, state: AppState, learner: Learner) {
+    let (mut sink, mut stream) = socket.split();
+    if !send_json(
+        &mut sink,
+        &TerminalStatus {
+            status: TerminalPhase::Starting,
+        },
+    )
+    .await
+    {
+        return;
+    }
+    // Opening may take a while (an image pull): pings keep proxies from closing the socket.
+    let opened = {
+        let opening = state.lab.open_terminal(&learner);
+        tokio::pin!(opening);
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                r = &mut opening => break r,
+                _ = ping.tick() => if sink.send(Message::Ping(Vec::new().into())).await.is_err() { return },
+            }
+        }
+    };
+    let term = match opened {
+        Ok(term) => term,
+        Err(e) => return refuse(&mut sink, e).await,
+    };
+    if send_json(
+        &mut sink,
+        &TerminalStatus {
+            status: TerminalPhase::Ready,
+        },
+    )
+    .await
+    {
+        relay(sink, stream.by_ref(), term, state).await;
+    }
+}
 
 /// Copies bytes between the socket and the shell until one side ends. The two directions run
 /// apart, so a long paste into the shell never waits on its echo being read, or the other way.
 async fn relay(
-    socket: WebSocket,
+    sink: Sink,
+    stream: &mut futures::stream::SplitStream<WebSocket>,
     mut term: Terminal,
-    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    state: AppState,
 ) {
     let (Some(mut stdin), Some(mut stdout), Some(mut size)) = (
         term.process.stdin(),
@@ -83,7 +159,8 @@ async fn relay(
         term.process.abort();
         return;
     };
-    let (mut sink, mut stream) = socket.split();
+    let sink = tokio::sync::Mutex::new(sink);
+    let closes = term.take_closes();
     // Browser → shell: typed bytes in binary frames; a text frame is a control, nothing else.
     let to_shell = async {
         while let Some(Ok(msg)) = stream.next().await {
@@ -107,31 +184,73 @@ async fn relay(
             }
         }
     };
-    // Shell → browser, with a ping when it is quiet.
+    // Shell → browser.
     let to_browser = async {
         let mut buf = vec![0u8; 16 * 1024];
-        let mut ping = tokio::time::interval(PING_EVERY);
         loop {
-            let sent = tokio::select! {
-                read = stdout.read(&mut buf) => match read {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => sink.send(Message::Binary(buf[..n].to_vec().into())).await,
-                },
-                _ = ping.tick() => sink.send(Message::Ping(Vec::new().into())).await,
+            let n = match stdout.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
             };
+            let sent = sink
+                .lock()
+                .await
+                .send(Message::Binary(buf[..n].to_vec().into()))
+                .await;
             if sent.is_err() {
-                break;
+                return;
             }
         }
-        let _ = sink.send(Message::Close(None)).await;
+        // The shell ended (`exit`): a normal close, the page offers a new one.
+        let _ = sink.lock().await.send(Message::Close(None)).await;
     };
-    tokio::select! {
-        () = to_shell => {}
-        () = to_browser => {}
-        _ = shutdown.changed() => {}
+    // A ping now and then, the learner re-checked and the toolbox marked in use with it.
+    let learner = term.learner.clone();
+    let watch = async {
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            ping.tick().await;
+            if !state.lab.still_allowed(&learner).await {
+                return;
+            }
+            state.lab.terminal_heartbeat(&mut term, false).await;
+            if sink
+                .lock()
+                .await
+                .send(Message::Ping(Vec::new().into()))
+                .await
+                .is_err()
+            {
+                return std::future::pending().await;
+            }
+        }
+    };
+    let mut shutdown = state.shutdown.clone();
+    let ending = tokio::select! {
+        () = to_shell => None,
+        () = to_browser => None,
+        () = watch => Some(ServiceError::TerminalClosed),
+        () = async {
+            match closes {
+                Some(c) => c.wait().await,
+                None => std::future::pending().await,
+            }
+        } => Some(ServiceError::TerminalClosed),
+        _ = shutdown.changed() => {
+            let _ = sink.lock().await.send(Message::Close(Some(CloseFrame {
+                code: CLOSE_RESTART,
+                reason: Utf8Bytes::from_static("server restart"),
+            }))).await;
+            None
+        }
+    };
+    if let Some(e) = ending {
+        refuse(&mut *sink.lock().await, e).await;
     }
-    // The tmux session stays: the next attach comes back to it.
+    // The tmux session stays: the next attach comes back to it. Idleness counts from now.
     term.process.abort();
+    state.lab.terminal_heartbeat(&mut term, true).await;
 }
 
 #[cfg(test)]
@@ -148,10 +267,18 @@ mod tests {
         state: &crate::web::AppState,
         cookie: Option<&str>,
         origin: Option<&str>,
+        upgrade: bool,
     ) -> (StatusCode, String) {
         let mut req = Request::builder()
             .uri("/api/me/terminal")
             .header("host", "localhost:3000");
+        if upgrade {
+            req = req
+                .header("upgrade", "websocket")
+                .header("connection", "upgrade")
+                .header("sec-websocket-version", "13")
+                .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==");
+        }
         if let Some(c) = cookie {
             req = req.header("cookie", c);
         }
@@ -170,18 +297,29 @@ mod tests {
     #[tokio::test]
     async fn only_a_signed_in_learner_on_our_own_origin_gets_a_terminal_and_only_when_it_is_on() {
         let (state, _dir) = state().await;
-        let (status, body) = open(&state, None, Some("http://localhost:3000")).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        for upgrade in [true, false] {
+            let (status, body) = open(&state, None, Some("http://localhost:3000"), upgrade).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        }
         let cookie = learner_cookie(&state).await;
         // Another site's page, or no Origin at all (not a browser's WebSocket): refused.
         for origin in [Some("https://evil.example"), Some("null"), None] {
-            let (status, body) = open(&state, Some(&cookie), origin).await;
+            let (status, body) = open(&state, Some(&cookie), origin, true).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{origin:?}: {body}");
             assert!(body.contains("cross-site"), "{body}");
         }
-        // Ours, but this kubelab (shared namespace, `--terminal auto`) gives no terminal.
-        let (status, body) = open(&state, Some(&cookie), Some("http://localhost:3000")).await;
-        assert_eq!(status, StatusCode::CONFLICT, "{body}");
-        assert!(body.contains("terminal-off"), "{body}");
+        // Ours, but this kubelab (shared namespace, `--terminal auto`) gives no terminal: the
+        // upgrade says so, and so does the plain GET a page asks first.
+        for upgrade in [true, false] {
+            let (status, body) = open(
+                &state,
+                Some(&cookie),
+                Some("http://localhost:3000"),
+                upgrade,
+            )
+            .await;
+            assert_eq!(status, StatusCode::CONFLICT, "{body}");
+            assert!(body.contains("terminal-off"), "{body}");
+        }
     }
 }
