@@ -70,8 +70,9 @@ class Dock {
     this.reconnecting = false;
     this.queue = [];
     this.armed = null;
-    this.typing = false;
     this.ready = false;
+    this.connecting = false;
+    this.attached = false;
 
     const dark = matchMedia("(prefers-color-scheme: dark)").matches;
     this.term = new Terminal({
@@ -90,10 +91,9 @@ class Dock {
     this.term.loadAddon(new WebLinksAddon((_, uri) => window.open(uri, "_blank", "noopener")));
     this.term.open(this.screen);
     this.term.attachCustomKeyEventHandler((e) => this.key(e));
-    this.term.onData((d) => {
-      if (!this.typing) this.disarm();
-      this.send(d);
-    });
+    this.term.onData((d) => this.send(d));
+    // A key the learner presses (not xterm's own replies to tmux's queries) makes Enter theirs.
+    this.term.onKey(() => this.disarm());
     this.term.onBinary((d) => this.sendBytes(Uint8Array.from(d, (c) => c.charCodeAt(0))));
     this.term.onResize(({ cols, rows }) => this.control({ resize: { cols, rows } }));
     this.screen.addEventListener("contextmenu", (e) => this.rightClick(e));
@@ -110,7 +110,9 @@ class Dock {
       cancelAnimationFrame(pending);
       pending = requestAnimationFrame(() => this.refit());
     }).observe(this.screen);
-    addEventListener("online", () => this.wanted && !this.ws && this.reconnectNow());
+    addEventListener("online", () => this.wanted && this.reconnectNow());
+    // Signed out on this page (My lab): the next person at this computer finds no shell.
+    addEventListener("kubelab-signed-out", () => this.forget());
     addEventListener("resize", () => this.applyLayout());
 
     const saved = remembered();
@@ -130,14 +132,23 @@ class Dock {
     remember({ open: true });
     this.applyLayout();
     this.wanted = true;
-    if (!this.ws && !this.timer) this.connect();
+    if (!this.ws && !this.timer && !this.connecting) this.connect();
     if (focus) this.term.focus();
+  }
+
+  // Closes the dock and wipes its screen and scrollback.
+  forget() {
+    this.hide();
+    this.queue = [];
+    this.disarm();
+    this.term.reset();
+    this.setStatus("");
   }
 
   hide() {
     this.wanted = false;
     this.stopTimer();
-    if (this.ws) this.ws.close(1000);
+    this.drop();
     this.el.hidden = true;
     document.body.classList.remove("term-docked", "term-below", "term-beside");
     for (const b of this.openers) b.setAttribute("aria-expanded", "false");
@@ -249,16 +260,29 @@ class Dock {
     return this.message(await r.json().catch(() => null));
   }
 
+  // Lets go of the socket: its late events are ignored (they check `this.ws`).
+  drop() {
+    const ws = this.ws;
+    this.ws = null;
+    this.ready = false;
+    if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000);
+  }
+
+  // One connection at a time: `connecting` covers the preflight, `this.ws` the socket.
   async connect() {
+    if (this.connecting || this.ws) return;
+    this.connecting = true;
     this.stopTimer();
     this.setStatus(this.reconnecting ? this.text.reconnecting : this.text.connecting);
     let refusal;
     try {
       refusal = await this.preflight();
     } catch {
+      this.connecting = false;
       return this.retryLater();
     }
-    if (!this.wanted) return;
+    this.connecting = false;
+    if (!this.wanted || this.ws) return;
     if (refusal) return this.setStatus(refusal, this.text.retry);
     const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/me/terminal`;
     const ws = new WebSocket(url);
@@ -267,8 +291,11 @@ class Dock {
     let refused = null;
     let ready = false;
     ws.onmessage = (ev) => {
+      if (this.ws !== ws) return;
       if (typeof ev.data !== "string") {
-        this.term.write(new Uint8Array(ev.data));
+        // A command waiting for "Run in terminal" goes in once the shell's prompt is up (bash
+        // turns bracketed paste on there: a multi-line command then lands whole, unrun).
+        this.term.write(new Uint8Array(ev.data), () => this.flushQueue());
         return;
       }
       let msg;
@@ -282,25 +309,41 @@ class Dock {
       else if (msg.status === "ready") {
         ready = true;
         // The server replays the session's scrollback and screen: start from a clean slate.
-        if (this.reconnecting) this.term.reset();
+        if (this.attached) this.term.reset();
+        this.attached = true;
         this.reconnecting = false;
         this.attempt = 0;
         this.setStatus(this.text.connected);
         this.refit();
         this.control({ resize: { cols: this.term.cols, rows: this.term.rows } });
         this.ready = true;
-        for (const text of this.queue.splice(0)) this.type(text);
       }
     };
     ws.onclose = (ev) => {
-      if (this.ws === ws) this.ws = null;
+      if (this.ws !== ws) return;
+      this.ws = null;
       this.ready = false;
       if (!this.wanted) return this.setStatus(this.text.closed);
-      if (ev.code === CLOSE_REFUSED || refused) return this.setStatus(this.message(refused), this.text.retry);
+      if (ev.code === CLOSE_REFUSED || refused) {
+        // Closed for this learner (signed out, reset, archived): the screen goes with it, and
+        // the next page does not open a terminal on its own.
+        if (refused?.error?.code === "terminal-closed") {
+          this.term.reset();
+          remember({ open: false });
+        }
+        this.reconnecting = false;
+        return this.setStatus(this.message(refused), this.text.retry);
+      }
       this.reconnecting = true;
+      // The shell ended (`exit`): a new one only when the learner asks.
       if (ready && ev.code === 1000) return this.setStatus(this.text.ended, this.text.newShell);
       this.retryLater();
     };
+  }
+
+  flushQueue() {
+    if (!this.ready || !this.queue.length || !this.term.modes.bracketedPasteMode) return;
+    for (const text of this.queue.splice(0)) this.term.paste(text);
   }
 
   retryLater() {
@@ -323,7 +366,7 @@ class Dock {
   reconnectNow() {
     this.wanted = true;
     this.attempt = 0;
-    if (this.ws) return;
+    this.stopTimer();
     this.connect();
     this.term.focus();
   }
@@ -372,11 +415,11 @@ class Dock {
     }
     // Ctrl+Shift+V, and Ctrl+V outside a Mac: the browser's paste event, which xterm sends.
     if (plainCtrl && k === "v" && (e.shiftKey || !isMac)) return false;
-    // Ctrl+C copies a selection, as in Windows Terminal; without one it interrupts.
+    // Ctrl+C copies a selection, as in Windows Terminal (the browser's own copy, which xterm
+    // fills with the selection; it needs no clipboard permission); without one it interrupts.
     if (plainCtrl && !e.shiftKey && k === "c" && !isMac && this.term.hasSelection()) {
-      e.preventDefault();
-      this.copy();
-      this.term.clearSelection();
+      setTimeout(() => this.term.clearSelection());
+      this.flash(this.text.copied);
       return false;
     }
     return true;
@@ -387,10 +430,18 @@ class Dock {
     if (!text) return this.flash(this.text.nothingSelected);
     try {
       await navigator.clipboard.writeText(text);
-      this.flash(this.text.copied);
     } catch {
-      this.flash(this.text.copyBlocked);
+      // No clipboard API (plain HTTP off localhost): the old way, within the key's gesture.
+      const area = document.createElement("textarea");
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      const done = document.execCommand("copy");
+      area.remove();
+      this.term.focus();
+      if (!done) return this.flash(this.text.copyBlocked);
     }
+    this.flash(this.text.copied);
   }
 
   async pasteFromClipboard() {
@@ -423,33 +474,23 @@ class Dock {
   // Typing anything in between disarms it: Enter is then the learner's.
   run(btn) {
     if (this.armed === btn) {
-      this.disarm();
-      this.send("\r");
-      this.term.focus();
+      // Not typed yet (the shell is still coming up): the press waits for that.
+      if (this.ready && !this.queue.length) {
+        this.disarm();
+        this.send("\r");
+        this.term.focus();
+      }
       return;
     }
     this.disarm();
     const command = btn.dataset.run;
     this.show(true);
-    if (this.ready) {
-      this.type(command);
-    } else {
-      this.queue.push(command);
-    }
+    this.queue.push(command);
+    this.flushQueue();
     this.armed = btn;
     btn.dataset.label ??= btn.textContent;
     btn.textContent = this.text.runEnter;
     btn.classList.add("armed");
-  }
-
-  // Types text at the prompt as a paste, without disarming the button that asked for it.
-  type(text) {
-    this.typing = true;
-    try {
-      this.term.paste(text);
-    } finally {
-      this.typing = false;
-    }
   }
 
   disarm() {

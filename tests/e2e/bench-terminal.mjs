@@ -43,25 +43,30 @@ const OPEN = async () => {
   }
 };
 
-// ROUNDS keystrokes: each a letter, timed until the shell echoes it; then the line is cleared.
+// ROUNDS keystrokes: each a letter, timed until the shell echoes it (in the text, not inside one
+// of tmux's escape sequences); then the line is cleared.
 const TYPE = async (rounds) => {
   const t = window.__t;
+  const plain = (s) => s.replace(/\x1b(\[[0-9;?>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])/g, '');
   const times = [];
   for (let i = 0; i < rounds; i++) {
     const letter = String.fromCharCode(97 + (i % 26));
     const seen = t.out.length;
     const t0 = performance.now();
     t.ws.send(new TextEncoder().encode(letter));
-    while (!t.out.slice(seen).includes(letter)) await new Promise((ok) => t.waiters.push(ok));
+    while (!plain(t.out.slice(seen)).includes(letter)) await new Promise((ok) => t.waiters.push(ok));
     times.push(performance.now() - t0);
   }
   t.ws.send(new TextEncoder().encode('\u0015'));
   return times;
 };
 
-/** The same keystrokes through `kubectl exec -it` (a pseudo-terminal from `script`). */
+const plain = (s) => s.replace(/\x1b(\[[0-9;?>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])/g, '');
+
+/** The same keystrokes through `kubectl exec -it` (a pseudo-terminal from `script`) into the same
+ * toolbox's shell, tmux and all: the path without kubelab. */
 async function viaKubectl(namespace) {
-  const cmd = `${kubectl} exec -it -n ${namespace} kubelab-toolbox -- kubelab-shell --namespace ${namespace} bash --norc -i`;
+  const cmd = `${kubectl} exec -it -n ${namespace} kubelab-toolbox -- kubelab-shell --namespace ${namespace} kubelab-attach`;
   const child = spawn('script', ['-qfc', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   let waiters = [];
@@ -77,10 +82,11 @@ async function viaKubectl(namespace) {
     const seen = out.length;
     const t0 = performance.now();
     child.stdin.write(letter);
-    while (!out.slice(seen).includes(letter)) await wait();
+    while (!plain(out.slice(seen)).includes(letter)) await wait();
     times.push(performance.now() - t0);
   }
-  child.stdin.write('\u0015exit\r');
+  // Detach from tmux (its prefix, then d): the session stays for the page's socket.
+  child.stdin.write('\u0015\u0002d');
   await new Promise((ok) => child.once('exit', ok));
   return times;
 }

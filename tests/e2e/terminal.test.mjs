@@ -150,6 +150,9 @@ test('the terminal dock: a command turns Live green, copy and paste, reconnect w
   // Signing out closes the terminal, and says why.
   await page.evaluate(() => fetch('/api/session/logout', { method: 'POST' }));
   await until('the terminal to close on sign-out', async () => /closed/.test(await status(page)), { timeoutMs: 30000 });
+  // …wipes what the shell showed (a shared computer), and the next page does not reopen it.
+  assert.doesNotMatch(await termText(page), /row-150|forbidden/i);
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('kubelab.terminal')).open), false);
 
   // Nobody else gets in: without the learner's session the upgrade is refused.
   const other = await browser.newContext({ baseURL: server.base });

@@ -161,20 +161,32 @@ pub fn save_draft(exercise: &str, text: &str) {
     let _ = (exercise, text);
 }
 
-/// Forgets every exercise draft kept by this browser (at sign-out: the next person at a shared
-/// computer must not find them).
+/// Forgets every exercise draft kept by this browser and the terminal dock's state, and tells
+/// the page's terminal (at sign-out: the next person at a shared computer must find neither the
+/// answers nor the shell).
 pub fn clear_drafts() {
     #[cfg(feature = "hydrate")]
     if let Some(s) = browser::storage() {
         let keys: Vec<String> = (0..s.length().unwrap_or(0))
             .filter_map(|i| s.key(i).ok().flatten())
-            .filter(|k| k.starts_with(DRAFT_PREFIX))
+            .filter(|k| k.starts_with(DRAFT_PREFIX) || k == TERMINAL_KEY)
             .collect();
         for k in keys {
             let _ = s.remove_item(&k);
         }
     }
+    #[cfg(feature = "hydrate")]
+    if let (Some(w), Ok(ev)) = (web_sys::window(), web_sys::Event::new(SIGNED_OUT_EVENT)) {
+        let _ = w.dispatch_event(&ev);
+    }
 }
+
+/// The terminal dock's `localStorage` key (`editor/src/terminal.js`)…
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const TERMINAL_KEY: &str = "kubelab.terminal";
+/// …and the event it closes and clears its screen on.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const SIGNED_OUT_EVENT: &str = "kubelab-signed-out";
 
 /// Drafts beyond the submission limit could never be sent: not kept.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]

@@ -351,8 +351,8 @@ pub fn copy_text(lang: &str, code: &str) -> String {
 /// would only fail there (they are run on the learner's own machine or a node).
 const TOOLBOX_PROGRAMS: &[&str] = &[
     "kubectl", "k", "curl", "echo", "printf", "cat", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv",
-    "grep", "head", "tail", "less", "wc", "sort", "base64", "date", "env", "export", "sleep",
-    "watch", "vi", "clear", "history", "for", "while", "if", "true",
+    "grep", "head", "tail", "less", "wc", "sort", "base64", "date", "env", "export", "sleep", "vi",
+    "clear", "history", "for", "while", "if", "true",
 ];
 
 /// What "Run in terminal" types for a `bash` or `console` block: its commands (as copied), when

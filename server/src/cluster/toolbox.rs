@@ -190,8 +190,14 @@ impl Cluster {
     }
 
     /// The learner namespaces (names starting with `prefix`) whose toolbox no terminal used since
-    /// `cutoff` (unix seconds), listed with kubelab's own rights (list Pods).
-    pub async fn idle_toolboxes(&self, prefix: &str, cutoff: i64) -> Result<Vec<String>, Error> {
+    /// `cutoff` (unix seconds), each with the Pod's resource version as listed (a terminal that
+    /// marks it meanwhile changes that, and [`Cluster::remove_toolbox`] then leaves it), listed
+    /// with kubelab's own rights (list Pods).
+    pub async fn idle_toolboxes(
+        &self,
+        prefix: &str,
+        cutoff: i64,
+    ) -> Result<Vec<(String, String)>, Error> {
         let pods: Api<Pod> = Api::all(self.client.clone());
         let list = pods
             .list(&kube::api::ListParams::default().labels(SELECTOR))
@@ -203,21 +209,32 @@ impl Cluster {
             .filter(|p| p.metadata.name.as_deref() == Some(TOOLBOX_POD))
             .filter_map(|p| {
                 let ns = p.metadata.namespace.as_deref()?;
-                (ns.starts_with(prefix) && last_active(p) < cutoff).then(|| ns.to_string())
+                let version = p.metadata.resource_version.clone()?;
+                (ns.starts_with(prefix) && last_active(p) < cutoff)
+                    .then(|| (ns.to_string(), version))
             })
             .collect())
     }
 
-    /// Removes the learner's toolbox (as the learner); the next terminal makes a new one.
+    /// Removes the learner's toolbox (as the learner), if it is still at `version` (when given);
+    /// the next terminal makes a new one. Gone already, or changed since: nothing to do.
     pub async fn remove_toolbox(
         &self,
         client: &kube::Client,
         namespace: &str,
+        version: Option<&str>,
     ) -> Result<(), Error> {
         let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
-        match pods.delete(TOOLBOX_POD, &Default::default()).await {
+        let params = kube::api::DeleteParams {
+            preconditions: version.map(|v| kube::api::Preconditions {
+                resource_version: Some(v.to_string()),
+                uid: None,
+            }),
+            ..Default::default()
+        };
+        match pods.delete(TOOLBOX_POD, &params).await {
             Ok(_) => Ok(()),
-            Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+            Err(kube::Error::Api(s)) if s.code == 404 || s.code == 409 => Ok(()),
             Err(e) => Err(classify_write(&self.url, e, &format!("Pod/{TOOLBOX_POD}"))),
         }
     }
@@ -246,7 +263,8 @@ fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// When a terminal last used this toolbox: its [`ACTIVE_AT`], else its creation.
+/// When a terminal last used this toolbox: its [`ACTIVE_AT`], else its creation; never later
+/// than now (the learner can write the mark: a date in the future must not keep it for ever).
 fn last_active(p: &Pod) -> i64 {
     p.metadata
         .annotations
@@ -254,6 +272,7 @@ fn last_active(p: &Pod) -> i64 {
         .and_then(|a| a.get(ACTIVE_AT)?.parse().ok())
         .or_else(|| Some(p.metadata.creation_timestamp.as_ref()?.0.as_second()))
         .unwrap_or(0)
+        .min(unix_now())
 }
 
 #[cfg(test)]

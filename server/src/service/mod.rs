@@ -200,7 +200,8 @@ impl Lab {
             streams: streams(&Limits::default()),
             terminal: terminal::TerminalSettings::default(),
             terminals: StreamSlots::new(0, 0),
-            terminal_closes: tokio::sync::broadcast::channel(64).0,
+            // Room for archiving a large classroom at once (a learner id each).
+            terminal_closes: tokio::sync::broadcast::channel(4096).0,
             limits: Limits::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             replica: format!("{:016x}", rand::random::<u64>()),

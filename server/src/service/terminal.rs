@@ -192,9 +192,15 @@ impl Lab {
             .idle_toolboxes(prefix, now_unix.saturating_sub(idle))
             .await?;
         let mut removed = 0;
-        for ns in idle_ones {
-            let client = p.learner_client(&ns)?;
-            match cluster.remove_toolbox(&client, &ns).await {
+        for (ns, version) in idle_ones {
+            let removed_one = match p.learner_client(&ns) {
+                Ok(client) => cluster
+                    .remove_toolbox(&client, &ns, Some(&version))
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match removed_one {
                 Ok(()) => removed += 1,
                 Err(e) => {
                     tracing::warn!(namespace = %ns, error = %e, "could not remove an idle toolbox")

@@ -105,7 +105,8 @@ async fn a_toolbox_no_terminal_used_is_found_idle_and_removed_as_the_learner() {
         .idle_toolboxes(&ns, unix_now() + 5)
         .await
         .expect("listed with kubelab's rights");
-    assert_eq!(idle, std::slice::from_ref(&ns), "unused since before the cutoff");
+    assert_eq!(idle.len(), 1, "unused since before the cutoff: {idle:?}");
+    assert_eq!(idle[0].0, ns);
     let idle = kubelab
         .idle_toolboxes(&ns, unix_now() - 60)
         .await
@@ -114,27 +115,44 @@ async fn a_toolbox_no_terminal_used_is_found_idle_and_removed_as_the_learner() {
         idle.is_empty(),
         "created a minute after the cutoff: {idle:?}"
     );
+    // Last used long ago: idle for any cutoff of today.
+    let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
+        kube::Api::namespaced(as_learner.clone(), &ns);
+    let toolbox = crate::cluster::toolbox::TOOLBOX_POD;
+    let old = serde_json::json!({"metadata": {"annotations": {crate::cluster::toolbox::ACTIVE_AT: "1000"}}});
+    pods.patch(toolbox, &Default::default(), &kube::api::Patch::Merge(&old))
+        .await
+        .expect("marked long ago");
+    let idle = kubelab
+        .idle_toolboxes(&ns, unix_now() - 60)
+        .await
+        .expect("listed");
+    assert_eq!(idle.len(), 1, "used long ago: {idle:?}");
+    let listed_version = idle[0].1.clone();
     kubelab
         .mark_toolbox_active(&as_learner, &ns)
         .await
         .expect("the learner marks their own toolbox");
+    // Marked after it was listed (a terminal opened meanwhile): the reaper's removal leaves it.
     kubelab
-        .remove_toolbox(&as_learner, &ns)
+        .remove_toolbox(&as_learner, &ns, Some(&listed_version))
+        .await
+        .expect("a changed toolbox is no error");
+    let pod = pods.get(toolbox).await.expect("still there");
+    assert!(
+        pod.metadata.deletion_timestamp.is_none(),
+        "not being deleted"
+    );
+    kubelab
+        .remove_toolbox(&as_learner, &ns, None)
         .await
         .expect("removed as the learner");
     kubelab
-        .remove_toolbox(&as_learner, &ns)
+        .remove_toolbox(&as_learner, &ns, None)
         .await
         .expect("removing a toolbox that is gone is no error");
-    let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
-        kube::Api::namespaced(as_learner.clone(), &ns);
     let deadline = tokio::time::Instant::now() + WAIT;
-    while pods
-        .get_opt(crate::cluster::toolbox::TOOLBOX_POD)
-        .await
-        .expect("get")
-        .is_some()
-    {
+    while pods.get_opt(toolbox).await.expect("get").is_some() {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the toolbox is still there"

@@ -115,6 +115,7 @@ async fn serve(socket: WebSocket, state: AppState, learner: Learner) {
         return;
     }
     // Opening may take a while (an image pull): pings keep proxies from closing the socket.
+    // A page that goes meanwhile (closed, reloaded) stops the open and frees its slot.
     let opened = {
         let opening = state.lab.open_terminal(&learner);
         tokio::pin!(opening);
@@ -124,6 +125,7 @@ async fn serve(socket: WebSocket, state: AppState, learner: Learner) {
             tokio::select! {
                 r = &mut opening => break r,
                 _ = ping.tick() => if sink.send(Message::Ping(Vec::new().into())).await.is_err() { return },
+                msg = stream.next() => if matches!(msg, None | Some(Err(_)) | Some(Ok(Message::Close(_)))) { return },
             }
         }
     };
@@ -161,9 +163,14 @@ async fn relay(
     };
     let sink = tokio::sync::Mutex::new(sink);
     let closes = term.take_closes();
+    // When the browser last sent anything (its pongs included): a peer gone without a close (a
+    // laptop asleep, a network switched) is let go after two silent pings, freeing its slot.
+    let heard = std::sync::Mutex::new(tokio::time::Instant::now());
+    let hear = || *heard.lock().unwrap_or_else(|p| p.into_inner()) = tokio::time::Instant::now();
     // Browser → shell: typed bytes in binary frames; a text frame is a control, nothing else.
     let to_shell = async {
         while let Some(Ok(msg)) = stream.next().await {
+            hear();
             let ok = match msg {
                 Message::Binary(bytes) => stdin.write_all(&bytes).await.is_ok(),
                 Message::Text(text) => match serde_json::from_str(text.as_str()) {
@@ -192,17 +199,27 @@ async fn relay(
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            let sent = sink
-                .lock()
-                .await
-                .send(Message::Binary(buf[..n].to_vec().into()))
-                .await;
-            if sent.is_err() {
+            // A peer that takes nothing for this long is gone: do not wait on it for ever.
+            let sent = tokio::time::timeout(
+                2 * PING_EVERY,
+                sink.lock()
+                    .await
+                    .send(Message::Binary(buf[..n].to_vec().into())),
+            )
+            .await;
+            if !matches!(sent, Ok(Ok(()))) {
                 return;
             }
         }
         // The shell ended (`exit`): a normal close, the page offers a new one.
-        let _ = sink.lock().await.send(Message::Close(None)).await;
+        let _ = sink
+            .lock()
+            .await
+            .send(Message::Close(Some(CloseFrame {
+                code: 1000,
+                reason: Utf8Bytes::from_static("the shell ended"),
+            })))
+            .await;
     };
     // A ping now and then, the learner re-checked and the toolbox marked in use with it.
     let learner = term.learner.clone();
@@ -211,18 +228,21 @@ async fn relay(
         ping.tick().await;
         loop {
             ping.tick().await;
+            let silent = heard.lock().unwrap_or_else(|p| p.into_inner()).elapsed();
+            if silent > 2 * PING_EVERY {
+                return None;
+            }
             if !state.lab.still_allowed(&learner).await {
-                return;
+                return Some(ServiceError::TerminalClosed);
             }
             state.lab.terminal_heartbeat(&mut term, false).await;
-            if sink
-                .lock()
-                .await
-                .send(Message::Ping(Vec::new().into()))
-                .await
-                .is_err()
-            {
-                return std::future::pending().await;
+            let pinged = tokio::time::timeout(
+                PING_EVERY,
+                sink.lock().await.send(Message::Ping(Vec::new().into())),
+            )
+            .await;
+            if !matches!(pinged, Ok(Ok(()))) {
+                return None;
             }
         }
     };
@@ -230,7 +250,7 @@ async fn relay(
     let ending = tokio::select! {
         () = to_shell => None,
         () = to_browser => None,
-        () = watch => Some(ServiceError::TerminalClosed),
+        ending = watch => ending,
         () = async {
             match closes {
                 Some(c) => c.wait().await,
