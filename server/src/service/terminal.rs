@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 use kube::api::AttachedProcess;
 use kubelab_store::Learner;
 
+use crate::cluster::provision::Provisioner;
+use crate::cluster::Cluster;
+
 use super::streams::{StreamSlot, StreamSlots};
 use super::{Lab, Result, ServiceError};
 use crate::config::DEFAULT_TOOLBOX_IMAGE;
@@ -88,13 +91,18 @@ impl Lab {
         self
     }
 
-    /// Whether `learner` may have a terminal at all (checked before the WebSocket upgrade): on,
+    /// Whether learners may have a terminal at all (checked before the WebSocket upgrade): on,
     /// and with namespaces of their own.
     pub fn terminal_available(&self) -> Result<()> {
-        if self.terminal.enabled && self.provisioner.is_some() && self.cluster.is_ok() {
-            Ok(())
-        } else {
-            Err(ServiceError::TerminalOff)
+        self.terminal_cluster().map(|_| ())
+    }
+
+    /// The cluster and the provisioner a terminal needs, or `TerminalOff`: only namespaces of
+    /// their own, since in a shared one every learner would get the same shell.
+    fn terminal_cluster(&self) -> Result<(&Cluster, &Provisioner)> {
+        match (&self.cluster, &self.provisioner) {
+            (Ok(cluster), Some(p)) if self.terminal.enabled => Ok((cluster, p)),
+            _ => Err(ServiceError::TerminalOff),
         }
     }
 
@@ -106,13 +114,11 @@ impl Lab {
 
     /// Whether an open terminal's learner may still have it: they exist and their classroom is
     /// not archived (re-checked while it is open, for what another replica did).
+    /// An open terminal counts as the learner's activity (the namespace idle reaper reads it).
     pub async fn still_allowed(&self, learner_id: &str) -> bool {
-        match self.store.learner(learner_id).await {
-            Ok(Some(l)) => !matches!(
-                self.refuse_if_archived(&l).await,
-                Err(ServiceError::LearnerArchived)
-            ),
-            Ok(None) => false,
+        match self.signed_in_learner(learner_id).await {
+            Ok(Some(_)) => true,
+            Ok(None) | Err(ServiceError::LearnerArchived) => false,
             // The store not answering is no reason to cut a learner's shell.
             Err(_) => true,
         }
@@ -121,8 +127,7 @@ impl Lab {
     /// Opens `learner`'s shell: a slot, their namespace, their toolbox (created on first use),
     /// then `pods/exec` into it, all as the learner.
     pub async fn open_terminal(&self, learner: &Learner) -> Result<Terminal> {
-        self.terminal_available()?;
-        let cluster = self.cluster()?;
+        let (cluster, provisioner) = self.terminal_cluster()?;
         // Subscribed before anything is opened: a sign-out meanwhile is not missed.
         let closes = self.terminal_closes.subscribe();
         let slot =
@@ -131,10 +136,6 @@ impl Lab {
                 .map_err(|_| ServiceError::TooManyTerminals {
                     per_learner: self.terminal.per_learner,
                 })?;
-        // Only namespaces of their own: in a shared one every learner would get the same shell.
-        let Some(provisioner) = &self.provisioner else {
-            return Err(ServiceError::TerminalOff);
-        };
         let namespace = self.ensure_namespace(learner).await?;
         let client = provisioner.learner_client(&namespace)?;
         cluster
@@ -180,12 +181,12 @@ impl Lab {
     /// Removes the toolboxes no terminal used for `--terminal-idle`; returns how many.
     pub async fn reap_toolboxes(&self, now_unix: i64) -> Result<usize> {
         let idle = i64::try_from(self.terminal.idle.as_secs()).unwrap_or(i64::MAX);
-        let (Ok(cluster), Some(p), super::Namespaces::PerLearner { prefix }) =
-            (self.cluster(), &self.provisioner, &self.namespaces)
+        let (Ok((cluster, p)), super::Namespaces::PerLearner { prefix }) =
+            (self.terminal_cluster(), &self.namespaces)
         else {
             return Ok(0);
         };
-        if idle == 0 || !self.terminal.enabled {
+        if idle == 0 {
             return Ok(0);
         }
         let idle_ones = cluster
