@@ -163,11 +163,7 @@ impl Cluster {
                 })?,
             None => return Err(Error::NoKubeconfig),
         };
-        config.connect_timeout = Some(CONNECT_TIMEOUT);
-        config.read_timeout = Some(READ_TIMEOUT);
-        config.write_timeout = Some(READ_TIMEOUT);
-        // Predictable timing: a learner re-runs the check rather than waiting for retries.
-        config.default_retry = false;
+        for_short_requests(&mut config);
         let url = display_url(&config.cluster_url);
         let mut watch_config = config.clone();
         watch_config.read_timeout = None;
@@ -285,6 +281,16 @@ impl Cluster {
         }
         Ok(out)
     }
+}
+
+/// Bounds every request of `config`: connect, read and write timeouts and no retries
+/// (predictable timing: a learner re-runs a check rather than waiting). Streams that are silent
+/// by nature (a terminal's exec) clear the read and write timeouts again.
+pub(crate) fn for_short_requests(config: &mut Config) {
+    config.connect_timeout = Some(CONNECT_TIMEOUT);
+    config.read_timeout = Some(READ_TIMEOUT);
+    config.write_timeout = Some(READ_TIMEOUT);
+    config.default_retry = false;
 }
 
 #[cfg(test)]

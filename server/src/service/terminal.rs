@@ -141,7 +141,8 @@ impl Lab {
         cluster
             .ensure_toolbox(&client, &namespace, &self.terminal.image)
             .await?;
-        let process = cluster.attach_toolbox(&client, &namespace).await?;
+        let stream = provisioner.learner_stream_client(&namespace)?;
+        let process = cluster.attach_toolbox(&stream, &namespace).await?;
         tracing::info!(namespace = %namespace, "terminal opened");
         let mut term = Terminal {
             process,

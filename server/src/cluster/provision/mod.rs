@@ -125,8 +125,26 @@ impl Provisioner {
     /// writes on a learner's behalf (an exercise's setup) passes the learner's RBAC and admission
     /// policies, and kubelab needs no write rights on workloads of its own.
     pub fn learner_client(&self, namespace: &str) -> Result<Client, ProvisionError> {
-        check_namespace(namespace)?;
+        self.client_as_learner(namespace, self.kube_config.clone())
+    }
+
+    /// [`Provisioner::learner_client`] for a long-lived stream (the terminal's `pods/exec`):
+    /// without the read and write timeouts of short requests, since a shell waiting for the
+    /// learner to type is silent for as long as they think. kube's own pings keep the connection
+    /// alive; the relay above decides when it is over.
+    pub fn learner_stream_client(&self, namespace: &str) -> Result<Client, ProvisionError> {
         let mut config = self.kube_config.clone();
+        config.read_timeout = None;
+        config.write_timeout = None;
+        self.client_as_learner(namespace, config)
+    }
+
+    fn client_as_learner(
+        &self,
+        namespace: &str,
+        mut config: Config,
+    ) -> Result<Client, ProvisionError> {
+        check_namespace(namespace)?;
         config.auth_info.impersonate = Some(format!(
             "system:serviceaccount:{namespace}:{SERVICE_ACCOUNT}"
         ));

@@ -9,6 +9,8 @@ use kube::api::TerminalSize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::tests::*;
+use super::{ProvisionOptions, Provisioner};
+use kubelab_testkit::Cluster;
 
 fn unix_now() -> i64 {
     let since = std::time::SystemTime::now()
@@ -164,4 +166,47 @@ async fn a_toolbox_no_terminal_used_is_found_idle_and_removed_as_the_learner() {
         .ensure_toolbox(&as_learner, &ns, "kubelab-toolbox:test")
         .await
         .expect("a new toolbox");
+}
+
+/// A learner reads before typing: the shell is silent for longer than any short request may take
+/// (kubelab's client gives up on a silent answer after `READ_TIMEOUT`), and what they type then
+/// still reaches it. The exec is made as the terminal makes it, from a provisioner configured as
+/// kubelab is.
+#[tokio::test]
+async fn a_terminal_silent_for_longer_than_a_request_may_take_still_reaches_its_shell() {
+    let (kubelab, _, ns, _cleanup) = learner_namespace("tbq").await;
+    let cluster = Cluster::connect().await;
+    let mut config = kubelab_config(&cluster).await;
+    crate::cluster::for_short_requests(&mut config);
+    let p = Provisioner::new(
+        kube::Client::try_from(config.clone()).expect("client"),
+        &config,
+        ProvisionOptions::default(),
+    );
+    let short = p.learner_client(&ns).expect("client");
+    kubelab
+        .ensure_toolbox(&short, &ns, "kubelab-toolbox:test")
+        .await
+        .expect("the toolbox");
+    let mut shell = kubelab
+        .attach_toolbox(&p.learner_stream_client(&ns).expect("client"), &ns)
+        .await
+        .expect("exec as the learner");
+    let mut stdin = shell.stdin().expect("stdin");
+    let mut stdout = shell.stdout().expect("stdout");
+    stdin
+        .write_all(b"echo first-$((6*7))\r")
+        .await
+        .expect("typed");
+    read_until(&mut stdout, &["first-42"], WAIT).await;
+    // The silence is what is tested here, not a wait for something to happen.
+    tokio::time::sleep(crate::cluster::READ_TIMEOUT + Duration::from_secs(2)).await;
+    stdin
+        .write_all(b"echo after-$((6*7))\r")
+        .await
+        .expect("typed");
+    read_until(&mut stdout, &["after-42"], Duration::from_secs(10)).await;
+    stdin.write_all(b"tmux kill-server\r").await.expect("typed");
+    drop(stdin);
+    shell.abort();
 }

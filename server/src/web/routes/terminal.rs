@@ -12,8 +12,9 @@
 //! [`CLOSE_REFUSED`]; the page then shows the reason instead of reconnecting.
 //! Frames are capped at [`MAX_FRAME`] (a paste of a long YAML heredoc fits). The socket closes
 //! when the shell ends (1000), the browser goes (pings find out), the learner signs out, resets
-//! or is archived ([`CLOSE_REFUSED`]), or the server shuts down (1012: the page reconnects,
-//! to another replica if need be).
+//! or is archived ([`CLOSE_REFUSED`]), the exec stream to the API server breaks (1011) or the
+//! server shuts down (1012); on those two the page reconnects (to another replica if need be)
+//! and reattaches to the same shell.
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -43,6 +44,8 @@ pub const MAX_FRAME: usize = 256 * 1024;
 pub const CLOSE_REFUSED: u16 = 4000;
 /// The close code when the server shuts down: reconnect.
 const CLOSE_RESTART: u16 = 1012;
+/// The close code when the exec stream to the shell broke: reconnect (the shell is still there).
+const CLOSE_LOST: u16 = 1011;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/me/terminal", get(terminal))
@@ -163,6 +166,9 @@ async fn relay(
     };
     let sink = tokio::sync::Mutex::new(sink);
     let closes = term.take_closes();
+    // Resolves when the exec ends: with the shell's status when it exited, with none when the
+    // connection to the API server was lost (the page then reconnects and reattaches).
+    let exec_ended = term.process.take_status();
     // When the browser last sent anything (its pongs included): a peer gone without a close (a
     // laptop asleep, a network switched) is let go after two silent pings, freeing its slot.
     let heard = std::sync::Mutex::new(tokio::time::Instant::now());
@@ -247,9 +253,28 @@ async fn relay(
         }
     };
     let mut shutdown = state.shutdown.clone();
+    let lost = async {
+        match exec_ended {
+            Some(ended) => {
+                if ended.await.is_some() {
+                    // The shell exited: its last output and the close come from `to_browser`.
+                    std::future::pending::<()>().await;
+                }
+            }
+            None => std::future::pending().await,
+        }
+    };
     let ending = tokio::select! {
         () = to_shell => None,
         () = to_browser => None,
+        () = lost => {
+            tracing::warn!("a terminal lost its exec stream");
+            let _ = sink.lock().await.send(Message::Close(Some(CloseFrame {
+                code: CLOSE_LOST,
+                reason: Utf8Bytes::from_static("lost the shell's connection"),
+            }))).await;
+            None
+        }
         ending = watch => ending,
         () = async {
             match closes {
