@@ -1,5 +1,6 @@
 //! Several `kubelab serve` processes on one PostgreSQL: a board open on one replica hears of an
-//! attempt stored by another through the store's LISTEN/NOTIFY (`kubelab_store::Listener`).
+//! attempt stored by another, and a terminal open on one closes when its learner signs out on
+//! another, through the store's LISTEN/NOTIFY (`kubelab_store::Listener`).
 //! Live verdicts need nothing of this: every replica watches the cluster itself. On SQLite
 //! there is one process and nothing here runs.
 
@@ -22,16 +23,32 @@ pub fn board_event(replica: &str, classroom: &str) -> String {
     format!("board {replica} {classroom}")
 }
 
-/// The classroom a payload names, unless this replica sent it (it told its boards already)
-/// or it is not a board event (a newer replica's kind this one does not know).
-pub fn classroom_of<'a>(payload: &'a str, replica: &str) -> Option<&'a str> {
+/// The payload that tells other replicas to close a learner's terminals (they signed out, reset
+/// or were archived where this replica answered).
+pub fn terminals_event(replica: &str, learner: &str) -> String {
+    format!("terminals {replica} {learner}")
+}
+
+/// What another replica's payload asks of this one.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// A classroom's board changed.
+    Board(&'a str),
+    /// A learner's terminals must close.
+    CloseTerminals(&'a str),
+}
+
+/// What a payload asks, unless this replica sent it (it acted already) or it is of a kind or
+/// shape this one does not know (a newer replica's).
+pub fn event_of<'a>(payload: &'a str, replica: &str) -> Option<Event<'a>> {
     let mut parts = payload.splitn(3, ' ');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some("board"), Some(from), Some(classroom))
-            if from != replica && !classroom.is_empty() =>
-        {
-            Some(classroom)
-        }
+    let (kind, from, id) = (parts.next()?, parts.next()?, parts.next()?);
+    if from == replica || id.is_empty() {
+        return None;
+    }
+    match kind {
+        "board" => Some(Event::Board(id)),
+        "terminals" => Some(Event::CloseTerminals(id)),
         _ => None,
     }
 }
@@ -40,14 +57,22 @@ impl Lab {
     /// Tells other replicas (on PostgreSQL) that `classroom`'s board changed; the store call runs
     /// in the background so an answer never waits for it.
     pub(super) fn publish_board(&self, classroom: &str) {
+        self.publish(board_event(&self.replica, classroom));
+    }
+
+    /// Tells other replicas (on PostgreSQL) to close `learner`'s terminals.
+    pub(super) fn publish_close_terminals(&self, learner: &str) {
+        self.publish(terminals_event(&self.replica, learner));
+    }
+
+    fn publish(&self, payload: String) {
         if self.store.backend() != kubelab_store::Backend::Postgres {
             return;
         }
         let store = self.store.clone();
-        let payload = board_event(&self.replica, classroom);
         tokio::spawn(async move {
             if let Err(e) = store.publish(&payload).await {
-                tracing::warn!(error = %e, "other replicas were not told of a board change");
+                tracing::warn!(error = %e, payload, "other replicas were not told");
             }
         });
     }
@@ -76,11 +101,15 @@ pub async fn relay(lab: Arc<Lab>, mut shutdown: watch::Receiver<bool>) {
                 _ = shutdown.wait_for(|d| *d) => return,
             };
             match received {
-                Ok(Received::Event(payload)) => {
-                    if let Some(classroom) = classroom_of(&payload, &lab.replica) {
+                Ok(Received::Event(payload)) => match event_of(&payload, &lab.replica) {
+                    Some(Event::Board(classroom)) => {
                         let _ = lab.events.send(classroom.to_string());
                     }
-                }
+                    Some(Event::CloseTerminals(learner)) => {
+                        let _ = lab.terminal_closes.send(learner.to_string());
+                    }
+                    None => {}
+                },
                 Ok(Received::Reconnected) => {
                     let _ = lab.events.send(EVERY_CLASSROOM.to_string());
                 }

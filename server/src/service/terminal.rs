@@ -70,7 +70,7 @@ pub struct Closes {
 
 impl Closes {
     /// Resolves when the terminal must close: its learner signed out, reset their namespace or
-    /// had their classroom archived (on this replica; [`Lab::still_allowed`] covers the others).
+    /// had their classroom archived (here or on another replica).
     pub async fn wait(mut self) {
         use tokio::sync::broadcast::error::RecvError;
         loop {
@@ -106,10 +106,14 @@ impl Lab {
         }
     }
 
-    /// Closes `learner_id`'s open terminals on this replica (sign-out, reset, archive).
+    /// Closes `learner_id`'s open terminals (sign-out, reset, archive): on this replica at once,
+    /// on the others when they hear of it (PostgreSQL's NOTIFY, `replicas`).
     pub fn close_terminals(&self, learner_id: &str) {
-        // No receiver means no terminal is open: nothing to close.
+        // No receiver means no terminal is open here: nothing to close.
         let _ = self.terminal_closes.send(learner_id.to_string());
+        if self.terminal.enabled {
+            self.publish_close_terminals(learner_id);
+        }
     }
 
     /// Whether an open terminal's learner may still have it: they exist and their classroom is

@@ -7,10 +7,13 @@ use super::*;
 use crate::service::Namespaces;
 
 #[test]
-fn a_board_event_names_its_classroom_to_every_replica_but_its_sender() {
+fn an_event_names_its_classroom_or_learner_to_every_replica_but_its_sender() {
     let p = board_event("r1", "c-42");
-    assert_eq!(classroom_of(&p, "r2"), Some("c-42"));
-    assert_eq!(classroom_of(&p, "r1"), None);
+    assert_eq!(event_of(&p, "r2"), Some(Event::Board("c-42")));
+    assert_eq!(event_of(&p, "r1"), None);
+    let p = terminals_event("r1", "l-7");
+    assert_eq!(event_of(&p, "r2"), Some(Event::CloseTerminals("l-7")));
+    assert_eq!(event_of(&p, "r1"), None);
 }
 
 #[test]
@@ -20,10 +23,11 @@ fn payloads_of_other_kinds_or_shapes_are_ignored() {
         "board",
         "board r1",
         "board r1 ",
+        "terminals r1 ",
         "grade r1 c1",
         "BOARD r1 c1",
     ] {
-        assert_eq!(classroom_of(p, "r2"), None, "{p:?}");
+        assert_eq!(event_of(p, "r2"), None, "{p:?}");
     }
 }
 
@@ -45,15 +49,21 @@ async fn replica(url: &str) -> Arc<Lab> {
     let store = Store::open(url).await.expect("store");
     let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let catalog = crate::service::catalog::load_catalog(&content).expect("catalog");
-    Arc::new(Lab::new(
-        store,
-        Arc::new(catalog),
-        Err(crate::cluster::Error::NoKubeconfig),
-        Namespaces::PerLearner {
-            prefix: "kl-".into(),
-        },
-        None,
-    ))
+    Arc::new(
+        Lab::new(
+            store,
+            Arc::new(catalog),
+            Err(crate::cluster::Error::NoKubeconfig),
+            Namespaces::PerLearner {
+                prefix: "kl-".into(),
+            },
+            None,
+        )
+        .with_terminal(crate::service::terminal::TerminalSettings {
+            enabled: true,
+            ..Default::default()
+        }),
+    )
 }
 
 /// Starts `lab`'s relay and returns once it listens (its first "look again" has arrived).
@@ -125,5 +135,24 @@ async fn a_pass_recorded_by_one_replica_reaches_a_board_open_on_another_within_a
         .expect("a board")
         .expect("board");
     assert_eq!(cell(&next), Status::Passed);
+    let _ = stop.send(true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_on_one_replica_closes_the_learners_terminals_on_another() {
+    let Some(url) = postgres_url() else {
+        return;
+    };
+    let (a, b) = (replica(&url).await, replica(&url).await);
+    let (stop, shutdown) = watch::channel(false);
+    relaying(&b, &shutdown).await;
+    // What a terminal open on B awaits beside its relay.
+    let mut on_b = b.terminal_closes.subscribe();
+    a.close_terminals("learner-on-b");
+    let closed = tokio::time::timeout(Duration::from_secs(2), on_b.recv())
+        .await
+        .expect("B hears within 2 s")
+        .expect("an order");
+    assert_eq!(closed, "learner-on-b");
     let _ = stop.send(true);
 }
