@@ -5,7 +5,8 @@
 // never carries it.
 //
 // The socket: binary frames are the shell's bytes both ways; text frames from the server are
-// {"status":"starting"|"ready"} or an error body {"error":{code,message:{zh,en}}} followed by a
+// {"status":"starting"|"ready","recording":bool} (a "ready" again when the instructor turns the
+// recording of commands on or off: the dock then says so) or an error body {"error":{code,message:{zh,en}}} followed by a
 // close with code 4000 (then the reason is shown, and nothing reconnects on its own). Any other
 // close (network gone, laptop asleep, server restart) reconnects with a growing delay, and the
 // server's tmux session brings back the shell with its scrollback.
@@ -59,6 +60,7 @@ class Dock {
     this.text = JSON.parse(el.dataset.text);
     this.screen = el.querySelector(".term-screen");
     this.statusEl = el.querySelector(".term-status");
+    this.recordingEl = el.querySelector('[data-term="recording"]');
     this.actionBtn = el.querySelector('[data-term="action"]');
     this.layoutBtn = el.querySelector('[data-term="layout"]');
     this.handle = el.querySelector(".term-resize");
@@ -230,6 +232,11 @@ class Dock {
 
   // --- the connection ----------------------------------------------------------------------
 
+  /** Says, for as long as it is true, that the learner's instructor keeps their commands. */
+  showRecording(on) {
+    if (this.recordingEl) this.recordingEl.hidden = !on;
+  }
+
   setStatus(text, action) {
     this.statusEl.textContent = text;
     this.actionBtn.hidden = !action;
@@ -306,8 +313,10 @@ class Dock {
       }
       if (msg.error) refused = msg;
       else if (msg.status === "starting") this.setStatus(this.text.starting);
+      else if (msg.status === "ready" && ready) this.showRecording(msg.recording);
       else if (msg.status === "ready") {
         ready = true;
+        this.showRecording(msg.recording);
         // The server replays the session's scrollback and screen: start from a clean slate.
         if (this.attached) this.term.reset();
         this.attached = true;

@@ -8,7 +8,8 @@ use crate::{
     INSERT_TRIES,
 };
 
-const COLUMNS: &str = "id, code, name, instructor_id, created_at, archived_at, gated";
+const COLUMNS: &str =
+    "id, code, name, instructor_id, created_at, archived_at, gated, record_commands";
 const MAX_NAME_CHARS: usize = 100;
 
 impl Store {
@@ -31,6 +32,7 @@ impl Store {
                 created_at: codes::now_ms(),
                 archived_at: None,
                 gated: false,
+                record_commands: false,
             };
             let inserted = sqlx::query(
                 "INSERT INTO classrooms (id, code, name, instructor_id, created_at) \
@@ -135,5 +137,6 @@ fn classroom_from_row(row: &AnyRow) -> Result<Classroom> {
         created_at: row.try_get("created_at")?,
         archived_at: row.try_get("archived_at")?,
         gated: row.try_get::<i64, _>("gated")? != 0,
+        record_commands: row.try_get::<i64, _>("record_commands")? != 0,
     })
 }

@@ -6,6 +6,7 @@
 mod attempts;
 mod classrooms;
 mod codes;
+pub mod commands;
 mod error;
 pub mod events;
 mod evidence;

@@ -51,6 +51,8 @@ pub struct Classroom {
     /// Gated progress for its learners: a chapter's exercises open once the chapters before
     /// it have passed.
     pub gated: bool,
+    /// The commands its learners run in the in-page terminal are kept.
+    pub record_commands: bool,
 }
 
 pub struct NewAttempt<'a> {

@@ -5,6 +5,7 @@
 use std::future::Future;
 
 use kubelab_checks::{AssertionResult, Mode, Text, Verdict};
+use kubelab_store::commands::{KEPT_COMMANDS, MAX_COMMAND_CHARS};
 use kubelab_store::events::Received;
 use kubelab_store::{
     AttemptSource, Gating, NewAttempt, NewLearner, Status, Store, StoreError, StuckCount,
@@ -44,6 +45,7 @@ on_both_backends!(
     sessions_are_saved_loaded_and_deleted,
     idle_self_paced_learners_are_found_oldest_first_until_removed,
     gating_is_the_classrooms_choice_or_a_self_paced_learners_own,
+    terminal_commands_are_kept_only_where_the_classroom_records_them_and_bounded,
 );
 
 async fn with_sqlite<F, Fut>(test: F)
@@ -977,4 +979,95 @@ async fn on_sqlite_events_stay_in_the_process() {
         .unwrap();
     store.publish("board r1 c1").await.unwrap();
     assert!(store.listen().await.unwrap().is_none());
+}
+
+async fn terminal_commands_are_kept_only_where_the_classroom_records_them_and_bounded(
+    store: Store,
+) {
+    let teacher = store
+        .add_instructor("record@example.org", "correct horse")
+        .await
+        .unwrap();
+    let class = store
+        .create_classroom(&teacher.id, "Recorded")
+        .await
+        .unwrap();
+    assert!(
+        !class.record_commands,
+        "off unless the instructor turns it on"
+    );
+    let pupil = store
+        .create_learner(learner_in(Some(&class.id)))
+        .await
+        .unwrap();
+    let alone = store.create_learner(learner_in(None)).await.unwrap();
+    assert!(!store.records_commands(&pupil.id).await.unwrap());
+    store
+        .set_classroom_recording(&class.id, true)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .classroom(&class.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .record_commands
+    );
+    assert!(store.records_commands(&pupil.id).await.unwrap());
+    assert!(
+        !store.records_commands(&alone.id).await.unwrap(),
+        "a self-paced learner's commands are never kept"
+    );
+    assert!(store
+        .set_classroom_recording("no-such-class", true)
+        .await
+        .is_err());
+
+    store
+        .add_terminal_command(&pupil.id, 1_000, "kubectl get pods")
+        .await
+        .unwrap();
+    let long = "x".repeat(MAX_COMMAND_CHARS + 50);
+    store
+        .add_terminal_command(&pupil.id, 2_000, &long)
+        .await
+        .unwrap();
+    let kept = store.terminal_commands(&pupil.id, 10).await.unwrap();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[0].at, 2_000, "newest first");
+    assert_eq!(kept[0].command.chars().count(), MAX_COMMAND_CHARS, "cut");
+    assert_eq!(kept[1].command, "kubectl get pods");
+    assert!(store
+        .terminal_commands(&alone.id, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Only the newest KEPT_COMMANDS stay.
+    let total = usize::try_from(KEPT_COMMANDS).unwrap() + 5;
+    for i in 0..total {
+        store
+            .add_terminal_command(&pupil.id, 10_000 + i as i64, &format!("echo {i}"))
+            .await
+            .unwrap();
+    }
+    let kept = store.terminal_commands(&pupil.id, 10_000).await.unwrap();
+    assert_eq!(kept.len(), usize::try_from(KEPT_COMMANDS).unwrap());
+    assert_eq!(kept[0].command, format!("echo {}", total - 1));
+    assert_eq!(kept.last().unwrap().command, "echo 5");
+    assert_eq!(
+        store.terminal_commands(&pupil.id, 3).await.unwrap().len(),
+        3
+    );
+    // Turning it off stops keeping, and keeps what was kept.
+    store
+        .set_classroom_recording(&class.id, false)
+        .await
+        .unwrap();
+    assert!(!store.records_commands(&pupil.id).await.unwrap());
+    assert_eq!(
+        store.terminal_commands(&pupil.id, 1).await.unwrap().len(),
+        1
+    );
 }

@@ -91,11 +91,8 @@ export async function startServer({ env = {}, args = [] } = {}) {
   };
 }
 
-/**
- * A store in `dataDir` with one instructor (`kubelab instructor add`), and `kubelab serve` on it
- * with no cluster: for tests of the instructor's pages that need no Kubernetes.
- */
-export async function startServerWithInstructor(dataDir, email, password, env = {}) {
+/** A SQLite store in `dataDir` with one instructor (`kubelab instructor add`); its URL. */
+export function addInstructor(dataDir, email, password) {
   const database = `sqlite://${join(dataDir, 'kubelab.db')}`;
   const add = spawnSync(
     process.env.KUBELAB_BIN,
@@ -103,6 +100,15 @@ export async function startServerWithInstructor(dataDir, email, password, env = 
     { input: `${password}\n`, encoding: 'utf8' },
   );
   if (add.status !== 0) throw new Error(`kubelab instructor add failed:\n${add.stdout}\n${add.stderr}`);
+  return database;
+}
+
+/**
+ * A store in `dataDir` with one instructor (`kubelab instructor add`), and `kubelab serve` on it
+ * with no cluster: for tests of the instructor's pages that need no Kubernetes.
+ */
+export async function startServerWithInstructor(dataDir, email, password, env = {}) {
+  const database = addInstructor(dataDir, email, password);
   return startServer({
     env: { KUBECONFIG: undefined, KUBELAB_KUBECONFIG: undefined, KUBELAB_CONTEXT: undefined, ...env },
     args: ['--database', database],

@@ -8,7 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, k, startBrowser, openPage, waitForPanel, until, violations, artifacts } from './harness.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { startServer, addInstructor, k, startBrowser, openPage, waitForPanel, until, violations, artifacts } from './harness.mjs';
 
 // Per-learner namespaces (the terminal's `auto` turns it on): each learner's own ServiceAccount,
 // Role, quota and policies, as kubelab provisions them.
@@ -192,4 +194,73 @@ test('on a phone held sideways the dock fits below the text, axe finds nothing s
   assert.ok(await page.locator('#terminal-dock').isHidden());
   assert.equal(await page.locator('.term-open').getAttribute('aria-expanded'), 'false');
   await context.close();
+});
+
+test('a classroom that records commands: the dock says so, the board shows what the learner ran, and turning it off is heard', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubelab-e2e-record-'));
+  const [email, password] = ['rec@example.test', 'correct horse battery'];
+  const database = addInstructor(dataDir, email, password);
+  const classServer = await startServer({ args: ['--namespace-prefix', prefix, '--database', database] });
+  try {
+    const teacher = await openPage(browser, classServer.base);
+    const login = await teacher.page.request.post('/api/teach/login', { data: { email, password } });
+    assert.equal(login.status(), 200, await login.text());
+    const created = await teacher.page.request.post('/api/teach/classrooms', { data: { name: 'Recorded class' } });
+    const { id, code } = await created.json();
+    await teacher.page.goto(`/en/teach/${id}`);
+    const recordSwitch = teacher.page.locator('input[data-action="record"]');
+    await until('the board', async () => !(await recordSwitch.isDisabled()));
+    assert.equal(await recordSwitch.isChecked(), false, 'off unless the instructor turns it on');
+    await recordSwitch.check();
+    await until('recording on', async () => {
+      const list = await (await teacher.page.request.get('/api/teach/classrooms')).json();
+      return list.find((c) => c.id === id)?.record_commands === true;
+    });
+
+    const learner = await openPage(browser, classServer.base);
+    const joined = await learner.page.request.post('/api/session/join', { data: { code, name: 'Lin' }, headers: { origin: classServer.base } });
+    assert.equal(joined.status(), 200, await joined.text());
+    const { learner: me } = await joined.json();
+    await learner.page.goto('/en/learn/deployment');
+    await learner.page.locator('.term-open').click();
+    await connected(learner.page);
+    const notice = learner.page.locator('#terminal-dock [data-term="recording"]');
+    assert.ok(await notice.isVisible(), 'the learner is told that their commands are recorded');
+    await learner.page.locator('#terminal-dock .xterm-helper-textarea').focus();
+    await learner.page.keyboard.type('echo recorded-$((6*7))');
+    await learner.page.keyboard.press('Enter');
+    await waitFor(learner.page, 'the command to run', /^recorded-42$/m);
+    await learner.page.keyboard.type(' echo private-$((6*7))');
+    await learner.page.keyboard.press('Enter');
+    await waitFor(learner.page, 'the unrecorded command to run', /^private-42$/m);
+
+    // On the board: the learner's history shows the command, not the one started with a space.
+    const cell = teacher.page.locator(`td.cell[data-learner="${me.id}"]`).first();
+    await cell.locator('button').click();
+    const commands = teacher.page.locator('.history .commands');
+    await until('the command on the board', async () => {
+      await cell.locator('button').click();
+      return /echo recorded-\$\(\(6\*7\)\)/.test((await commands.textContent({ timeout: 2000 }).catch(() => '')) ?? '');
+    }, { timeoutMs: 30000, everyMs: 1000 });
+    assert.doesNotMatch(await commands.textContent(), /private/);
+
+    // Off: the open terminal hears it at its next re-check (every 20 s) and stops saying so.
+    await recordSwitch.uncheck();
+    await until('recording off', async () => {
+      const list = await (await teacher.page.request.get('/api/teach/classrooms')).json();
+      return list.find((c) => c.id === id)?.record_commands === false;
+    });
+    await until('the dock to stop saying it records', async () => !(await notice.isVisible()), { timeoutMs: 45000, everyMs: 500 });
+    await learner.page.keyboard.type('echo after-off');
+    await learner.page.keyboard.press('Enter');
+    await waitFor(learner.page, 'the command after recording stopped', /^after-off$/m);
+    const kept = await teacher.page.request.get(`/api/teach/classrooms/${id}/learners/${me.id}/commands`);
+    assert.deepEqual((await kept.json()).map((c) => c.command), ['echo recorded-$((6*7))']);
+    await learner.page.keyboard.type('tmux kill-server');
+    await learner.page.keyboard.press('Enter');
+    assert.deepEqual([...teacher.problems, ...learner.problems].filter((p) => !/WebSocket/.test(p)), []);
+  } finally {
+    await classServer.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -38,7 +38,9 @@ pub use teach::{
     Board, BoardChapter, BoardClassroom, BoardExercise, BoardLearner, Cell, ClassroomView,
     GradeSummary, InstructorRef, InstructorView, LoginBody, NewClassroomBody, RegradeSummary,
 };
-pub use terminal::{TerminalControl, TerminalPhase, TerminalStatus};
+pub use terminal::{
+    RecordingBody, TerminalCommand, TerminalControl, TerminalPhase, TerminalStatus,
+};
 
 /// The header that carries the id of the attempt a check or submission stored: an answer that is
 /// 2xx has been stored.

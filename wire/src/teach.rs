@@ -43,6 +43,9 @@ pub struct ClassroomView {
     /// Gated progress for its learners.
     #[serde(default)]
     pub gated: bool,
+    /// The commands its learners run in the in-page terminal are kept (off unless turned on).
+    #[serde(default)]
+    pub record_commands: bool,
 }
 
 /// `GET /api/teach/classrooms/{id}` and each `board` event: learner × exercise.
@@ -71,6 +74,9 @@ pub struct BoardClassroom {
     /// Gated progress for its learners.
     #[serde(default)]
     pub gated: bool,
+    /// The commands its learners run in the in-page terminal are kept (off unless turned on).
+    #[serde(default)]
+    pub record_commands: bool,
 }
 
 /// A chapter heading over its exercises' columns.

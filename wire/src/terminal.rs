@@ -7,10 +7,29 @@ use serde::{Deserialize, Serialize};
 
 /// A text frame from the server before the shell's bytes: `{"status":"starting"}` while the
 /// learner's toolbox is made ready (the first open can take a minute), `{"status":"ready"}` once
-/// the shell is attached.
+/// the shell is attached. `recording` says whether the learner's instructor keeps the commands
+/// they run (the page says so while it is true); sent again with `ready` when that changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TerminalStatus {
     pub status: TerminalPhase,
+    #[serde(default)]
+    pub recording: bool,
+}
+
+/// A command a learner ran in the in-page terminal, kept when their classroom records them
+/// (`GET /api/teach/classrooms/{id}/learners/{learner}/commands`, newest first). `at` is unix ms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerminalCommand {
+    pub at: i64,
+    pub command: String,
+}
+
+/// `PUT /api/teach/classrooms/{id}/recording`: keep the commands its learners run in the
+/// in-page terminal, or stop (what was kept stays).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingBody {
+    pub record_commands: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,10 +64,11 @@ mod tests {
         assert!(serde_json::from_str::<TerminalControl>("ls -l").is_err());
         assert_eq!(
             serde_json::to_string(&TerminalStatus {
-                status: TerminalPhase::Starting
+                status: TerminalPhase::Starting,
+                recording: false,
             })
             .unwrap(),
-            r#"{"status":"starting"}"#
+            r#"{"status":"starting","recording":false}"#
         );
         assert!(
             serde_json::from_str::<TerminalControl>(r#"{"resize":{"cols":-1,"rows":3}}"#).is_err()

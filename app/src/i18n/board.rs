@@ -36,6 +36,11 @@ pub enum B {
     NoPassesYet,
     ExportAnalyticsCsv,
     IdleOutOfRange,
+    RecordSwitch,
+    RecordingNowOn,
+    RecordingNowOff,
+    TerminalCommands,
+    NoCommandsYet,
 }
 
 /// A fixed string of the board in the page's language.
@@ -84,6 +89,17 @@ fn both(msg: B) -> [&'static str; 2] {
             "请输入 1 到 1440 之间的整数。",
             "Enter a whole number from 1 to 1440.",
         ],
+        RecordSwitch => ["记录学员在终端中运行的命令", "Record the commands learners run in the terminal"],
+        RecordingNowOn => [
+            "已开启命令记录：学员的终端会提示这一点，新运行的命令显示在学员的尝试记录旁。",
+            "Recording is on: learners' terminals say so, and the commands they run from now on show beside their attempts.",
+        ],
+        RecordingNowOff => [
+            "已关闭命令记录：不再记录新命令，已记录的保留。",
+            "Recording is off: no new commands are kept; those already kept stay.",
+        ],
+        TerminalCommands => ["终端命令（最新在前）", "Terminal commands (newest first)"],
+        NoCommandsYet => ["还没有记录到终端命令。", "No terminal commands recorded yet."],
     }
 }
 

@@ -14,6 +14,7 @@ pub enum T {
     Resize,
     Help,
     Run,
+    Recording,
     // Sent to the browser module.
     Connecting,
     Starting,
@@ -84,6 +85,10 @@ fn both(msg: T) -> [&'static str; 2] {
             "A shell in your own namespace, kubectl ready (k for short). Tab completes; Shift+Tab leaves the terminal. Copy: Ctrl+Shift+C, or Ctrl+C on a selection; paste: Ctrl+V or Ctrl+Shift+V (⌘C / ⌘V on a Mac), or right-click.",
         ],
         Run => ["在终端中运行", "Run in terminal"],
+        Recording => [
+            "● 老师为本班开启了命令记录：你在终端里运行的命令会显示在老师的看板上（以空格开头的命令除外）。",
+            "● Your instructor records this class's terminal commands: the commands you run here show on their board (except those you start with a space).",
+        ],
         Connecting => ["正在连接…", "Connecting…"],
         Starting => [
             "正在准备你的工具箱 Pod（第一次可能要一分钟）…",

@@ -42,6 +42,7 @@ pub fn TerminalDock(lang: Lang) -> impl IntoView {
                         aria-label=tt(lang, T::Close) title=tt(lang, T::Close)>"×"</button>
                 </div>
                 <p class="term-help" id="term-help">{tt(lang, T::Help)}</p>
+                <p class="term-recording" data-term="recording" hidden="">{tt(lang, T::Recording)}</p>
                 <div class="term-screen" aria-describedby="term-help"></div>
             </section>
             <script type="module">{loader}</script>

@@ -84,6 +84,7 @@ pub fn build(
             name: classroom.name.clone(),
             archived_at: classroom.archived_at,
             gated: classroom.gated,
+            record_commands: classroom.record_commands,
         },
         exercises,
         chapters,

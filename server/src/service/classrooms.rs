@@ -89,6 +89,7 @@ impl Lab {
             archived_at: c.archived_at,
             learners: u32::try_from(learners).unwrap_or(u32::MAX),
             gated: c.gated,
+            record_commands: c.record_commands,
         })
     }
 
@@ -148,6 +149,14 @@ impl Lab {
         self.view_of(&c.id).await
     }
 
+    /// Turns the recording of terminal commands on or off for the classroom's learners. Their
+    /// open terminals pick it up within [`crate::web`]'s re-check (20 s) and say so.
+    pub async fn set_classroom_recording(&self, c: &Classroom, on: bool) -> Result<ClassroomView> {
+        self.store.set_classroom_recording(&c.id, on).await?;
+        self.announce(&c.id);
+        self.view_of(&c.id).await
+    }
+
     /// The board, its columns in the order of `chapters` (the course's, from the web layer).
     pub async fn board(&self, c: &Classroom, chapters: &[ChapterExercises]) -> Result<Board> {
         let matrix = self.store.matrix(&c.id).await?;
@@ -176,7 +185,7 @@ impl Lab {
         let initial = futures::stream::once(futures::future::ready(Ok(first)));
         let updates = futures::stream::unfold(
             (self, c, events, last, chapters),
-            |(lab, c, mut events, mut last, chapters)| async move {
+            |(lab, mut c, mut events, mut last, chapters)| async move {
                 loop {
                     let changed = tokio::select! {
                         e = events.recv() => match e {
@@ -191,6 +200,10 @@ impl Lab {
                     };
                     if !changed {
                         continue;
+                    }
+                    // The classroom itself may have changed (gating, recording, archive).
+                    if let Ok(Some(now)) = lab.store.classroom(&c.id).await {
+                        c = now;
                     }
                     match lab.board(&c, &chapters()).await {
                         Ok(board) => {
@@ -213,6 +226,20 @@ impl Lab {
         match self.store.learner(learner_id).await? {
             Some(l) if l.classroom_id.as_deref() == Some(c.id.as_str()) => {
                 Ok(self.store.attempts(&l.id, None, 200).await?)
+            }
+            _ => Err(ServiceError::NotFound),
+        }
+    }
+
+    /// The terminal commands kept of one learner of the classroom, newest first (200 at most).
+    pub async fn learner_commands(
+        &self,
+        c: &Classroom,
+        learner_id: &str,
+    ) -> Result<Vec<kubelab_wire::TerminalCommand>> {
+        match self.store.learner(learner_id).await? {
+            Some(l) if l.classroom_id.as_deref() == Some(c.id.as_str()) => {
+                Ok(self.store.terminal_commands(&l.id, 200).await?)
             }
             _ => Err(ServiceError::NotFound),
         }

@@ -17,6 +17,7 @@ pub mod apply;
 pub mod board;
 pub mod catalog;
 pub mod classrooms;
+pub mod command_log;
 mod error;
 pub mod evidence;
 pub mod gate;

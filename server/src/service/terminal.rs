@@ -48,6 +48,9 @@ impl Default for TerminalSettings {
 pub struct Terminal {
     pub process: AttachedProcess,
     pub learner: String,
+    /// Whether the learner's classroom records their commands (when it opened; the relay
+    /// re-reads it with [`Lab::records_commands`]).
+    pub recording: bool,
     namespace: String,
     client: kube::Client,
     marked: Instant,
@@ -128,6 +131,29 @@ impl Lab {
         }
     }
 
+    /// Whether the commands `learner_id` runs in a terminal are kept (their classroom records
+    /// them). The store not answering counts as no: nothing is kept that was not meant to be.
+    pub async fn records_commands(&self, learner_id: &str) -> bool {
+        self.store
+            .records_commands(learner_id)
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Keeps a command `learner_id` ran (read off their terminal by
+    /// [`super::command_log::CommandLog`]), in the background: the shell's output never waits
+    /// on the store.
+    pub fn record_command(&self, learner_id: &str, command: String) {
+        let store = self.store.clone();
+        let learner = learner_id.to_string();
+        tokio::spawn(async move {
+            let at = super::idle::now_ms();
+            if let Err(e) = store.add_terminal_command(&learner, at, &command).await {
+                tracing::warn!(error = %e, "a terminal command was not kept");
+            }
+        });
+    }
+
     /// Opens `learner`'s shell: a slot, their namespace, their toolbox (created on first use),
     /// then `pods/exec` into it, all as the learner.
     pub async fn open_terminal(&self, learner: &Learner) -> Result<Terminal> {
@@ -151,6 +177,7 @@ impl Lab {
         let mut term = Terminal {
             process,
             learner: learner.id.clone(),
+            recording: self.records_commands(&learner.id).await,
             namespace,
             client,
             marked: Instant::now(),

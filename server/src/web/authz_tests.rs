@@ -168,6 +168,11 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         secret(&me1, "namespace"),
     ];
     let l2_id = secret(&me2, "id");
+    // L1's classroom records terminal commands; one of them holds a secret of L1's.
+    store
+        .add_terminal_command(&l1_secrets[0], 1, &format!("echo {}", l1_secrets[1]))
+        .await
+        .expect("a command");
 
     let principals = [
         Principal {
@@ -228,6 +233,16 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         (
             Method::GET,
             format!("/api/teach/classrooms/{cb_id}/learners/{l1_id}/attempts"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/teach/classrooms/{ca_id}/learners/{l1_id}/commands"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/teach/classrooms/{cb_id}/learners/{l1_id}/commands"),
             None,
         ),
         (
@@ -327,6 +342,11 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
             format!("/api/teach/classrooms/{ca_id}/gated"),
             Some(r#"{"gated":true}"#),
         ),
+        (
+            Method::PUT,
+            format!("/api/teach/classrooms/{ca_id}/recording"),
+            Some(r#"{"record_commands":true}"#),
+        ),
         // Last: they change what the rows above would see.
         (
             Method::POST,
@@ -377,6 +397,17 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
         .filter_map(|l| l["id"].as_str())
         .collect();
     assert_eq!(rows, vec![l1_id.as_str(), l2_id.as_str()]);
+    // And the learner's commands.
+    let a = call(
+        &app,
+        Method::GET,
+        &format!("/api/teach/classrooms/{ca_id}/learners/{l1_id}/commands"),
+        Some(&ada),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(json(&a)[0]["command"], format!("echo {}", l1_secrets[1]));
     let mut leaks = Vec::new();
     for (method, path, body) in &routes {
         for p in &principals {

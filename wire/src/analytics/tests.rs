@@ -58,6 +58,7 @@ fn board() -> Board {
             name: "Workshop".into(),
             archived_at: None,
             gated: false,
+            record_commands: false,
         },
         exercises: vec![exercise("deployment"), exercise("daemonset")],
         chapters: vec![],

@@ -3,10 +3,11 @@
 
 use kubelab_checks::AssertionResult;
 use kubelab_wire::{time, Attempt};
-use leptos::either::EitherOf4;
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
 use super::state::{Ctx, History};
+use crate::i18n::board::{tb, B};
 use crate::i18n::{self, t, Msg};
 use crate::islands::parts::{alert, loading, mark, outcome_word};
 use crate::model::{BoardView, Lang};
@@ -29,6 +30,7 @@ pub(super) fn HistoryPanel(ctx: Ctx) -> impl IntoView {
                         {t(lang, Msg::Close)}
                     </button>
                 </div>
+                {move || commands_view(lang, ctx)}
                 {move || match ctx.history.get() {
                     History::Loading => EitherOf4::A(loading(lang)),
                     History::Failed(text) => EitherOf4::B(alert(text)),
@@ -44,6 +46,34 @@ pub(super) fn HistoryPanel(ctx: Ctx) -> impl IntoView {
             </section>
         })
     }
+}
+
+/// The learner's terminal commands, when their classroom records them (or did).
+fn commands_view(lang: Lang, ctx: Ctx) -> Option<impl IntoView> {
+    let list = ctx.commands.get();
+    let recording = ctx
+        .board
+        .with(|b| b.as_ref().is_some_and(|b| b.classroom.record_commands));
+    if list.is_empty() && !recording {
+        return None;
+    }
+    let count = list.len();
+    Some(view! {
+        <details class="commands" open=recording>
+            <summary>{format!("{} · {count}", tb(lang, B::TerminalCommands))}</summary>
+            {if list.is_empty() {
+                Either::Left(view! { <p class="muted">{tb(lang, B::NoCommandsYet)}</p> })
+            } else {
+                Either::Right(view! {
+                    <ol class="command-list">
+                        {list.into_iter().map(|c| view! {
+                            <li><span class="muted">{time::display(c.at)}</span>" "<code>{c.command}</code></li>
+                        }).collect_view()}
+                    </ol>
+                })
+            }}
+        </details>
+    })
 }
 
 fn passed_word(lang: Lang, passed: bool) -> String {

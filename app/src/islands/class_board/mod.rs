@@ -34,6 +34,7 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
         busy: RwSignal::new(false),
         selected: RwSignal::new(None),
         history: RwSignal::new(History::Loading),
+        commands: RwSignal::new(Vec::new()),
         panel: NodeRef::new(),
         filter: RwSignal::new(String::new()),
         page: RwSignal::new(0),
@@ -110,6 +111,13 @@ fn Actions(ctx: Ctx) -> impl IntoView {
                     disabled=move || busy.get() || ctx.board.with(Option::is_none)
                     on:change=move |ev| ctx.run(Action::Gate(event_target_checked(&ev))) />
                 " "{t(lang, Msg::GatedClassroomSwitch)}
+            </label>
+            <label class="switch">
+                <input type="checkbox" data-action="record"
+                    prop:checked=move || ctx.board.with(|b| b.as_ref().is_some_and(|b| b.classroom.record_commands))
+                    disabled=move || busy.get() || ctx.board.with(Option::is_none)
+                    on:change=move |ev| ctx.run(Action::Record(event_target_checked(&ev))) />
+                " "{tb(lang, B::RecordSwitch)}
             </label>
         </div>
     }

@@ -1,10 +1,14 @@
 //! What the parts of this island share: its state and the requests that change it.
 
 use crate::client::{self, ClientError, EventStream, StreamEvent};
+use crate::i18n::board::{tb, B};
 use crate::i18n::{self, t, Msg};
 use crate::islands::parts::{self, Notice};
 use crate::model::Lang;
-use kubelab_wire::{paths, Attempt, Board, ClassroomView, GatedBody, GradeSummary, RegradeSummary};
+use kubelab_wire::{
+    paths, Attempt, Board, ClassroomView, GatedBody, GradeSummary, RecordingBody, RegradeSummary,
+    TerminalCommand,
+};
 use leptos::prelude::*;
 
 /// How the board gets its data.
@@ -62,6 +66,7 @@ pub(super) enum Action {
     Grade,
     Regrade,
     Gate(bool),
+    Record(bool),
 }
 
 /// The island's state, shared by its parts.
@@ -78,6 +83,8 @@ pub(super) struct Ctx {
     pub(super) busy: RwSignal<bool>,
     pub(super) selected: RwSignal<Option<Selected>>,
     pub(super) history: RwSignal<History>,
+    /// The selected learner's terminal commands (when their classroom records them).
+    pub(super) commands: RwSignal<Vec<TerminalCommand>>,
     pub(super) panel: NodeRef<leptos::html::Section>,
     /// The learner filter and the page of rows shown (from 0).
     pub(super) filter: RwSignal<String>,
@@ -173,6 +180,22 @@ impl Ctx {
                         .to_string()
                     })
                 }
+                Action::Record(record_commands) => {
+                    let body = RecordingBody { record_commands };
+                    let reply =
+                        client::put_json::<ClassroomView, _>(&self.url("/recording"), &body).await;
+                    Notice::of(&reply, lang, |c| {
+                        tb(
+                            lang,
+                            if c.record_commands {
+                                B::RecordingNowOn
+                            } else {
+                                B::RecordingNowOff
+                            },
+                        )
+                        .to_string()
+                    })
+                }
             }
         };
         parts::act(self.busy, request, move |notice| {
@@ -188,6 +211,8 @@ impl Ctx {
     pub(super) fn open(self, sel: Selected) {
         self.history.set(History::Loading);
         let url = self.url(&format!("/learners/{}/attempts", sel.learner_id));
+        let commands = self.url(&format!("/learners/{}/commands", sel.learner_id));
+        self.commands.set(Vec::new());
         let exercise = sel.exercise_id.clone();
         self.selected.set(Some(sel));
         // Move focus to the history so keyboard and screen-reader users land on what they opened.
@@ -195,6 +220,19 @@ impl Ctx {
         request_animation_frame(move || {
             if let Some(el) = panel.get_untracked() {
                 let _ = el.focus();
+            }
+        });
+        leptos::task::spawn_local(async move {
+            // Kept only where the classroom records them; none to show is no error.
+            if let Ok(list) = client::get_json::<Vec<TerminalCommand>>(&commands).await {
+                // Unless another learner was opened meanwhile.
+                let still = self.selected.with_untracked(|s| {
+                    s.as_ref()
+                        .is_some_and(|s| commands.contains(&format!("/learners/{}/", s.learner_id)))
+                });
+                if still {
+                    self.commands.set(list);
+                }
             }
         });
         leptos::task::spawn_local(async move {

@@ -210,3 +210,43 @@ async fn a_terminal_silent_for_longer_than_a_request_may_take_still_reaches_its_
     drop(stdin);
     shell.abort();
 }
+
+/// The toolbox's bash marks every command it runs, and the mark comes through tmux and the exec
+/// stream whole: kubelab can keep a classroom's commands (`service::command_log`).
+#[tokio::test]
+async fn the_shell_marks_each_command_it_runs_through_tmux() {
+    let (kubelab, as_learner, ns, _cleanup) = learner_namespace("tbm").await;
+    kubelab
+        .ensure_toolbox(&as_learner, &ns, "kubelab-toolbox:test")
+        .await
+        .expect("the toolbox");
+    let mut shell = kubelab
+        .attach_toolbox(&as_learner, &ns)
+        .await
+        .expect("exec as the learner");
+    let mut stdin = shell.stdin().expect("stdin");
+    let mut stdout = shell.stdout().expect("stdout");
+    stdin
+        .write_all(b"echo one-$((6*7))\r echo secret-$((6*7))\recho 'two  spaced' | wc -c\r")
+        .await
+        .expect("typed");
+    let out = read_until(&mut stdout, &["secret-42", "12\r"], WAIT).await;
+    let mut log = crate::service::command_log::CommandLog::default();
+    let mut commands = log.take(out.as_bytes(), std::time::Instant::now());
+    // The last prompt's mark may come a moment after the output it follows.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut buf = [0u8; 4096];
+    while commands.len() < 2 && tokio::time::Instant::now() < deadline {
+        if let Ok(Ok(n)) = tokio::time::timeout_at(deadline, stdout.read(&mut buf)).await {
+            commands.extend(log.take(&buf[..n], std::time::Instant::now()));
+        }
+    }
+    assert_eq!(
+        commands,
+        ["echo one-$((6*7))", "echo 'two  spaced' | wc -c"],
+        "each command once, as typed; one started with a space is not kept (bash's own rule)"
+    );
+    stdin.write_all(b"tmux kill-server\r").await.expect("typed");
+    drop(stdin);
+    shell.abort();
+}

@@ -49,6 +49,7 @@ fn classroom() -> Classroom {
         created_at: 0,
         archived_at: None,
         gated: false,
+        record_commands: false,
     }
 }
 

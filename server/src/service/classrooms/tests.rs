@@ -208,3 +208,68 @@ async fn an_instructor_gates_a_classroom_and_its_learners_cannot_ungate_themselv
         .await
         .expect("open again");
 }
+
+#[tokio::test]
+async fn an_instructor_turns_recording_on_and_sees_only_their_own_learners_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lab = lab(&dir).await;
+    let instructor = lab
+        .store
+        .add_instructor("record@example.test", "correct horse battery")
+        .await
+        .expect("instructor");
+    let c = lab
+        .store
+        .create_classroom(&instructor.id, "Week 3")
+        .await
+        .expect("classroom");
+    let other = lab
+        .store
+        .create_classroom(&instructor.id, "Week 4")
+        .await
+        .expect("classroom");
+    let pupil = lab
+        .store
+        .create_learner(NewLearner {
+            display_name: None,
+            classroom_id: Some(&c.id),
+            namespace_prefix: "kl-",
+        })
+        .await
+        .expect("learner");
+    assert!(!lab.records_commands(&pupil.id).await, "off by default");
+    let view = lab.set_classroom_recording(&c, true).await.expect("on");
+    assert!(view.record_commands);
+    let now = lab
+        .store
+        .classroom(&c.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert!(
+        lab.board(&now, &[])
+            .await
+            .expect("board")
+            .classroom
+            .record_commands
+    );
+    assert!(lab.records_commands(&pupil.id).await);
+
+    lab.record_command(&pupil.id, "kubectl get pods".into());
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let kept = loop {
+        let kept = lab.learner_commands(&c, &pupil.id).await.expect("commands");
+        if !kept.is_empty() || tokio::time::Instant::now() > deadline {
+            break kept;
+        }
+        tokio::task::yield_now().await;
+    };
+    assert_eq!(kept[0].command, "kubectl get pods");
+    // Asked through another classroom (of the same instructor): not found.
+    assert!(matches!(
+        lab.learner_commands(&other, &pupil.id).await,
+        Err(ServiceError::NotFound)
+    ));
+    lab.set_classroom_recording(&c, false).await.expect("off");
+    assert!(!lab.records_commands(&pupil.id).await);
+}

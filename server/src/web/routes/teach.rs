@@ -13,7 +13,7 @@ use futures::StreamExt;
 use kubelab_store::{Attempt, Instructor};
 use kubelab_wire::{
     Board, ClassroomView, GatedBody, GradeSummary, InstructorRef, InstructorView, LoginBody,
-    NewClassroomBody, RegradeSummary,
+    NewClassroomBody, RecordingBody, RegradeSummary, TerminalCommand,
 };
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -42,6 +42,11 @@ pub fn routes() -> Router<AppState> {
             "/api/teach/classrooms/{id}/learners/{learner}/attempts",
             get(learner_attempts),
         )
+        .route(
+            "/api/teach/classrooms/{id}/learners/{learner}/commands",
+            get(learner_commands),
+        )
+        .route("/api/teach/classrooms/{id}/recording", put(set_recording))
         .route("/api/teach/classrooms/{id}/grade", post(grade_all))
         .route("/api/teach/classrooms/{id}/regrade", post(regrade))
         .route("/api/teach/classrooms/{id}/export.csv", get(export_csv))
@@ -116,6 +121,19 @@ async fn set_gated(
     Ok(Json(state.lab.set_classroom_gating(&c, body.gated).await?))
 }
 
+async fn set_recording(
+    State(state): State<AppState>,
+    OwnedClassroom(c): OwnedClassroom,
+    AppJson(body): AppJson<RecordingBody>,
+) -> Result<Json<ClassroomView>, WebError> {
+    Ok(Json(
+        state
+            .lab
+            .set_classroom_recording(&c, body.record_commands)
+            .await?,
+    ))
+}
+
 async fn board(
     State(state): State<AppState>,
     OwnedClassroom(c): OwnedClassroom,
@@ -155,6 +173,14 @@ async fn learner_attempts(
     Path((_, learner_id)): Path<(String, String)>,
 ) -> Result<Json<Vec<Attempt>>, WebError> {
     Ok(Json(state.lab.learner_attempts(&c, &learner_id).await?))
+}
+
+async fn learner_commands(
+    State(state): State<AppState>,
+    OwnedClassroom(c): OwnedClassroom,
+    Path((_, learner_id)): Path<(String, String)>,
+) -> Result<Json<Vec<TerminalCommand>>, WebError> {
+    Ok(Json(state.lab.learner_commands(&c, &learner_id).await?))
 }
 
 async fn grade_all(

@@ -10,6 +10,8 @@
 //! while the toolbox is made ready (a first open may wait for an image pull), `ready` once the
 //! shell is attached, or an [`kubelab_wire::ErrorBody`] and a close with code
 //! [`CLOSE_REFUSED`]; the page then shows the reason instead of reconnecting.
+//! Where the learner's classroom records commands, the relay reads the shell's command marks off
+//! its output ([`CommandLog`]) and says so to the page (`recording` in `ready`).
 //! Frames are capped at [`MAX_FRAME`] (a paste of a long YAML heredoc fits). The socket closes
 //! when the shell ends (1000), the browser goes (pings find out), the learner signs out, resets
 //! or is archived ([`CLOSE_REFUSED`]), the exec stream to the API server breaks (1011) or the
@@ -28,8 +30,10 @@ use futures::{SinkExt, StreamExt};
 use kube::api::TerminalSize;
 use kubelab_store::Learner;
 use kubelab_wire::{TerminalControl, TerminalPhase, TerminalStatus};
+use std::sync::atomic::Ordering;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::service::command_log::CommandLog;
 use crate::service::terminal::Terminal;
 use crate::service::ServiceError;
 use crate::web::error::{body_of, WebError};
@@ -111,6 +115,7 @@ async fn serve(socket: WebSocket, state: AppState, learner: Learner) {
         &mut sink,
         &TerminalStatus {
             status: TerminalPhase::Starting,
+            recording: false,
         },
     )
     .await
@@ -140,6 +145,7 @@ async fn serve(socket: WebSocket, state: AppState, learner: Learner) {
         &mut sink,
         &TerminalStatus {
             status: TerminalPhase::Ready,
+            recording: term.recording,
         },
     )
     .await
@@ -166,6 +172,9 @@ async fn relay(
     };
     let sink = tokio::sync::Mutex::new(sink);
     let closes = term.take_closes();
+    let learner = term.learner.clone();
+    // The classroom records commands: read them off the output (re-read with every ping).
+    let recording = std::sync::atomic::AtomicBool::new(term.recording);
     // Resolves when the exec ends: with the shell's status when it exited, with none when the
     // connection to the API server was lost (the page then reconnects and reattaches).
     let exec_ended = term.process.take_status();
@@ -200,11 +209,17 @@ async fn relay(
     // Shell → browser.
     let to_browser = async {
         let mut buf = vec![0u8; 16 * 1024];
+        let mut commands = CommandLog::default();
         loop {
             let n = match stdout.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
+            if recording.load(Ordering::Relaxed) {
+                for command in commands.take(&buf[..n], std::time::Instant::now()) {
+                    state.lab.record_command(&learner, command);
+                }
+            }
             // A peer that takes nothing for this long is gone: do not wait on it for ever.
             let sent = tokio::time::timeout(
                 2 * PING_EVERY,
@@ -228,7 +243,6 @@ async fn relay(
             .await;
     };
     // A ping now and then, the learner re-checked and the toolbox marked in use with it.
-    let learner = term.learner.clone();
     let watch = async {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
@@ -240,6 +254,17 @@ async fn relay(
             }
             if !state.lab.still_allowed(&learner).await {
                 return Some(ServiceError::TerminalClosed);
+            }
+            // The instructor turned recording on or off: the page says so from now on.
+            let now_recording = state.lab.records_commands(&learner).await;
+            if recording.swap(now_recording, Ordering::Relaxed) != now_recording {
+                let status = TerminalStatus {
+                    status: TerminalPhase::Ready,
+                    recording: now_recording,
+                };
+                if !send_json(&mut *sink.lock().await, &status).await {
+                    return None;
+                }
             }
             state.lab.terminal_heartbeat(&mut term, false).await;
             let pinged = tokio::time::timeout(

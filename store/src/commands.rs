@@ -1,0 +1,99 @@
+//! The commands a classroom's learners run in the in-page terminal, kept when its instructor
+//! turned recording on (`classrooms.record_commands`). Bounded: a command is cut at
+//! [`MAX_COMMAND_CHARS`], and a learner keeps their newest [`KEPT_COMMANDS`].
+
+use kubelab_wire::TerminalCommand;
+use sqlx::Row;
+
+use crate::learners::classroom_not_found;
+use crate::{Result, Store};
+
+/// A longer command is kept cut to this many characters (a pasted manifest is not a command).
+pub const MAX_COMMAND_CHARS: usize = 1000;
+/// The newest this many commands of a learner are kept; older ones go as new ones come.
+pub const KEPT_COMMANDS: i64 = 500;
+
+impl Store {
+    /// Turns the recording of terminal commands on or off for the classroom's learners. What
+    /// was kept stays.
+    pub async fn set_classroom_recording(&self, id: &str, on: bool) -> Result<()> {
+        let done = sqlx::query("UPDATE classrooms SET record_commands = $1 WHERE id = $2")
+            .bind(i64::from(on))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(classroom_not_found(id));
+        }
+        Ok(())
+    }
+
+    /// Whether the commands `learner_id` runs are to be kept: their classroom records them.
+    /// A self-paced learner's never are.
+    pub async fn records_commands(&self, learner_id: &str) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT c.record_commands FROM learners l JOIN classrooms c ON c.id = l.classroom_id \
+             WHERE l.id = $1",
+        )
+        .bind(learner_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(row) => row.try_get::<i64, _>("record_commands")? != 0,
+            None => false,
+        })
+    }
+
+    /// Keeps a command `learner_id` ran at `at` (unix ms), cut to [`MAX_COMMAND_CHARS`], and
+    /// lets their oldest go beyond [`KEPT_COMMANDS`].
+    pub async fn add_terminal_command(
+        &self,
+        learner_id: &str,
+        at: i64,
+        command: &str,
+    ) -> Result<()> {
+        let command: String = command.chars().take(MAX_COMMAND_CHARS).collect();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO terminal_commands (learner_id, at, command) VALUES ($1, $2, $3)")
+            .bind(learner_id)
+            .bind(at)
+            .bind(&command)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM terminal_commands WHERE learner_id = $1 AND id <= (\
+               SELECT id FROM terminal_commands WHERE learner_id = $1 \
+               ORDER BY id DESC LIMIT 1 OFFSET $2)",
+        )
+        .bind(learner_id)
+        .bind(KEPT_COMMANDS)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `learner_id`'s kept commands, newest first, at most `limit`.
+    pub async fn terminal_commands(
+        &self,
+        learner_id: &str,
+        limit: u32,
+    ) -> Result<Vec<TerminalCommand>> {
+        let rows = sqlx::query(
+            "SELECT at, command FROM terminal_commands WHERE learner_id = $1 \
+             ORDER BY id DESC LIMIT $2",
+        )
+        .bind(learner_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TerminalCommand {
+                    at: r.try_get("at")?,
+                    command: r.try_get("command")?,
+                })
+            })
+            .collect()
+    }
+}
