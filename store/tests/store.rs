@@ -984,6 +984,7 @@ async fn on_sqlite_events_stay_in_the_process() {
 async fn terminal_commands_are_kept_only_where_the_classroom_records_them_and_bounded(
     store: Store,
 ) {
+    let one = |mark: &str, command: &str| vec![(mark.to_string(), command.to_string())];
     let teacher = store
         .add_instructor("record@example.org", "correct horse")
         .await
@@ -1002,6 +1003,11 @@ async fn terminal_commands_are_kept_only_where_the_classroom_records_them_and_bo
         .unwrap();
     let alone = store.create_learner(learner_in(None)).await.unwrap();
     assert!(!store.records_commands(&pupil.id).await.unwrap());
+    let kept = store
+        .add_terminal_commands(&pupil.id, 500, &one("1.1-1", "before it was on"))
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "not kept while the classroom does not record");
     store
         .set_classroom_recording(&class.id, true)
         .await
@@ -1019,24 +1025,45 @@ async fn terminal_commands_are_kept_only_where_the_classroom_records_them_and_bo
         !store.records_commands(&alone.id).await.unwrap(),
         "a self-paced learner's commands are never kept"
     );
+    assert_eq!(
+        store
+            .add_terminal_commands(&alone.id, 500, &one("1.1-1", "ls"))
+            .await
+            .unwrap(),
+        0
+    );
     assert!(store
         .set_classroom_recording("no-such-class", true)
         .await
         .is_err());
 
-    store
-        .add_terminal_command(&pupil.id, 1_000, "kubectl get pods")
-        .await
-        .unwrap();
     let long = "x".repeat(MAX_COMMAND_CHARS + 50);
-    store
-        .add_terminal_command(&pupil.id, 2_000, &long)
-        .await
-        .unwrap();
+    let two = vec![
+        ("1.1-1".to_string(), "kubectl get pods".to_string()),
+        ("1.1-2".to_string(), long),
+    ];
+    assert_eq!(
+        store
+            .add_terminal_commands(&pupil.id, 1_000, &two)
+            .await
+            .unwrap(),
+        2
+    );
+    // The same shell seen from a second tab reports the same marks: kept once.
+    assert_eq!(
+        store
+            .add_terminal_commands(&pupil.id, 1_001, &two)
+            .await
+            .unwrap(),
+        0
+    );
     let kept = store.terminal_commands(&pupil.id, 10).await.unwrap();
     assert_eq!(kept.len(), 2);
-    assert_eq!(kept[0].at, 2_000, "newest first");
-    assert_eq!(kept[0].command.chars().count(), MAX_COMMAND_CHARS, "cut");
+    assert_eq!(
+        kept[0].command.chars().count(),
+        MAX_COMMAND_CHARS,
+        "cut, newest first"
+    );
     assert_eq!(kept[1].command, "kubectl get pods");
     assert!(store
         .terminal_commands(&alone.id, 10)
@@ -1046,12 +1073,13 @@ async fn terminal_commands_are_kept_only_where_the_classroom_records_them_and_bo
 
     // Only the newest KEPT_COMMANDS stay.
     let total = usize::try_from(KEPT_COMMANDS).unwrap() + 5;
-    for i in 0..total {
-        store
-            .add_terminal_command(&pupil.id, 10_000 + i as i64, &format!("echo {i}"))
-            .await
-            .unwrap();
-    }
+    let many: Vec<(String, String)> = (0..total)
+        .map(|i| (format!("2.2-{i}"), format!("echo {i}")))
+        .collect();
+    store
+        .add_terminal_commands(&pupil.id, 10_000, &many)
+        .await
+        .unwrap();
     let kept = store.terminal_commands(&pupil.id, 10_000).await.unwrap();
     assert_eq!(kept.len(), usize::try_from(KEPT_COMMANDS).unwrap());
     assert_eq!(kept[0].command, format!("echo {}", total - 1));
@@ -1060,14 +1088,21 @@ async fn terminal_commands_are_kept_only_where_the_classroom_records_them_and_bo
         store.terminal_commands(&pupil.id, 3).await.unwrap().len(),
         3
     );
-    // Turning it off stops keeping, and keeps what was kept.
+    // Turning it off stops keeping at once, and keeps what was kept.
     store
         .set_classroom_recording(&class.id, false)
         .await
         .unwrap();
     assert!(!store.records_commands(&pupil.id).await.unwrap());
     assert_eq!(
-        store.terminal_commands(&pupil.id, 1).await.unwrap().len(),
-        1
+        store
+            .add_terminal_commands(&pupil.id, 20_000, &one("3.3-1", "after"))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.terminal_commands(&pupil.id, 1).await.unwrap()[0].command,
+        format!("echo {}", total - 1)
     );
 }

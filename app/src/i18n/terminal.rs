@@ -86,8 +86,8 @@ fn both(msg: T) -> [&'static str; 2] {
         ],
         Run => ["在终端中运行", "Run in terminal"],
         Recording => [
-            "● 老师为本班开启了命令记录：你在终端里运行的命令会显示在老师的看板上（以空格开头的命令除外）。",
-            "● Your instructor records this class's terminal commands: the commands you run here show on their board (except those you start with a space).",
+            "老师为本班开启了命令记录：你在终端里运行的命令会显示在老师的看板上（以空格开头的命令除外）。",
+            "Your instructor records this class's terminal commands: the commands you run here show on their board (except those you start with a space).",
         ],
         Connecting => ["正在连接…", "Connecting…"],
         Starting => [

@@ -42,7 +42,9 @@ pub fn TerminalDock(lang: Lang) -> impl IntoView {
                         aria-label=tt(lang, T::Close) title=tt(lang, T::Close)>"×"</button>
                 </div>
                 <p class="term-help" id="term-help">{tt(lang, T::Help)}</p>
-                <p class="term-recording" data-term="recording" hidden="">{tt(lang, T::Recording)}</p>
+                <p class="term-recording" id="term-recording" data-term="recording" hidden="" role="status">
+                    <span aria-hidden="true">"● "</span>{tt(lang, T::Recording)}
+                </p>
                 <div class="term-screen" aria-describedby="term-help"></div>
             </section>
             <script type="module">{loader}</script>

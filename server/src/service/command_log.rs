@@ -1,7 +1,9 @@
 //! Which commands a learner ran in the in-page terminal, read off the shell's output for a
 //! classroom that records them (issue #12; off by default). The toolbox's bash prints a mark
-//! after each command (`toolbox/share/bashrc`): `ESC ] 7717 ; <base64 of the command> BEL`, an
-//! OSC sequence that terminals ignore and tmux passes through. Pure: bytes in, commands out.
+//! after each command (`toolbox/share/bashrc`): `ESC ] 7717 ; <id> ; <base64 of the command>
+//! BEL`, an OSC sequence that terminals ignore and tmux passes through. The id (the shell's and
+//! the command's history number) lets the store keep a command once when two tabs show the same
+//! shell. Pure: bytes in, `(id, command)` out.
 //!
 //! It is what the learner's shell says, not a tamper-proof log: a learner can print a mark of
 //! their own, and a command started with a space is not kept by bash's history either. Bounded:
@@ -55,8 +57,9 @@ impl Default for CommandLog {
 }
 
 impl CommandLog {
-    /// The commands whose marks end in `bytes` (read at `now`), in order, within the rate bound.
-    pub fn take(&mut self, bytes: &[u8], now: Instant) -> Vec<String> {
+    /// The `(id, command)` of the marks that end in `bytes` (read at `now`), in order, within
+    /// the rate bound.
+    pub fn take(&mut self, bytes: &[u8], now: Instant) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for &b in bytes {
             self.state = match self.state {
@@ -110,14 +113,25 @@ impl CommandLog {
     }
 }
 
-/// A mark's command: base64 of UTF-8 (anything else read leniently), without surrounding blanks;
-/// nothing for an empty one or one that is not base64.
-fn decode(mark: &[u8]) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(mark)
-        .ok()?;
+/// The longest id a mark may carry.
+const MAX_ID: usize = 64;
+
+/// A mark's id and command: `<id>;<base64 of UTF-8>` (other bytes read leniently), the command
+/// without surrounding blanks; nothing for an empty command, a missing or odd id, or no base64.
+fn decode(mark: &[u8]) -> Option<(String, String)> {
+    let split = mark.iter().position(|&b| b == b';')?;
+    let (id, b64) = (&mark[..split], &mark[split + 1..]);
+    let id_ok = !id.is_empty()
+        && id.len() <= MAX_ID
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(b));
+    if !id_ok {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
     let command = String::from_utf8_lossy(&bytes).trim().to_string();
-    (!command.is_empty()).then_some(command)
+    (!command.is_empty()).then(|| (String::from_utf8_lossy(id).into_owned(), command))
 }
 
 #[cfg(test)]
@@ -126,6 +140,7 @@ mod tests {
 
     fn mark(command: &str) -> Vec<u8> {
         let mut m = START.to_vec();
+        m.extend(format!("42.1700000000-{};", command.len()).bytes());
         m.extend(
             base64::engine::general_purpose::STANDARD
                 .encode(command)
@@ -133,6 +148,10 @@ mod tests {
         );
         m.push(END);
         m
+    }
+
+    fn commands(got: Vec<(String, String)>) -> Vec<String> {
+        got.into_iter().map(|(_, c)| c).collect()
     }
 
     #[test]
@@ -143,7 +162,11 @@ mod tests {
         stream.extend(mark("echo 你好 | wc -c"));
         let now = Instant::now();
         let whole = CommandLog::default().take(&stream, now);
-        assert_eq!(whole, ["kubectl get pods", "echo 你好 | wc -c"]);
+        assert_eq!(whole[0].0, "42.1700000000-16", "the shell's id for it");
+        assert_eq!(
+            commands(whole.clone()),
+            ["kubectl get pods", "echo 你好 | wc -c"]
+        );
         // The same bytes cut at every place, and one by one.
         for cut in 0..stream.len() {
             let mut log = CommandLog::default();
@@ -152,7 +175,7 @@ mod tests {
             assert_eq!(got, whole, "cut at {cut}");
         }
         let mut log = CommandLog::default();
-        let got: Vec<String> = stream.iter().flat_map(|b| log.take(&[*b], now)).collect();
+        let got: Vec<(String, String)> = stream.iter().flat_map(|b| log.take(&[*b], now)).collect();
         assert_eq!(got, whole);
     }
 
@@ -160,12 +183,16 @@ mod tests {
     fn what_is_not_a_whole_mark_of_ours_is_no_command() {
         let now = Instant::now();
         for bytes in [
-            b"\x1b]7717;not base64!\x07".to_vec(),
+            b"\x1b]7717;1-1;not base64!\x07".to_vec(),
             b"\x1b]7717;\x07".to_vec(),
             mark("   "),
-            b"\x1b]7716;a2luZA==\x07".to_vec(),
+            b"\x1b]7716;1-1;a2luZA==\x07".to_vec(),
+            // No id, or one that is not an id.
+            b"\x1b]7717;a2luZA==\x07".to_vec(),
+            b"\x1b]7717;;a2luZA==\x07".to_vec(),
+            b"\x1b]7717;a b;a2luZA==\x07".to_vec(),
             // Cut short by another sequence: not ours.
-            b"\x1b]7717;a2lu\x1b[0ma2luZA==\x07".to_vec(),
+            b"\x1b]7717;1-1;a2lu\x1b[0ma2luZA==\x07".to_vec(),
         ] {
             assert!(
                 CommandLog::default().take(&bytes, now).is_empty(),
@@ -175,7 +202,10 @@ mod tests {
         // An escape that interrupts a mark may open the next one.
         let mut bytes = b"\x1b]7717;abc".to_vec();
         bytes.extend(mark("k get svc"));
-        assert_eq!(CommandLog::default().take(&bytes, now), ["k get svc"]);
+        assert_eq!(
+            commands(CommandLog::default().take(&bytes, now)),
+            ["k get svc"]
+        );
     }
 
     #[test]
@@ -185,7 +215,7 @@ mod tests {
         bytes.push(END);
         bytes.extend(mark("ls"));
         let mut log = CommandLog::default();
-        assert_eq!(log.take(&bytes, Instant::now()), ["ls"]);
+        assert_eq!(commands(log.take(&bytes, Instant::now())), ["ls"]);
         assert!(log.mark.len() <= MAX_MARK, "memory stays bounded");
     }
 
@@ -196,13 +226,13 @@ mod tests {
         let burst: Vec<u8> = (0..100).flat_map(|i| mark(&format!("echo {i}"))).collect();
         let kept = log.take(&burst, start);
         assert_eq!(kept.len(), PER_MINUTE as usize);
-        assert_eq!(kept[0], "echo 0");
+        assert_eq!(kept[0].1, "echo 0");
         assert_eq!(log.dropped, 40);
         assert!(log
             .take(&mark("later"), start + Duration::from_secs(59))
             .is_empty());
         assert_eq!(
-            log.take(&mark("a minute on"), start + Duration::from_secs(61)),
+            commands(log.take(&mark("a minute on"), start + Duration::from_secs(61))),
             ["a minute on"]
         );
     }

@@ -140,16 +140,19 @@ impl Lab {
             .unwrap_or(false)
     }
 
-    /// Keeps a command `learner_id` ran (read off their terminal by
-    /// [`super::command_log::CommandLog`]), in the background: the shell's output never waits
-    /// on the store.
-    pub fn record_command(&self, learner_id: &str, command: String) {
+    /// Keeps the `(id, command)`s `learner_id` ran (read off their terminal by
+    /// [`super::command_log::CommandLog`]), in order, in the background: the shell's output never
+    /// waits on the store. The store keeps them only if the classroom still records.
+    pub fn record_commands(&self, learner_id: &str, commands: Vec<(String, String)>) {
+        if commands.is_empty() {
+            return;
+        }
         let store = self.store.clone();
         let learner = learner_id.to_string();
         tokio::spawn(async move {
             let at = super::idle::now_ms();
-            if let Err(e) = store.add_terminal_command(&learner, at, &command).await {
-                tracing::warn!(error = %e, "a terminal command was not kept");
+            if let Err(e) = store.add_terminal_commands(&learner, at, &commands).await {
+                tracing::warn!(error = %e, "terminal commands were not kept");
             }
         });
     }

@@ -170,7 +170,12 @@ async fn every_route_refuses_or_answers_only_its_own_data() {
     let l2_id = secret(&me2, "id");
     // L1's classroom records terminal commands; one of them holds a secret of L1's.
     store
-        .add_terminal_command(&l1_secrets[0], 1, &format!("echo {}", l1_secrets[1]))
+        .set_classroom_recording(&ca_id, true)
+        .await
+        .expect("recording");
+    let command = (String::from("1.1-1"), format!("echo {}", l1_secrets[1]));
+    store
+        .add_terminal_commands(&l1_secrets[0], 1, &[command])
         .await
         .expect("a command");
 

@@ -5,7 +5,9 @@ ALTER TABLE classrooms ADD COLUMN record_commands INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE terminal_commands (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     learner_id TEXT NOT NULL REFERENCES learners (id),
+    mark       TEXT NOT NULL,  -- the shell's id for the command: two tabs on one shell report it twice
     at         INTEGER NOT NULL,
     command    TEXT NOT NULL
 );
 CREATE INDEX terminal_commands_learner ON terminal_commands (learner_id, id);
+CREATE UNIQUE INDEX terminal_commands_mark ON terminal_commands (learner_id, mark);

@@ -50,7 +50,7 @@ pub(super) fn HistoryPanel(ctx: Ctx) -> impl IntoView {
 
 /// The learner's terminal commands, when their classroom records them (or did).
 fn commands_view(lang: Lang, ctx: Ctx) -> Option<impl IntoView> {
-    let list = ctx.commands.get();
+    let list = ctx.commands.get()?;
     let recording = ctx
         .board
         .with(|b| b.as_ref().is_some_and(|b| b.classroom.record_commands));

@@ -34,7 +34,7 @@ pub fn ClassBoard(lang: Lang, id: String) -> impl IntoView {
         busy: RwSignal::new(false),
         selected: RwSignal::new(None),
         history: RwSignal::new(History::Loading),
-        commands: RwSignal::new(Vec::new()),
+        commands: RwSignal::new(None),
         panel: NodeRef::new(),
         filter: RwSignal::new(String::new()),
         page: RwSignal::new(0),

@@ -83,8 +83,9 @@ pub(super) struct Ctx {
     pub(super) busy: RwSignal<bool>,
     pub(super) selected: RwSignal<Option<Selected>>,
     pub(super) history: RwSignal<History>,
-    /// The selected learner's terminal commands (when their classroom records them).
-    pub(super) commands: RwSignal<Vec<TerminalCommand>>,
+    /// The selected learner's terminal commands (when their classroom records them); `None`
+    /// while they load or when they could not be read.
+    pub(super) commands: RwSignal<Option<Vec<TerminalCommand>>>,
     pub(super) panel: NodeRef<leptos::html::Section>,
     /// The learner filter and the page of rows shown (from 0).
     pub(super) filter: RwSignal<String>,
@@ -212,7 +213,7 @@ impl Ctx {
         self.history.set(History::Loading);
         let url = self.url(&format!("/learners/{}/attempts", sel.learner_id));
         let commands = self.url(&format!("/learners/{}/commands", sel.learner_id));
-        self.commands.set(Vec::new());
+        self.commands.set(None);
         let exercise = sel.exercise_id.clone();
         self.selected.set(Some(sel));
         // Move focus to the history so keyboard and screen-reader users land on what they opened.
@@ -231,7 +232,7 @@ impl Ctx {
                         .is_some_and(|s| commands.contains(&format!("/learners/{}/", s.learner_id)))
                 });
                 if still {
-                    self.commands.set(list);
+                    self.commands.set(Some(list));
                 }
             }
         });

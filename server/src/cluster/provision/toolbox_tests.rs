@@ -241,6 +241,12 @@ async fn the_shell_marks_each_command_it_runs_through_tmux() {
             commands.extend(log.take(&buf[..n], std::time::Instant::now()));
         }
     }
+    let ids: Vec<&str> = commands.iter().map(|(id, _)| id.as_str()).collect();
+    assert!(
+        ids[0] != ids[1] && ids.iter().all(|id| id.contains('-')),
+        "{ids:?}"
+    );
+    let commands: Vec<String> = commands.into_iter().map(|(_, c)| c).collect();
     assert_eq!(
         commands,
         ["echo one-$((6*7))", "echo 'two  spaced' | wc -c"],

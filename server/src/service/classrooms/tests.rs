@@ -255,7 +255,7 @@ async fn an_instructor_turns_recording_on_and_sees_only_their_own_learners_comma
     );
     assert!(lab.records_commands(&pupil.id).await);
 
-    lab.record_command(&pupil.id, "kubectl get pods".into());
+    lab.record_commands(&pupil.id, vec![("9.1-1".into(), "kubectl get pods".into())]);
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     let kept = loop {
         let kept = lab.learner_commands(&c, &pupil.id).await.expect("commands");

@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures::stream::SplitSink;
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use kube::api::TerminalSize;
 use kubelab_store::Learner;
 use kubelab_wire::{TerminalControl, TerminalPhase, TerminalStatus};
@@ -177,7 +177,7 @@ async fn relay(
     let recording = std::sync::atomic::AtomicBool::new(term.recording);
     // Resolves when the exec ends: with the shell's status when it exited, with none when the
     // connection to the API server was lost (the page then reconnects and reattaches).
-    let exec_ended = term.process.take_status();
+    let exec_ended = term.process.take_status().map(FutureExt::shared);
     // When the browser last sent anything (its pongs included): a peer gone without a close (a
     // laptop asleep, a network switched) is let go after two silent pings, freeing its slot.
     let heard = std::sync::Mutex::new(tokio::time::Instant::now());
@@ -216,9 +216,8 @@ async fn relay(
                 Ok(n) => n,
             };
             if recording.load(Ordering::Relaxed) {
-                for command in commands.take(&buf[..n], std::time::Instant::now()) {
-                    state.lab.record_command(&learner, command);
-                }
+                let kept = commands.take(&buf[..n], std::time::Instant::now());
+                state.lab.record_commands(&learner, kept);
             }
             // A peer that takes nothing for this long is gone: do not wait on it for ever.
             let sent = tokio::time::timeout(
@@ -232,13 +231,26 @@ async fn relay(
                 return;
             }
         }
-        // The shell ended (`exit`): a normal close, the page offers a new one.
+        // The output ended: the shell exited (`exit`, a status follows at once: a normal close,
+        // the page offers a new shell), or the stream closed without one (the page reattaches).
+        let exited = match exec_ended.clone() {
+            Some(ended) => matches!(
+                tokio::time::timeout(std::time::Duration::from_secs(2), ended).await,
+                Ok(Some(_))
+            ),
+            None => true,
+        };
+        let (code, reason) = if exited {
+            (1000, "the shell ended")
+        } else {
+            (CLOSE_LOST, "lost the shell's connection")
+        };
         let _ = sink
             .lock()
             .await
             .send(Message::Close(Some(CloseFrame {
-                code: 1000,
-                reason: Utf8Bytes::from_static("the shell ended"),
+                code,
+                reason: Utf8Bytes::from_static(reason),
             })))
             .await;
     };
@@ -255,16 +267,22 @@ async fn relay(
             if !state.lab.still_allowed(&learner).await {
                 return Some(ServiceError::TerminalClosed);
             }
-            // The instructor turned recording on or off: the page says so from now on.
+            // The instructor turned recording on or off: the page says so, before the first
+            // command is read when it goes on (the store stops keeping at once when it goes off).
             let now_recording = state.lab.records_commands(&learner).await;
-            if recording.swap(now_recording, Ordering::Relaxed) != now_recording {
+            if recording.load(Ordering::Relaxed) != now_recording {
                 let status = TerminalStatus {
                     status: TerminalPhase::Ready,
                     recording: now_recording,
                 };
-                if !send_json(&mut *sink.lock().await, &status).await {
+                let told = tokio::time::timeout(PING_EVERY, async {
+                    send_json(&mut *sink.lock().await, &status).await
+                })
+                .await;
+                if !matches!(told, Ok(true)) {
                     return None;
                 }
+                recording.store(now_recording, Ordering::Relaxed);
             }
             state.lab.terminal_heartbeat(&mut term, false).await;
             let pinged = tokio::time::timeout(
@@ -278,13 +296,16 @@ async fn relay(
         }
     };
     let mut shutdown = state.shutdown.clone();
+    // The exec failed without ending its output (a broken connection): `to_browser` would wait
+    // for ever. (An ended output is `to_browser`'s to close.)
     let lost = async {
-        match exec_ended {
+        match exec_ended.clone() {
             Some(ended) => {
                 if ended.await.is_some() {
-                    // The shell exited: its last output and the close come from `to_browser`.
                     std::future::pending::<()>().await;
                 }
+                // Give `to_browser` the first word if the output also ended.
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
             }
             None => std::future::pending().await,
         }
