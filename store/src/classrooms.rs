@@ -112,11 +112,31 @@ impl Store {
     }
 }
 
+/// A classroom's on/off settings, each a 0/1 column.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Switch {
+    Gated,
+    RecordCommands,
+}
+
 impl Store {
     /// Turns gated progress on or off for the classroom's learners.
     pub async fn set_classroom_gated(&self, id: &str, gated: bool) -> Result<()> {
-        let done = sqlx::query("UPDATE classrooms SET gated = $1 WHERE id = $2")
-            .bind(i64::from(gated))
+        self.set_classroom_switch(id, Switch::Gated, gated).await
+    }
+
+    pub(crate) async fn set_classroom_switch(
+        &self,
+        id: &str,
+        switch: Switch,
+        on: bool,
+    ) -> Result<()> {
+        let sql = match switch {
+            Switch::Gated => "UPDATE classrooms SET gated = $1 WHERE id = $2",
+            Switch::RecordCommands => "UPDATE classrooms SET record_commands = $1 WHERE id = $2",
+        };
+        let done = sqlx::query(sql)
+            .bind(i64::from(on))
             .bind(id)
             .execute(&self.pool)
             .await?;

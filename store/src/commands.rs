@@ -6,7 +6,7 @@
 use kubelab_wire::TerminalCommand;
 use sqlx::Row;
 
-use crate::learners::classroom_not_found;
+use crate::classrooms::Switch;
 use crate::{Result, Store};
 
 /// A longer command is kept cut to this many characters (a pasted manifest is not a command).
@@ -20,15 +20,8 @@ impl Store {
     /// Turns the recording of terminal commands on or off for the classroom's learners. What
     /// was kept stays.
     pub async fn set_classroom_recording(&self, id: &str, on: bool) -> Result<()> {
-        let done = sqlx::query("UPDATE classrooms SET record_commands = $1 WHERE id = $2")
-            .bind(i64::from(on))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(classroom_not_found(id));
-        }
-        Ok(())
+        self.set_classroom_switch(id, Switch::RecordCommands, on)
+            .await
     }
 
     /// Whether the commands `learner_id` runs are to be kept: their classroom records them.

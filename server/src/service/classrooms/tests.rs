@@ -136,14 +136,18 @@ async fn a_recorded_attempt_stores_slim_evidence_within_the_limit() {
     assert_eq!(marker["kind"], crate::service::evidence::TRUNCATED_KIND);
 }
 
-#[tokio::test]
-async fn an_instructor_gates_a_classroom_and_its_learners_cannot_ungate_themselves() {
-    use crate::service::gate::ChapterExercises;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let lab = lab(&dir).await;
+/// An instructor (`email`), a classroom of theirs and one learner in it.
+async fn class_with_pupil(
+    lab: &Lab,
+    email: &str,
+) -> (
+    kubelab_store::Instructor,
+    kubelab_store::Classroom,
+    kubelab_store::Learner,
+) {
     let instructor = lab
         .store
-        .add_instructor("gate@example.test", "correct horse battery")
+        .add_instructor(email, "correct horse battery")
         .await
         .expect("instructor");
     let c = lab
@@ -160,6 +164,15 @@ async fn an_instructor_gates_a_classroom_and_its_learners_cannot_ungate_themselv
         })
         .await
         .expect("learner");
+    (instructor, c, pupil)
+}
+
+#[tokio::test]
+async fn an_instructor_gates_a_classroom_and_its_learners_cannot_ungate_themselves() {
+    use crate::service::gate::ChapterExercises;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lab = lab(&dir).await;
+    let (_, c, pupil) = class_with_pupil(&lab, "gate@example.test").await;
     let chapters = vec![
         ChapterExercises {
             id: "one".into(),
@@ -213,30 +226,12 @@ async fn an_instructor_gates_a_classroom_and_its_learners_cannot_ungate_themselv
 async fn an_instructor_turns_recording_on_and_sees_only_their_own_learners_commands() {
     let dir = tempfile::tempdir().expect("tempdir");
     let lab = lab(&dir).await;
-    let instructor = lab
-        .store
-        .add_instructor("record@example.test", "correct horse battery")
-        .await
-        .expect("instructor");
-    let c = lab
-        .store
-        .create_classroom(&instructor.id, "Week 3")
-        .await
-        .expect("classroom");
+    let (instructor, c, pupil) = class_with_pupil(&lab, "record@example.test").await;
     let other = lab
         .store
         .create_classroom(&instructor.id, "Week 4")
         .await
         .expect("classroom");
-    let pupil = lab
-        .store
-        .create_learner(NewLearner {
-            display_name: None,
-            classroom_id: Some(&c.id),
-            namespace_prefix: "kl-",
-        })
-        .await
-        .expect("learner");
     assert!(!lab.records_commands(&pupil.id).await, "off by default");
     let view = lab.set_classroom_recording(&c, true).await.expect("on");
     assert!(view.record_commands);
