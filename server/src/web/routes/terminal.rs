@@ -231,6 +231,12 @@ async fn relay(
                 return;
             }
         }
+        if commands.dropped > 0 {
+            tracing::warn!(
+                dropped = commands.dropped,
+                "terminal commands over the rate bound were not kept"
+            );
+        }
         // The output ended: the shell exited (`exit`, a status follows at once: a normal close,
         // the page offers a new shell), or the stream closed without one (the page reattaches).
         let exited = match exec_ended.clone() {
